@@ -74,6 +74,8 @@ class Settings(BaseSettings):
     crawl_user_agent: str = "ConstatsBot/0.1 (+https://github.com/constats; {contact})"
 
     # --- NLP
+    corpus_dir: Path = Field(Path("../shared/corpus/docjf"),
+                             description="Development corpus (DocJF HTML/TXT); read, never copied.")
     embedder: str = Field("use", description="'use' (multilingual USE), 'st:<dir>' or 'none'.")
     ocr_dpi: int = 150
     ocr_language: str = "fra"
