@@ -1,0 +1,127 @@
+"""Persistence behind small functions: the rest of the code never writes SQL.
+
+Reports are keyed by the content hash of their PDF, so saving the same bytes twice is a
+no-op (``register_report`` returns the existing row); a finding is keyed by its report
+and character span.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from typing import Iterable, Iterator
+
+from sqlalchemy import delete, select
+from sqlalchemy.orm import Session
+
+from constats.domain import Finding, Report, report_id_for
+from store.models import FindingRow, ReportRow
+
+
+def register_report(session: Session, sha256: str, *, source_url: str | None = None,
+                    file_id: int | None = None, publication_id: int | None = None,
+                    title: str | None = None, role: str = "report") -> tuple[ReportRow, bool]:
+    """Get or create the report row for these bytes. Returns (row, created)."""
+    row = session.scalar(select(ReportRow).where(ReportRow.sha256 == sha256))
+    if row is not None:
+        return row, False
+    row = ReportRow(id=report_id_for(sha256), sha256=sha256, source_url=source_url, file_id=file_id,
+                    publication_id=publication_id, title=title, role=role, status="fetched")
+    session.add(row)
+    session.flush()
+    return row, True
+
+
+def get_report(session: Session, report_id: str) -> ReportRow | None:
+    return session.get(ReportRow, report_id)
+
+
+def mark_failed(session: Session, report_id: str, code: str, message: str) -> None:
+    row = session.get(ReportRow, report_id)
+    if row is not None:
+        row.status, row.error_code, row.error = "failed", code, message[:4000]
+
+
+def save_extraction(session: Session, report: Report, *, embedder_version: str | None = None) -> ReportRow:
+    """Store a report's structure and replace its findings (idempotent)."""
+    row = session.get(ReportRow, report.id)
+    if row is None:
+        raise KeyError(f"unknown report {report.id}")
+    meta, body = report.metadata, report.metadata.body
+    row.structure = report.model_dump(mode="json", exclude={"findings"})
+    row.n_pages = report.n_pages
+    row.extractor_version = report.extractor_version
+    row.classifier_version = report.classifier_version
+    row.embedder_version = embedder_version
+    row.title = row.title or meta.title or (body.name if body else None)
+    row.chamber = meta.chamber
+    row.body_name = body.name if body else None
+    row.body_kind = body.kind if body else None
+    row.departement = meta.departement or (body.departement if body else None)
+    row.insee = body.insee if body else None
+    row.siren = body.siren if body else None
+    row.year = (meta.deliberation_date or meta.publication_date).year if (
+        meta.deliberation_date or meta.publication_date) else None
+    row.status, row.error, row.error_code = "extracted", None, None
+    session.execute(delete(FindingRow).where(FindingRow.report_id == report.id))
+    session.add_all(finding_row(f) for f in report.findings)
+    session.flush()
+    return row
+
+
+def finding_row(f: Finding) -> FindingRow:
+    return FindingRow(
+        id=f.id, report_id=f.report_id, kind=f.kind, number=f.number, text=f.text, page=f.page,
+        page_end=f.page_end, start=f.start, end=f.end, section_path=list(f.section_path),
+        status=f.status, primary_theme=f.primary_theme,
+        themes=[t.model_dump() for t in f.themes], confidence=f.confidence,
+        low_confidence=f.low_confidence, sector=f.sector, earlier_report_id=f.earlier_report_id)
+
+
+def finding_from_row(r: FindingRow) -> Finding:
+    return Finding(
+        id=r.id, report_id=r.report_id, kind=r.kind, number=r.number, text=r.text, page=r.page,
+        page_end=r.page_end, start=r.start, end=r.end, section_path=r.section_path or [],
+        status=r.status, primary_theme=r.primary_theme, themes=r.themes or [],
+        confidence=r.confidence, low_confidence=r.low_confidence, sector=r.sector,
+        earlier_report_id=r.earlier_report_id)
+
+
+def report_from_row(row: ReportRow) -> Report | None:
+    """Rebuild the domain ``Report`` (structure + findings) from the store."""
+    if row.structure is None:
+        return None
+    report = Report.model_validate(row.structure)
+    report.findings = [finding_from_row(f) for f in row.findings]
+    return report
+
+
+def mark_indexed(session: Session, report_id: str, index_version: str) -> None:
+    row = session.get(ReportRow, report_id)
+    if row is not None:
+        row.status, row.index_version = "indexed", index_version
+        row.indexed_at = datetime.now(timezone.utc)
+
+
+def outdated_reports(session: Session, *, extractor_version: str, classifier_version: str | None,
+                     index_version: str) -> list[str]:
+    """Ids of reports produced by older versions (for ``constats reprocess``)."""
+    rows = session.execute(select(ReportRow.id, ReportRow.extractor_version,
+                                  ReportRow.classifier_version, ReportRow.index_version,
+                                  ReportRow.status)).all()
+    out = []
+    for rid, ev, cv, iv, status in rows:
+        if status == "failed" and ev == extractor_version:
+            continue  # failed with the current extractor: a rerun would fail the same way
+        if ev != extractor_version or (classifier_version and cv != classifier_version) or iv != index_version:
+            out.append(rid)
+    return out
+
+
+def iter_findings(session: Session, report_ids: Iterable[str] | None = None,
+                  batch: int = 1000) -> Iterator[tuple[FindingRow, ReportRow]]:
+    """Stream findings with their report, in constant memory (exports, reindex)."""
+    stmt = select(FindingRow, ReportRow).join(ReportRow).order_by(FindingRow.report_id, FindingRow.start)
+    if report_ids is not None:
+        stmt = stmt.where(FindingRow.report_id.in_(list(report_ids)))
+    for fr, rr in session.execute(stmt.execution_options(yield_per=batch)):
+        yield fr, rr
