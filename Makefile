@@ -1,0 +1,71 @@
+# Constats — the two commands a newcomer runs:  make demo   and   make test
+# Both install what they need (venv, Python packages, spaCy model, Meilisearch binary,
+# Redis); Debian packages (Tesseract, Chromium) only when run as root.
+
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+export CONSTATS_BIN_DIR ?= $(CURDIR)/.bin
+
+.PHONY: demo demo-check test test-fast setup setup-dev sysdeps services-up services-down bench eval dsfr clean
+
+demo: setup sysdeps            ## set everything up, crawl the local replica, ingest, index, serve
+	$(BIN)/constats demo
+
+demo-check: setup sysdeps      ## the same, query its own API, exit 0/1
+	$(BIN)/constats demo --check
+
+test: setup-dev sysdeps        ## the whole test suite (slow tests included)
+	$(BIN)/python -m pytest -q
+
+test-fast: setup-dev
+	$(BIN)/python -m pytest -q -m "not slow and not browser"
+
+# --- installation -------------------------------------------------------------------
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+
+$(VENV)/.base: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install -q -e .
+	touch $@
+
+# torch first (the CPU wheel), so that sentence-transformers does not pull a CUDA build
+$(VENV)/.dev: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install -q torch==2.13.0
+	$(BIN)/pip install -q -e '.[st,test]'
+	touch $@ $(VENV)/.base
+
+setup: $(VENV)/.base
+setup-dev: $(VENV)/.dev
+
+sysdeps:                       ## Tesseract (OCR) and Chromium (browser tests), as root only
+	@if command -v tesseract >/dev/null && tesseract --list-langs 2>/dev/null | grep -qx fra \
+	    && [ -x /usr/bin/chromium ] && command -v docker-compose >/dev/null; then exit 0; fi; \
+	if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+	        tesseract-ocr tesseract-ocr-fra chromium docker-compose >/dev/null; \
+	else \
+	    echo "note: install tesseract-ocr, tesseract-ocr-fra, chromium and docker-compose (Debian packages) for OCR, browser and compose tests"; \
+	fi
+
+# --- operations ---------------------------------------------------------------------
+services-up: setup
+	$(BIN)/constats services up
+services-down:
+	$(BIN)/constats services down
+
+bench: setup-dev               ## benchmarks: ratios against raw PyMuPDF / raw Meilisearch
+	$(BIN)/python -m bench
+
+eval: setup-dev                ## quality numbers on the corpus (extraction, themes, retrieval)
+	$(BIN)/constats eval extraction
+	$(BIN)/constats eval themes
+	$(BIN)/constats eval retrieval
+
+dsfr:                          ## the French State design system theme (State services only)
+	npm install --no-audit --no-fund --prefix build/dsfr @gouvfr/dsfr@1.15.3
+	rm -rf api/static/dsfr && cp -r build/dsfr/node_modules/@gouvfr/dsfr/dist api/static/dsfr
+
+clean:
+	rm -rf $(VENV) var build .bin
