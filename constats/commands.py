@@ -40,5 +40,15 @@ def services_status() -> None:
     raise typer.Exit(0 if ok else 1)
 
 
+def demo(check: bool = typer.Option(False, "--check", help="Query the API, exit 0/1 instead of serving."),
+         reports: int = typer.Option(30, help="How many sample reports to publish on the replica."),
+         port: int = typer.Option(None, help="API port (default: CONSTATS_API_PORT, 8000).")) -> None:
+    """Start everything, crawl a local replica of the site, ingest, index and serve."""
+    from constats.demo import run
+
+    raise typer.Exit(run(check=check, reports=reports, port=port))
+
+
 def register(app: typer.Typer) -> None:
     app.add_typer(services_app, name="services")
+    app.command()(demo)
