@@ -38,6 +38,7 @@ class Unit:
     bold: bool
     starts_superscript: bool = False
     tabular: bool = False
+    cell_x: list[tuple[float, float]] = field(default_factory=list)
     role: str = "body"
     text: str = ""
     cells: list["Unit"] = field(default_factory=list)
@@ -87,6 +88,9 @@ def _units(page: RawPage) -> list[Unit]:
                     and line["bbox"][0] >= last_bbox[2] - 1):
                 # side by side on one baseline: cells of a table row in one block
                 current.lines[-1] += "\t" + text
+                if not current.tabular:
+                    current.cell_x = [(last_bbox[0], last_bbox[2])]
+                current.cell_x.append((line["bbox"][0], line["bbox"][2]))
                 current.tabular = True
                 current.bbox = [min(current.bbox[0], line["bbox"][0]), current.bbox[1],
                                 max(current.bbox[2], line["bbox"][2]), max(current.bbox[3], line["bbox"][3])]
@@ -237,6 +241,7 @@ def layout(pages: list[RawPage], *, warnings: list[str] | None = None,
         for u in units:
             if u.role == "table" and u.cells:
                 u.text = "\t".join(join_lines(c.lines, vocab) for c in u.cells)
+                u.cell_x = [(c.bbox[0], c.bbox[2]) for c in u.cells]
             elif u.tabular:
                 u.text = join_lines([t.replace("\t", " \x00 ") for t in u.lines], vocab)
                 u.text = re.sub(r"\s*\x00\s*", "\t", u.text)
@@ -245,7 +250,8 @@ def layout(pages: list[RawPage], *, warnings: list[str] | None = None,
                 u.text = join_lines(u.lines, vocab)
             if not u.text:
                 continue
-            block = Block(text=u.text, bbox=tuple(u.bbox), font_size=u.size, bold=u.bold, role=_role(u, body_size))
+            block = Block(text=u.text, bbox=tuple(u.bbox), font_size=u.size, bold=u.bold, role=_role(u, body_size),
+                          cells=u.cell_x if u.role == "table" and u.text.count("\t") + 1 == len(u.cell_x) else [])
             blocks.append(block)
             if u.role in ("header", "footer", "page_number", "footnote"):
                 if u.role == "footnote":
