@@ -31,6 +31,8 @@ from nlp.structure import Line, lines_of, section_at
 NO_FINDINGS = ("reponse", "toc", "letter", "cover", "glossaire")
 LIST_SECTIONS = ("recommandations", "rappels", "suivi")
 _STATUS_HEADER = re.compile(r"r[ée]alis[ée]e|en cours|mise?s? en (?:œ|oe)uvre|non\s|sans objet|[àa] suivre", re.I)
+_HEADER_WORDS = re.compile(r"non\s+r[ée]alis[ée]e?s?|en\s+cours(?:\s+de(?:\s+r[ée]alisation)?)?|r[ée]alis[ée]e?s?"
+                           r"|(?:(?:totalement|partiellement|non)\s+)?mise?s?\s+en\s+(?:œ|oe)uvre|sans\s+objet|[àa]\s+suivre", re.I)
 _MARK = re.compile(r"^\s*(?:x|☒|✓|✔|oui|•)\s*\d?\s*$", re.I)
 
 
@@ -78,39 +80,44 @@ class _Scanner:
         self.doc, self.sections, self.lines = doc, sections, lines
         self.out: list[Candidate] = []
         self.heading_starts = {s.start for s in sections}
+        self.heading_level = {s.start: s.level for s in sections if s.kind not in ("cover", "letter")}
 
     def run(self) -> list[Candidate]:
-        active_opener = False
+        lenient = False  # list context outside a list section (after an opener or a list section)
         misses = 0
-        group_status: str | None = None
-        group_kind: str | None = None
+        groups: list[tuple[int, str | None, str | None]] = []  # (level, status, kind) of group titles
         status_columns: list[tuple[float, float, str]] = []
+        prev_kind = "body"
         skip_next = False
         for i, line in enumerate(self.lines):
             if skip_next:
                 skip_next = False
                 continue
             kind_here = _section_kind(self.sections, line.start)
-            if kind_here in NO_FINDINGS:
-                active_opener = False
+            if kind_here in NO_FINDINGS or "↩" in line.text:
+                lenient = lenient and kind_here not in NO_FINDINGS
+                prev_kind = kind_here
                 continue
-            in_list = kind_here in LIST_SECTIONS or active_opener
+            if prev_kind in LIST_SECTIONS and kind_here not in LIST_SECTIONS:
+                lenient, misses = True, 0  # a récapitulatif may go on under headings of its own
+            prev_kind = kind_here
+            in_list = kind_here in LIST_SECTIONS or lenient
             text = line.text
-            if line.start in self.heading_starts:
-                group_status, status_columns = None, []
-                if kind_here in LIST_SECTIONS:
+            group_status = groups[-1][1] if groups else None
+            group_kind = next((k for _, _, k in reversed(groups) if k), None)
+            heading = self.heading_level.get(line.start)
+            if heading is not None and not parse_label(text):
+                status_columns = []
+                while groups and groups[-1][0] >= heading:
+                    groups.pop()
+                if in_list:
                     is_group, st, gk = _group_context(text)
-                    if is_group:
-                        group_status, group_kind = st, gk
-                    else:
-                        group_kind = None
-                if not kind_here in LIST_SECTIONS and not parse_label(text):
-                    active_opener = False
-                    continue
+                    if is_group or st:
+                        groups.append((heading, st, gk))
+                continue
             if OPENER.search(text):
-                active_opener, misses = True, 0
-                group_status = status_of(text) if re.search(r"mise?s? en", text) else None
-                group_kind = None
+                lenient, misses = True, 0
+                groups = [(99, status_of(text) if re.search(r"mise?s? en", text) else None, None)]
                 continue
             # 1. labelled items
             item = parse_label(text)
@@ -121,13 +128,15 @@ class _Scanner:
                     skip_next = item.needs_text
                 continue
             if STATUS_TAG.match(text) or (CONCLUSION_TAG.match(text) and status_of(text)):
-                self._tag_previous(text, line)
+                self._tag_previous(i, text, kind_here)
                 continue
             if not in_list:
                 continue
             is_group, st, gk = _group_context(text)
             if is_group:
-                group_status, group_kind = st, gk
+                while groups and groups[-1][0] >= 99:
+                    groups.pop()
+                groups.append((99, st, gk))
                 continue
             if line.table:
                 cols = self._status_columns(line)
@@ -145,12 +154,10 @@ class _Scanner:
                 kind = "suivi" if kind_here == "suivi" else (
                     group_kind or ("rappel_au_droit" if kind_here == "rappels" else "recommandation"))
                 self.out.append(Candidate(kind, item.number, start, end, status or group_status, "list"))
-            elif active_opener and kind_here not in LIST_SECTIONS:
+            elif lenient and kind_here not in LIST_SECTIONS:
                 misses += 1
-                if misses >= 1 and any(c.source == "list" for c in self.out[-1:]):
-                    active_opener = False
-                elif misses >= 3:
-                    active_opener = False
+                if misses >= 2 or (self.out and self.out[-1].source == "list"):
+                    lenient = False
         return self.out
 
     def _labelled(self, i: int, item, kind_here: str, group_status: str | None) -> Candidate | None:
@@ -173,25 +180,46 @@ class _Scanner:
         kind = "suivi" if kind_here == "suivi" else item.kind
         return Candidate(kind, number, start, end, status or group_status, "label")
 
-    def _tag_previous(self, text: str, line: Line) -> None:
-        if not self.out:
-            return
-        prev = self.out[-1]
-        if line.start - prev.end > 400:
-            return
+    def _tag_previous(self, i: int, text: str, kind_here: str) -> None:
+        """A status tag applies to the item just before it; a paragraph followed by a tag is an item."""
         st = status_of(text)
+        is_rappel = bool(re.search(r"rappel", text, re.I))
+        prev_line = self.lines[i - 1] if i > 0 else None
+        if self.out and prev_line is not None and self.out[-1].start >= prev_line.start:
+            prev = self.out[-1]
+        elif (prev_line is not None and not prev_line.table and len(prev_line.text) > 20
+              and not prev_line.text.rstrip().endswith(":") and not prev_line.text.lstrip().startswith(("(", "["))
+              and _section_kind(self.sections, prev_line.start) not in NO_FINDINGS
+              and not STATUS_TAG.match(prev_line.text)):
+            start, end, status = _clean_span(self.doc, prev_line.start, prev_line.end)
+            n, off = number_prefix(self.doc.text[start:end])
+            kind = "suivi" if kind_here == "suivi" else "recommandation"
+            prev = Candidate(kind, n, start + off, end, status, "tag")
+            self.out.append(prev)
+        else:
+            return
         if st:
             prev.status = st
-        if re.search(r"rappel", text, re.I) and prev.kind == "recommandation":
+        if is_rappel and prev.kind == "recommandation":
             prev.kind = "rappel_au_droit"
 
     def _status_columns(self, line: Line) -> list[tuple[float, float, str]]:
+        """Status columns of a table header ("Réalisée | En cours de réalisation | Non réalisée")."""
         block = self._block(line)
         cells = line.text.split("\t")
         if block is None or len(block.cells) != len(cells):
             return []
-        cols = [(x0, x1, status_of(c)) for (x0, x1), c in zip(block.cells, cells)
-                if len(c) < 60 and _STATUS_HEADER.search(c) and status_of(c)]
+        cols = []
+        for (x0, x1), c in zip(block.cells, cells):
+            if len(c) > 80:
+                continue
+            # one cell may hold two headers run together ("Réalisé En cours de"): split by position
+            for m in _HEADER_WORDS.finditer(c):
+                st = status_of(m.group(0))
+                if st:
+                    a = x0 + (x1 - x0) * m.start() / max(len(c), 1)
+                    b = x0 + (x1 - x0) * m.end() / max(len(c), 1)
+                    cols.append((a, b, st))
         return cols if len(cols) >= 2 else []
 
     def _block(self, line: Line):
@@ -231,9 +259,8 @@ class _Scanner:
             if _MARK.match(c) and block is not None and len(block.cells) == len(cells):
                 x0, x1 = block.cells[j]
                 mid = (x0 + x1) / 2
-                for cx0, cx1, st in columns:
-                    if cx0 - 2 <= mid <= cx1 + 2:
-                        status = st
+                if columns:
+                    status = min(columns, key=lambda col: abs((col[0] + col[1]) / 2 - mid))[2]
             elif len(c) < 80 and status_of(c) and not re.search(r"\d{2}", c):
                 status = status_of(c)
         kind = "suivi" if kind_here == "suivi" else (

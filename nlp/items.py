@@ -28,22 +28,32 @@ RECOMMENDS = re.compile(r"\b(?:la\s+chambre|elle)\s+(?:lui\s+|leur\s+|donc\s+|é
                         r"recommande\b", re.I)
 
 _NOT_VERBS = frozenset("""
-entre autre autres notre votre contre titre chapitre cadre nombre ordre membre centre lettre outre
-premier dernier particulier cahier fichier foyer loyer métier dossier chantier janvier février quartier
-avenir plaisir désir loisir sur leur pour hier mer fer cher fier enfer hiver super partenaire
+premier dernier particulier fichier dossier cahier foyer loyer métier chantier janvier février quartier
+conseiller officier trésorier courrier calendrier hier mer fer cher fier hiver super léger étranger danger
+atelier papier levier mobilier immobilier financier usager routier régulier entier plénier créancier foncier
+greffier policier pompier héritier dîner déjeuner pilier panier sentier premier-ministre
+avenir plaisir désir loisir souvenir soupir martyr élixir saphir
+devoir pouvoir savoir espoir couloir trottoir miroir tiroir rasoir comptoir terroir dortoir manoir
 """.split())
-_VERB = re.compile(r"^(?:ne\s+pas\s+|ne\s+plus\s+|n['’]|s['’]|se\s+|l['’]|y\s+|en\s+)?"
-                   r"(?P<w>[^\W\d_]{3,})(?:er|ir|re|oir)\b", re.I)
+#: Infinitive endings; "-re" verbs are listed by family since most French nouns end in "-re" too.
+_INFINITIVE = re.compile(
+    r"(?:er|ir|oir|[^a]ire|(?:f|tisf|tr)aire|ettre|attre|a[îi]tre|o[îi]tre|^[êe]tre|dre|uivre|^vivre|ompre|aincre"
+    r"|clure|clore|^croire|^boire)$")
+_NOUN_DRE = frozenset({"ordre", "cadre", "poudre", "foudre", "cylindre", "méandre"})
+_NOUN_IRE = frozenset({"empire", "navire", "martyre", "sourire", "délire", "satire", "vampire", "hire"})
+_LEAD = re.compile(r"^(?:ne\s+(?:pas|plus|jamais)\s+|n['’]|s['’]|se\s+|l['’]|les\s+|y\s+|en\s+|d['’]|à\s+)+", re.I)
 
 
 def is_imperative(text: str) -> bool:
-    """Starts with an infinitive ("Procéder", "veiller", "Mettre", "s'assurer")."""
-    m = _VERB.match(text.strip().lstrip("«“\"' "))
+    """Starts with an infinitive ("Procéder", "veiller", "Mettre", "s'assurer", "ne pas…")."""
+    t = _LEAD.sub("", text.strip().lstrip("«“\"'‘ "))
+    m = re.match(r"[^\W\d_]+", t)
     if not m:
         return False
-    word = text.strip().split()[0].lower().strip("«“\"'’,:;")
-    word = re.sub(r"^(?:n|s|l)['’]", "", word)
-    return word not in _NOT_VERBS
+    word = m.group(0).lower()
+    if len(word) < 3 or word in _NOT_VERBS or word in _NOUN_DRE or word in _NOUN_IRE:
+        return False
+    return bool(_INFINITIVE.search(word))
 
 
 @dataclass

@@ -240,8 +240,16 @@ def layout(pages: list[RawPage], *, warnings: list[str] | None = None,
         page_start = None
         for u in units:
             if u.role == "table" and u.cells:
-                u.text = "\t".join(join_lines(c.lines, vocab) for c in u.cells)
-                u.cell_x = [(c.bbox[0], c.bbox[2]) for c in u.cells]
+                texts, u.cell_x = [], []
+                for c in u.cells:
+                    if c.tabular:
+                        sub = [join_lines(t.split("\n"), vocab) for t in "\n".join(c.lines).split("\t")]
+                        texts += sub
+                        u.cell_x += c.cell_x if len(c.cell_x) == len(sub) else [(c.bbox[0], c.bbox[2])] * len(sub)
+                    else:
+                        texts.append(join_lines(c.lines, vocab))
+                        u.cell_x.append((c.bbox[0], c.bbox[2]))
+                u.text = "\t".join(texts)
             elif u.tabular:
                 u.text = join_lines([t.replace("\t", " \x00 ") for t in u.lines], vocab)
                 u.text = re.sub(r"\s*\x00\s*", "\t", u.text)
