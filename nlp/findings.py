@@ -69,7 +69,8 @@ def _group_context(text: str) -> tuple[bool, str | None, str | None]:
     low = t.lower()
     if not re.search(r"recommandation|rappel", low) or parse_label(t):
         return False, None, None
-    kind = "rappel_au_droit" if "rappel" in low and "recommandation" not in low else None
+    kind = ("rappel_au_droit" if "rappel" in low and "recommandation" not in low
+            else "recommandation" if "recommandation" in low and "rappel" not in low else None)
     return True, status_of(t), kind
 
 

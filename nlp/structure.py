@@ -155,8 +155,10 @@ def find_toc(lines: list[Line]) -> tuple[list[Section], set[int]]:
     """Table-of-contents entries ("Title ..... 12") on pages dense with them."""
     by_page: dict[int, list[tuple[Line, re.Match]]] = {}
     for l in lines:
+        if l.text.count("\t") > 1:
+            continue  # a table row, not an entry "Title<TAB>12"
         m = _TOC_LINE.match(l.text.replace("\t", "  "))
-        if m and len(l.text) < 250:
+        if m and len(l.text) < 250 and not re.search(r"\s(?:x|X)\s+\d+\s*$", l.text):
             by_page.setdefault(l.page, []).append((l, m))
     entries: list[Section] = []
     used: set[int] = set()
