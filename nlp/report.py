@@ -33,7 +33,7 @@ def _responses(doc: Document, sections: list[Section]) -> list[Response]:
             if t.start > s.start and t.level <= s.level:
                 end = min(end, t.start)
                 break
-        m = re.search(r"\b(?:de|du|des)\s+(.+)$", s.title)
+        m = re.search(r"\b(?:de|du|des)\s+(.+)$", s.title, re.I)
         out.append(Response(author=m.group(1).strip() if m else None, text=doc.text[s.start:end].strip(),
                             page=s.page, page_end=doc.page_at(max(end - 1, s.start)), start=s.start, end=end))
         covered_until = end

@@ -107,10 +107,14 @@ def heading_style(line: Line, base: float) -> tuple | None:
     ends_sentence = bool(_END_PUNCT.search(text)) or text.endswith(":")
     if m and (is_imperative(m.group("title")) or RECOMMENDS.match(m.group("title"))):
         return None  # "1- Préciser le champ des délégations…" is a list item
+    if (big or line.bold) and not ends_sentence and len(text) <= 180:
+        return ("font", round(line.size), line.bold, _is_caps(text))
     if m and not ends_sentence and len(text) <= 180:
         num = m.group("num").strip().rstrip(".)-–°: ").strip()
         if re.fullmatch(r"\d{1,2}(?:\.\d{1,2})+", num):
             return ("dot", num.count(".") + 1)
+        if _is_caps(title):
+            return ("caps",)  # "1. LA FIABILITÉ DES COMPTES" sits with "SYNTHÈSE", "PROCÉDURE"
         if re.match(r"(?i)chapitre|partie|titre", num):
             return ("chapter",)
         if _ROMAN.match(num.upper()) and num.isupper():
@@ -214,18 +218,27 @@ def find_headings(lines: list[Line], skip: set[int]) -> list[Heading]:
 
 
 def front_matter(doc: Document, lines: list[Line]) -> list[Section]:
-    """The president's cover letter and the cover page, before the report proper."""
+    """The cover page and the president's cover letter, before the report proper (either order)."""
     out: list[Section] = []
-    end_letter = None
-    for l in lines[:200]:
-        if _LETTER_END.match(l.text) and l.start > 0:
-            end_letter = l
-            break
-    if end_letter and _LETTER_HINTS.search(doc.text[: end_letter.start]):
-        out.append(Section(title="Lettre du président", kind="letter", level=1, page=1,
-                           page_end=doc.page_at(max(end_letter.start - 1, 0)), start=0, end=end_letter.start,
-                           path=["Lettre du président"]))
+    pos = 0
+    cover_end = _cover_end(doc, lines, 0)
+    if cover_end > 0:
+        out.append(_front_section(doc, "Page de titre", "cover", 0, cover_end))
+        pos = cover_end
+    end_letter = next((l for l in lines[:300] if l.start > pos and _LETTER_END.match(l.text)), None)
+    if end_letter and _LETTER_HINTS.search(doc.text[pos: end_letter.start]):
+        out.append(_front_section(doc, "Lettre du président", "letter", pos, end_letter.start))
+        pos = end_letter.start
+    if not cover_end:
+        end = _cover_end(doc, lines, pos)
+        if end > pos:
+            out.append(_front_section(doc, "Page de titre", "cover", pos, end))
     return out
+
+
+def _front_section(doc: Document, title: str, kind: str, start: int, end: int) -> Section:
+    return Section(title=title, kind=kind, level=1, page=doc.page_at(start), page_end=doc.page_at(max(end - 1, 0)),
+                   start=start, end=end, path=[title])
 
 
 def _cover_end(doc: Document, lines: list[Line], start: int) -> int:
@@ -246,13 +259,7 @@ def build_sections(doc: Document) -> tuple[list[Section], list[Section]]:
     lines = lines_of(doc)
     toc, toc_lines = find_toc(lines)
     sections = front_matter(doc, lines)
-    report_start = sections[-1].end if sections else 0
-    cover_end = _cover_end(doc, lines, report_start)
-    if cover_end > report_start:
-        sections.append(Section(title="Page de titre", kind="cover", level=1, page=doc.page_at(report_start),
-                                page_end=doc.page_at(cover_end - 1), start=report_start, end=cover_end,
-                                path=["Page de titre"]))
-        report_start = cover_end
+    report_start = max((s.end for s in sections), default=0)
     skip = set(toc_lines) | {l.start for l in lines if l.start < report_start}
     headings = find_headings(lines, skip)
     text_end = len(doc.text)
