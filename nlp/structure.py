@@ -37,8 +37,9 @@ RESPONSE_TITLE = re.compile(
 #: Title keywords → section kind, first match wins.
 KIND_RULES: list[tuple[str, re.Pattern]] = [
     ("toc", re.compile(r"^(?:sommaire|table des mati[èe]res)\b", re.I)),
-    ("suivi", re.compile(r"suivi\s+des\s+(?:pr[ée]c[ée]dentes\s+|anciennes\s+)?recommandations|suites?\s+(?:donn[ée]es|r[ée]serv[ée]es)"
-                         r"|suivi\s+du\s+(?:pr[ée]c[ée]dent|dernier)|(?:pr[ée]c[ée]dent|dernier)\s+(?:contr[ôo]le|rapport|examen)", re.I)),
+    ("suivi", re.compile(r"^(?:annexe\s*\S{0,4}\s*[:\-–.]?\s*)?(?:le |la |les |l['’])?(?:suivi|suites?)\b.{0,40}?"
+                         r"\b(?:recommandations|observations|pr[ée]c[ée]dent|dernier|contr[ôo]le)"
+                         r"|^.{0,60}(?:pr[ée]c[ée]dent|dernier)\s+(?:contr[ôo]le|rapport|examen)", re.I)),
     ("annexe", re.compile(r"^annexes?\b", re.I)),
     ("reponse", re.compile(r"^r[ée]ponses?\b", re.I)),
     ("glossaire", re.compile(r"^(?:glossaire|liste des (?:abr[ée]viations|sigles)|sigles\b|abr[ée]viations)", re.I)),
