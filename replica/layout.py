@@ -116,11 +116,13 @@ class ChainedStory:
         self.gap = gap
         self.index = 0
         self._placed: list[pymupdf.Story] = []
+        self._overflow: tuple[int, float] | None = None
 
     def reset(self) -> None:
         for story in self.stories:
             story.reset()
         self.index = 0
+        self._overflow = None
 
     def place(self, rect: pymupdf.Rect, refs: list[str]) -> tuple[bool, pymupdf.Rect]:
         """Fill ``rect``; return whether content remains and the rectangle actually used."""
@@ -136,6 +138,11 @@ class ChainedStory:
             if not filled.is_empty:
                 used.y1 = max(used.y1, filled.y1)
             if more:
+                overflow = (self.index, round(filled.height, 1)) if filled.y1 > rect.y1 + 1 else None
+                if overflow is not None and overflow == self._overflow:
+                    # the same unsplittable box, taller than the page, placed again and again
+                    raise LayoutStuck("content taller than the page")
+                self._overflow = overflow
                 return True, used
             self.index += 1
             top = max(top, filled.y1 + self.gap) if not filled.is_empty else top
