@@ -93,9 +93,10 @@ def propose_items(text: str) -> list[dict]:
     lines = list(paragraphs(text))
     in_list: str | None = None
     list_status: str | None = None
+    consumed: set[int] = set()
     for i, (number, start, end, line) in enumerate(lines):
         stripped = line.strip()
-        if not stripped:
+        if not stripped or i in consumed:
             continue
         if REC_HEAD.match(stripped) and len(stripped) < 140:
             in_list, list_status = "recommandation", _status(stripped)
@@ -111,11 +112,12 @@ def propose_items(text: str) -> list[dict]:
             if offset >= len(line.rstrip()) and i + 1 < len(lines):  # label alone: text is the next line
                 number, start, end, line = lines[i + 1]
                 offset = 0
+                consumed.add(i + 1)
             s, e = _span(start, line, offset)
             if e <= s:
                 continue
-            if num and (kind, num) in seen:
-                first = next(it for it in items if it["kind"] == kind and it["number"] == num)
+            first = next((it for it in items if num and it["kind"] == kind and it["number"] == num), None)
+            if first:
                 first.setdefault("alt", []).append([s, e])
                 continue
             seen.add((kind, num or f"@{s}"))
@@ -132,9 +134,11 @@ def propose_items(text: str) -> list[dict]:
                 continue
             if stripped.startswith("\t") or line.startswith("\t") and "Réalis" in line:
                 continue  # table header row
-            body = re.match(r"^\s*(?:[-–•·]\s*|(\d+)\s*[.)°]\s*)?", line)
+            body = re.match(r"^\s*(?:[-–•·]\s*|(\d+)\s*[.)°/]\s*)?", line)
             num = body.group(1)
             s, e = _span(start, line, body.end())
+            if num:
+                seen.add((in_list, num))
             status = _table_status(line) or list_status
             items.append({"kind": in_list, "number": num, "start": s, "end": e, "status": status,
                           "line": number, "source": "list"})
@@ -156,7 +160,7 @@ def _merge_unnumbered(text: str, items: list[dict]) -> list[dict]:
             mine = text[item["start"]:item["end"]]
             best = max(numbered, key=lambda n: _similar(mine, text[n["start"]:n["end"]][-len(mine) - 10:]),
                        default=None)
-            if best and best["kind"] == item["kind"] and _similar(mine, text[best["start"]:best["end"]][-len(mine) - 10:]) > 0.8:
+            if best and best["kind"] == item["kind"] and [item["start"], item["end"]] != [best["start"], best["end"]] and _similar(mine, text[best["start"]:best["end"]][-len(mine) - 10:]) > 0.8:
                 best.setdefault("alt", []).insert(0, [item["start"], item["end"]])
                 if item["status"] and not best["status"]:
                     best["status"] = item["status"]
