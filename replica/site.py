@@ -357,3 +357,21 @@ class _Handler(BaseHTTPRequestHandler):
             sent += len(piece)
             piece = zeros
         rec.complete = True
+
+
+def main(argv: list[str] | None = None) -> None:
+    import argparse
+
+    from constats.config import get_settings
+    from replica.corpus import serve_corpus
+
+    parser = argparse.ArgumentParser(description="Serve a local replica of the publication site.")
+    parser.add_argument("--corpus", type=int, default=20, help="how many corpus reports")
+    parser.add_argument("--port", type=int, default=8800)
+    parser.add_argument("--page-size", type=int, default=10)
+    args = parser.parse_args(argv)
+    serve_corpus(get_settings(), args.corpus, args.port, args.page_size)
+
+
+if __name__ == "__main__":
+    main()
