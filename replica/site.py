@@ -72,6 +72,7 @@ class RequestRecord:
     status: int
     conditional: bool
     complete: bool = False  # the whole body was written
+    user_agent: str = ""
 
 
 def simple_pdf(title: str, body: str = "", pages_n: int = 1) -> bytes:
@@ -258,7 +259,8 @@ class _Handler(BaseHTTPRequestHandler):
         parts = urlsplit(self.path)
         path, query = parts.path, dict(parse_qsl(parts.query))
         conditional = bool(self.headers.get("If-None-Match") or self.headers.get("If-Modified-Since"))
-        rec = RequestRecord(time.monotonic(), path, parts.query, 0, conditional)
+        rec = RequestRecord(time.monotonic(), path, parts.query, 0, conditional,
+                            user_agent=self.headers.get("User-Agent", ""))
         self.replica._record(rec)
         try:
             self._serve(rec, path, query)
