@@ -93,6 +93,8 @@ def run_crawl(source: Source, settings, *, since: date | None = None, chamber: s
         source.known = state.known_pages(s, source.name)
 
     def note_errors() -> None:
+        if not (source.errors or source.gone):
+            return
         with session_scope(db) as s:
             for url, code, message in source.errors:
                 state.record_publication_error(s, url, source.name, code, message)

@@ -251,6 +251,7 @@ class _Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
     replica: ReplicaSite
     server_version = "ReplicaDrupal/1.0"
+    disable_nagle_algorithm = True
 
     def log_message(self, *args) -> None:  # quiet
         pass
