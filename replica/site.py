@@ -170,7 +170,8 @@ class ReplicaSite:
 
         self._server = ThreadingHTTPServer((host, port), Handler)
         self._server.daemon_threads = True
-        threading.Thread(target=self._server.serve_forever, name="replica", daemon=True).start()
+        threading.Thread(target=self._server.serve_forever, kwargs={"poll_interval": 0.05},
+                         name="replica", daemon=True).start()
         self.base_url = f"http://{host}:{self._server.server_address[1]}"
         return self.base_url
 
