@@ -119,9 +119,9 @@ class ReplicaSite:
         """Withdraw a publication: its page and files answer 404 from now on."""
         with self._lock:
             pub = self._pubs.pop(slug)
-            self._files.pop(pub.pdf_path, None)
-            for i in range(len(pub.responses)):
-                self._files.pop(pub.response_path(i), None)
+            for path in [pub.pdf_path] + [pub.response_path(i) for i in range(len(pub.responses))]:
+                self._files.pop(path, None)
+                self._cache.pop(path, None)
 
     @property
     def publications(self) -> list[ReplicaPublication]:
@@ -130,11 +130,11 @@ class ReplicaSite:
 
     def file_bytes(self, path: str) -> bytes | None:
         with self._lock:
+            factory = self._files.get(path)
+            if factory is None:
+                return None
             if path in self._cache:
                 return self._cache[path]
-            factory = self._files.get(path)
-        if factory is None:
-            return None
         data = factory()
         with self._lock:
             self._cache[path] = data
@@ -152,7 +152,7 @@ class ReplicaSite:
             times = sorted(r.t for r in self.requests)
         best, j = 0, 0
         for i, t in enumerate(times):
-            while times[j] <= t - seconds:
+            while j < i and times[j] <= t - seconds:
                 j += 1
             best = max(best, i - j + 1)
         return best
