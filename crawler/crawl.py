@@ -136,6 +136,7 @@ def run_crawl(source: Source, settings, *, since: date | None = None, chamber: s
                 if created:
                     summary.new_reports += 1
                     new = (row.id, report.id)
+                    state.link_responses(s, row.publication_id)
                 elif not result.not_modified and report.file_id != row.id:
                     summary.duplicates += 1
         journal.forget(job.url)

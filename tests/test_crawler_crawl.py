@@ -174,3 +174,48 @@ def test_folder_source_and_fetch_file(tmp_path):
     assert store.read(sha) == tiny_pdf("b") and rid.startswith("r")
     assert fetch_file(file_id, settings) == rid  # idempotent
     assert fetch_file(999_999, settings) is None
+
+
+def test_named_site_is_allowed_and_responses_point_at_their_report(tmp_path):
+    pubs = make_publications(3, responses_every=2)
+    settings = crawl_settings(tmp_path, crawl_allowed_hosts=["www.ccomptes.fr"])
+    with ReplicaSite(pubs) as site:
+        summary = crawl_source("ccomptes", settings, base_url=site.base_url)
+        assert summary.new_reports == 5
+        refused = crawl_source("ccomptes", settings.model_copy(update={"crawl_allow_loopback": False}),
+                               base_url=site.base_url)
+    assert refused.status == "failed" and "private_address" in refused.error
+    with session_scope(settings.db_url) as s:
+        rows = {r.sha256: r for r in s.scalars(select(ReportRow))}
+    main = rows[hashlib.sha256(tiny_pdf("commune-0")).hexdigest()]
+    response = rows[hashlib.sha256(tiny_pdf("commune-0-reponse")).hexdigest()]
+    assert response.role == "response" and response.parent_report_id == main.id
+    assert main.parent_report_id is None
+
+
+def test_kill_between_store_and_commit_downloads_nothing_twice(tmp_path):
+    """The window a SIGKILL can hit: bytes moved into the store, state not yet committed."""
+    from crawler.fetcher import Download
+    from crawler.journal import Journal
+
+    pubs = make_publications(2)
+    settings = crawl_settings(tmp_path)
+    with ReplicaSite(pubs) as site:
+        crawl_source("ccomptes", settings, base_url=site.base_url)
+        url = site.base_url + pubs[1].pdf_path
+        with session_scope(settings.db_url) as s:  # forget it, as if the commit never happened
+            row = s.scalar(select(FileRow).where(FileRow.url == url))
+            kept = Download(url, 200, row.sha256, row.size, row.content_type, row.etag, row.last_modified)
+            s.delete(s.scalar(select(ReportRow).where(ReportRow.sha256 == row.sha256)))
+            row.sha256 = row.etag = row.last_modified = None
+            row.status = "pending"
+        Journal(settings.raw_dir / "journal").note(kept)
+        n = len(site.requests)
+        summary = crawl_source("ccomptes", settings, base_url=site.base_url)
+        again = [(r.status, r.conditional) for r in site.requests[n:] if r.path == pubs[1].pdf_path]
+    assert again == [(304, True)]
+    assert summary.new_reports == 1 and summary.downloaded == 0
+    with session_scope(settings.db_url) as s:
+        row = s.scalar(select(FileRow).where(FileRow.url == url))
+        assert row.sha256 == kept.sha256 and row.status == "downloaded"
+    assert not list((settings.raw_dir / "journal").glob("*.json"))

@@ -140,3 +140,22 @@ def test_memory_limiter_spaces_requests():
     other = time.monotonic()
     lim.acquire("other-host")  # another host is not delayed
     assert time.monotonic() - other < 0.02
+
+
+def test_robots_crawl_delay_slows_the_host_down(tmp_path):
+    pubs = make_publications(2)
+    with ReplicaSite(pubs, robots="User-agent: *\nCrawl-delay: 1\n") as site, \
+            Fetcher(crawl_settings(tmp_path)) as f:
+        for _ in range(3):
+            f.get_page(site.base_url + "/fr/publications")
+        times = [r.t for r in site.requests]
+    assert len(times) == 4 and times[-1] - times[1] >= 1.95  # robots.txt, then one a second
+
+
+def test_robots_unavailable_means_nothing_is_fetched(tmp_path):
+    with ReplicaSite(make_publications(1)) as site, Fetcher(crawl_settings(tmp_path, crawl_max_retries=0)) as f:
+        site.faults.server_error("/robots.txt", times=None)
+        with pytest.raises(FetchError) as err:
+            f.get_page(site.base_url + "/fr/publications")
+        assert err.value.code == "robots_unavailable"
+        assert {r.path for r in site.requests} == {"/robots.txt"}
