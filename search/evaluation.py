@@ -7,7 +7,8 @@ the paragraph is the one relevant answer (with its exact duplicates). Two query 
 - ``surface``: the words as the report writes them;
 - ``lemma``: the same words in their dictionary form ("provisionner", "recruter") as a user
   types them, kept only when at least one word differs from the text: this is where the
-  lemmatised copy should help.
+  lemmatised copy should help;
+- ``short``: two of the words (the first as a lemma): ambiguous, where ranking rules matter.
 
 Variants compare searchable attributes (text alone vs text + lemmas), ranking-rule orders
 and matching strategies on one index. Results are written to search/EVALUATION.md by hand.
@@ -125,7 +126,8 @@ _STOPS = {fold(w) for w in FRENCH_STOP_WORDS} | {"dont", "plus", "cette", "être
 
 
 def make_queries(pairs, table, n: int, seed: int = 7, words: int = 4) -> dict[str, list]:
-    """``{"surface": [(query, target_id)], "lemma": [...]}`` (see the module docstring);
+    """``{"surface": [(query, target_id)], "lemma": [...], "short": [...]}``; ``short`` is
+    two words (the first as a lemma), a hard, ambiguous query (see the module docstring);
     ``table`` is a ``LemmaTable``, taught here on the sampled paragraphs."""
     rng = random.Random(seed)
     sample = rng.sample(pairs, min(n * 3, len(pairs)))
@@ -134,7 +136,7 @@ def make_queries(pairs, table, n: int, seed: int = 7, words: int = 4) -> dict[st
     def lemma_of(word: str) -> str:
         return table.table.get(word.lower(), word.lower())
 
-    surface, lemma = [], []
+    surface, lemma, short = [], [], []
     for para, _ in sample:
         content = [w for w in _WORD.findall(para.text) if fold(w) not in _STOPS]
         uniq = list(dict.fromkeys(content))
@@ -147,9 +149,11 @@ def make_queries(pairs, table, n: int, seed: int = 7, words: int = 4) -> dict[st
             surface.append((" ".join(chosen).lower(), para.id))
         if len(lemma) < n and any(fold(a) != fold(b) for a, b in zip(chosen, lemmas)):
             lemma.append((" ".join(lemmas), para.id))
-        if len(surface) >= n and len(lemma) >= n:
+        if len(short) < n:
+            short.append((" ".join(lemmas[:1] + chosen[1:2]), para.id))
+        if len(surface) >= n and len(lemma) >= n and len(short) >= n:
             break
-    return {"surface": surface, "lemma": lemma}
+    return {"surface": surface, "lemma": lemma, "short": short}
 
 
 def score(ranked: list[str], relevant: set[str], k: int = 10) -> tuple[float, float, float]:
@@ -177,6 +181,8 @@ VARIANTS: dict[str, dict] = {
         "on": None, "rules": ["words", "typo", "proximity", "exactness", "attribute", "sort"]},
     "text+lemmas, default rules, matching=frequency": {"on": None, "rules": None,
                                                       "strategy": "frequency"},
+    "text+lemmas, no typo rule": {
+        "on": None, "rules": ["words", "proximity", "attribute", "sort", "exactness"]},
 }
 
 
