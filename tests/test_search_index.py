@@ -295,3 +295,29 @@ def test_search_key_can_search_but_not_write(env, live_services):
             public.add_documents(S.index_names(PREFIX)["findings"], [{"id": "x"}])
     finally:
         public.close()
+
+
+def test_index_settings_command(live_services, monkeypatch):
+    from typer.testing import CliRunner
+
+    from constats.cli import app, build
+    from constats.config import reset_settings
+
+    prefix = unique_prefix("cli")
+    monkeypatch.setenv("MEILI_URL", live_services.meili_url)
+    monkeypatch.setenv("MEILI_MASTER_KEY", live_services.master_key)
+    monkeypatch.setenv("CONSTATS_INDEX_PREFIX", prefix)
+    monkeypatch.setenv("CONSTATS_EMBEDDER", "none")
+    reset_settings()
+    build()
+    try:
+        first = CliRunner().invoke(app, ["index", "settings"])
+        assert first.exit_code == 0, first.output
+        assert "modifié" in first.output
+        second = CliRunner().invoke(app, ["index", "settings"])
+        assert second.output.count("à jour") == 3
+    finally:
+        reset_settings()
+        with MeiliClient(live_services.meili_url, live_services.master_key) as client:
+            for uid in S.index_names(prefix).values():
+                client.delete_index(uid)
