@@ -123,14 +123,16 @@ def queries(settings) -> list[str]:
 
 
 def start_api(settings, port: int) -> subprocess.Popen | None:
+    """uvicorn on ``api.app:create_app``, from ``CONSTATS_BENCH_API_ROOT`` (default: here)."""
+    root = Path(os.environ.get("CONSTATS_BENCH_API_ROOT", ROOT))
     env = {**os.environ, "MEILI_URL": settings.meili, "MEILI_MASTER_KEY": settings.meili_master_key,
            "DATABASE_URL": settings.db_url, "CONSTATS_INDEX_PREFIX": PREFIX,
            "CONSTATS_STATE_DIR": str(BENCH_DIR), "REDIS_URL": settings.redis,
-           "CONSTATS_PUBLIC_RATE_LIMIT": "100000000/minute", "PYTHONPATH": str(ROOT)}
+           "CONSTATS_PUBLIC_RATE_LIMIT": "100000000/minute", "PYTHONPATH": str(root)}
     log = open(BENCH_DIR / "api.log", "ab")
     proc = subprocess.Popen([sys.executable, "-m", "uvicorn", "--factory", "api.app:create_app",
                              "--host", "127.0.0.1", "--port", str(port), "--log-level", "warning",
-                             "--no-access-log"], cwd=ROOT, env=env, stdout=log, stderr=log)
+                             "--no-access-log"], cwd=root, env=env, stdout=log, stderr=log)
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline:
         if proc.poll() is not None:

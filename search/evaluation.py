@@ -170,30 +170,37 @@ def score(ranked: list[str], relevant: set[str], k: int = 10) -> tuple[float, fl
 
 
 # ---------------------------------------------------------------------------- variants
-VARIANTS: dict[str, dict] = {
-    "text only, default rules": {"on": ["text"], "rules": None},
-    "text+lemmas, default rules": {"on": None, "rules": None},
-    "text+lemmas, proximity before typo": {
-        "on": None, "rules": ["words", "proximity", "typo", "attribute", "sort", "exactness"]},
-    "text+lemmas, attribute before proximity": {
-        "on": None, "rules": ["words", "typo", "attribute", "proximity", "sort", "exactness"]},
-    "text+lemmas, exactness before attribute": {
-        "on": None, "rules": ["words", "typo", "proximity", "exactness", "attribute", "sort"]},
-    "text+lemmas, default rules, matching=frequency": {"on": None, "rules": None,
-                                                      "strategy": "frequency"},
-    "text+lemmas, no typo rule": {
-        "on": None, "rules": ["words", "proximity", "attribute", "sort", "exactness"]},
-}
+MEILI_DEFAULT_RULES = ["words", "typo", "proximity", "attribute", "sort", "exactness"]
+
+
+def _variants() -> dict[str, dict]:
+    from search.settings import FINDINGS_RANKING_RULES
+
+    d = MEILI_DEFAULT_RULES
+    return {
+        "text only, default rules": {"on": ["text"], "rules": d},
+        "text+lemmas, default rules": {"on": None, "rules": d},
+        "text+lemmas, proximity before typo": {
+            "on": None, "rules": ["words", "proximity", "typo", "attribute", "sort", "exactness"]},
+        "text+lemmas, attribute before proximity": {
+            "on": None, "rules": ["words", "typo", "attribute", "proximity", "sort", "exactness"]},
+        "text+lemmas, exactness before attribute": {
+            "on": None, "rules": ["words", "typo", "proximity", "exactness", "attribute", "sort"]},
+        "text+lemmas, default rules, matching=frequency": {"on": None, "rules": d,
+                                                          "strategy": "frequency"},
+        "text+lemmas, no typo rule": {
+            "on": None, "rules": ["words", "proximity", "attribute", "sort", "exactness"]},
+        "CHOSEN: " + ",".join(FINDINGS_RANKING_RULES): {"on": None, "rules": FINDINGS_RANKING_RULES},
+    }
 
 
 def evaluate(client, uid: str, queries: dict[str, list], dup: dict[str, set[str]],
-             variants: dict[str, dict] = VARIANTS) -> list[dict]:
-    from search.settings import FINDINGS_SETTINGS
+             variants: dict[str, dict] | None = None) -> list[dict]:
+    from search.settings import FINDINGS_RANKING_RULES
 
-    default_rules = FINDINGS_SETTINGS["rankingRules"]
     rows = []
-    for name, v in variants.items():
-        client.update_settings(uid, {"rankingRules": v["rules"] or default_rules})
+    for name, v in (variants or _variants()).items():
+        client.update_settings(uid, {"rankingRules": v["rules"]})
         for set_name, qs in queries.items():
             t0 = time.perf_counter()
             results = client.multi_search([
@@ -208,7 +215,7 @@ def evaluate(client, uid: str, queries: dict[str, list], dup: dict[str, set[str]
             rows.append({"variant": name, "queries": set_name, "n": len(scores),
                          "mrr": sum(s[0] for s in scores) / n, "ndcg10": sum(s[1] for s in scores) / n,
                          "recall10": sum(s[2] for s in scores) / n, "ms_per_query": elapsed * 1000 / n})
-    client.update_settings(uid, {"rankingRules": default_rules})
+    client.update_settings(uid, {"rankingRules": FINDINGS_RANKING_RULES})
     return rows
 
 
@@ -237,8 +244,8 @@ def main(n_reports: int = 40, n_queries: int = 300, prefix: str = "constats-eval
         queries = make_queries(pairs, LemmaTable(), n_queries)
         rows = evaluate(client, uid, queries, dup)
         client.delete_index(uid)
-    print(f"{'variant':48} {'set':8} {'n':>4} {'MRR':>6} {'nDCG10':>6} {'R@10':>6} {'ms/q':>6}")
+    print(f"{'variant':60} {'set':8} {'n':>4} {'MRR':>6} {'nDCG10':>6} {'R@10':>6} {'ms/q':>6}")
     for r in rows:
-        print(f"{r['variant']:48} {r['queries']:8} {r['n']:4d} {r['mrr']:6.3f} {r['ndcg10']:6.3f} "
+        print(f"{r['variant']:60} {r['queries']:8} {r['n']:4d} {r['mrr']:6.3f} {r['ndcg10']:6.3f} "
               f"{r['recall10']:6.3f} {r['ms_per_query']:6.1f}")
     return rows
