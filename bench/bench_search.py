@@ -88,6 +88,9 @@ def build(settings, client, embedder) -> dict:
         info = json.loads(marker.read_text())
         stats = client.stats(f"{PREFIX}-findings") if client.get_index(f"{PREFIX}-findings") else {}
         if info.get("index_version") == INDEX_VERSION and stats.get("numberOfDocuments") == info["indexed"]:
+            if info.get("embedder") != getattr(embedder, "name", "?"):
+                print(f"warning: index built with embedder {info.get('embedder')}, queries use "
+                      f"{getattr(embedder, 'name', '?')} (delete {marker} to rebuild)")
             return {**info, "reused": True}
     t0 = time.perf_counter()
     base, variants = build_pairs(settings.corpus_dir, N_FINDINGS)
@@ -108,6 +111,7 @@ def build(settings, client, embedder) -> dict:
             "skipped": len(summary.skipped), "store_s": round(t_store, 1),
             "embed_base_s": round(composed.embed_seconds, 1), "lemma_table_s": round(t_lemma, 1),
             "index_s": round(summary.seconds, 1), "index_version": INDEX_VERSION,
+            "embedder": getattr(embedder, "name", "?"),
             "docs_per_s": round(summary.findings_indexed / summary.seconds, 1)}
     marker.write_text(json.dumps(info))
     return {**info, "reused": False}

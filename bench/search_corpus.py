@@ -25,7 +25,7 @@ from search.evaluation import Para, corpus_reports, paragraphs
 VARIANT_OFFSET = 10_000_000
 
 
-def build_pairs(corpus_dir: Path, target: int, seed: int = 11, max_base: int = 30_000):
+def build_pairs(corpus_dir: Path, target: int, seed: int = 11, max_base: int = 15_000):
     """(paragraphs, variants): ``variants`` are (id, report, text, a_id, b_id).
 
     At most ``max_base`` distinct paragraphs (and never more than ``target``), taken evenly
