@@ -126,7 +126,7 @@ class _Scanner:
                 cand = self._labelled(i, item, kind_here, group_status if in_list else None)
                 if cand:
                     self.out.append(cand)
-                    skip_next = item.needs_text
+                    skip_next = item.needs_text and cand.start < self.lines[i + 1].end
                 continue
             if STATUS_TAG.match(text) or (CONCLUSION_TAG.match(text) and status_of(text)):
                 self._tag_previous(i, text, kind_here)
@@ -167,13 +167,17 @@ class _Scanner:
         if item.needs_text:
             if i + 1 >= len(self.lines):
                 return None
-            nxt = self.lines[i + 1]
+            j = i + 1
+            nxt = self.lines[j]
+            if (len(nxt.text) < 90 and nxt.text.rstrip().endswith(":") and j + 1 < len(self.lines)
+                    and not SUB_ITEM.match(self.lines[j + 1].text)):
+                j += 1  # "Suivi comptable du centre de santé :" titles the recommendation below it
+                nxt = self.lines[j]
             if nxt.start in self.heading_starts and not number and len(nxt.text) < 60:
                 return None
             n2, off = number_prefix(nxt.text)
             number = number or n2
             start, end = nxt.start + off, nxt.end
-            j = i + 1
         else:
             start, end = line.start + item.offset, line.end
             j = i
@@ -295,6 +299,10 @@ def _sentences_recommending(doc: Document, sections: list[Section], lines: list[
     return out
 
 
+def _complete(doc: Document, c: Candidate) -> bool:
+    return bool(re.search(r"[.;!?)»]\s*$", doc.text[c.start:c.end]))
+
+
 def _norm(text: str) -> str:
     return re.sub(r"[\W_]+", " ", text.lower()).strip()
 
@@ -309,7 +317,9 @@ def _dedupe(cands: list[Candidate], doc: Document) -> list[Candidate]:
             key = (c.kind, c.number)
             if key in seen_numbers:
                 first = seen_numbers[key]
-                if first.source != "label" and c.source == "label":  # "Recommandation n° 2" wins
+                if (first.source != "label" and c.source == "label") or (
+                        first.source == c.source and not _complete(doc, first) and _complete(doc, c)):
+                    # "Recommandation n° 2" wins over a list item; a complete text over a cut one
                     c.status = c.status or first.status
                     kept[kept.index(first)] = c
                     seen_numbers[key] = c

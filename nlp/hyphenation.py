@@ -84,6 +84,8 @@ def join_lines(lines: list[str], vocab: frozenset[str]) -> str:
                 out = out + line
             else:
                 out = out[:-1] + line
+        elif out.endswith("/"):  # "autorisations de programme/" + "d'engagement"
+            out = out + line
         else:
             out = out + " " + line
     return out.replace("\u00ad", "")
