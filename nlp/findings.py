@@ -303,6 +303,14 @@ def _complete(doc: Document, c: Candidate) -> bool:
     return bool(re.search(r"[.;!?)»]\s*$", doc.text[c.start:c.end]))
 
 
+def _more_complete(doc: Document, c: Candidate, first: Candidate) -> bool:
+    """``c`` states in full what ``first`` cuts short ("… conformément aux déc")."""
+    if _complete(doc, first):
+        return False
+    a, b = _norm(doc.text[first.start:first.end]), _norm(doc.text[c.start:c.end])
+    return _complete(doc, c) or (len(b) > len(a) and b[:30] == a[:30])
+
+
 def _norm(text: str) -> str:
     return re.sub(r"[\W_]+", " ", text.lower()).strip()
 
@@ -318,7 +326,7 @@ def _dedupe(cands: list[Candidate], doc: Document) -> list[Candidate]:
             if key in seen_numbers:
                 first = seen_numbers[key]
                 if (first.source != "label" and c.source == "label") or (
-                        first.source == c.source and not _complete(doc, first) and _complete(doc, c)):
+                        first.source == c.source and _more_complete(doc, c, first)):
                     # "Recommandation n° 2" wins over a list item; a complete text over a cut one
                     c.status = c.status or first.status
                     kept[kept.index(first)] = c
