@@ -322,4 +322,4 @@ def _continues(prev: Unit | None, u: Unit, first_on_page: bool) -> bool:
         return False
     if abs(prev.size - u.size) > 0.6 or prev.bold != u.bold:
         return False
-    return not _ENDS_SENTENCE.search(prev.text) and u.text[:1].islower()
+    return not _ENDS_SENTENCE.search(prev.text) and u.text.lstrip("(«“\"' ")[:1].islower()
