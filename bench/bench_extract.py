@@ -17,14 +17,18 @@ ROUNDS = 3
 
 
 def _pdfs() -> list[bytes]:
-    try:
-        from replica.render import render_corpus_report  # the project's renderer, when present
+    """The project's renderer (``replica.render``) where it lays the document out, else the tests' one."""
+    from tests.pdf_fixtures import render_corpus
 
-        return [render_corpus_report(k) for k in KEYS]
-    except ImportError:
-        from tests.pdf_fixtures import render_corpus
+    out = []
+    for i, key in enumerate(KEYS):
+        try:
+            from replica.render import TEXT_VARIANTS, render_corpus_report
 
-        return [render_corpus(k, variant=i) for i, k in enumerate(KEYS)]
+            out.append(render_corpus_report(key, variant=TEXT_VARIANTS[i % len(TEXT_VARIANTS)]))
+        except Exception:  # noqa: BLE001 - ImportError, or a layout the renderer cannot place
+            out.append(render_corpus(key, variant=i))
+    return out
 
 
 def _raw(pdfs: list[bytes]) -> int:

@@ -26,7 +26,7 @@ from constats.domain import Document, Finding, Section, finding_id
 from nlp.items import (CONCLUSION_TAG, OPENER, RECOMMENDS, STATUS_TAG, SUB_ITEM, number_prefix, parse_label,
                        parse_list_item)
 from nlp.status import split_trailing_status, status_of
-from nlp.structure import Line, lines_of, section_at
+from nlp.structure import Line, SectionIndex, lines_of
 
 NO_FINDINGS = ("reponse", "toc", "letter", "cover", "glossaire")
 LIST_SECTIONS = ("recommandations", "rappels", "suivi")
@@ -56,8 +56,8 @@ def _clean_span(doc: Document, start: int, end: int) -> tuple[int, int, str | No
     return start, start + len(head), status
 
 
-def _section_kind(sections: list[Section], offset: int) -> str:
-    s = section_at(sections, offset)
+def _section_kind(index: SectionIndex, offset: int) -> str:
+    s = index.at(offset)
     return s.kind if s else "body"
 
 
@@ -81,6 +81,7 @@ class _Scanner:
         self.doc, self.sections, self.lines = doc, sections, lines
         self.out: list[Candidate] = []
         self.heading_starts = {s.start for s in sections}
+        self.index = SectionIndex(sections)
         self.heading_level = {s.start: s.level for s in sections if s.kind not in ("cover", "letter")}
 
     def run(self) -> list[Candidate]:
@@ -94,7 +95,7 @@ class _Scanner:
             if skip_next:
                 skip_next = False
                 continue
-            kind_here = _section_kind(self.sections, line.start)
+            kind_here = _section_kind(self.index, line.start)
             if kind_here in NO_FINDINGS or "↩" in line.text:
                 lenient = lenient and kind_here not in NO_FINDINGS
                 prev_kind = kind_here
@@ -204,7 +205,7 @@ class _Scanner:
             prev = self.out[-1]
         elif (prev_line is not None and not prev_line.table and len(prev_line.text) > 20
               and not prev_line.text.rstrip().endswith(":") and not prev_line.text.lstrip().startswith(("(", "["))
-              and _section_kind(self.sections, prev_line.start) not in NO_FINDINGS
+              and _section_kind(self.index, prev_line.start) not in NO_FINDINGS
               and not STATUS_TAG.match(prev_line.text)):
             start, end, status = _clean_span(self.doc, prev_line.start, prev_line.end)
             n, off = number_prefix(self.doc.text[start:end])
@@ -285,8 +286,9 @@ class _Scanner:
 
 def _sentences_recommending(doc: Document, sections: list[Section], lines: list[Line]) -> list[Candidate]:
     out = []
+    index = SectionIndex(sections)
     for line in lines:
-        kind_here = _section_kind(sections, line.start)
+        kind_here = _section_kind(index, line.start)
         if kind_here in NO_FINDINGS or kind_here in ("synthese", "suivi", "procedure"):
             continue
         for m in RECOMMENDS.finditer(line.text):
@@ -379,18 +381,18 @@ def _drop_restatements(cands: list[Candidate], doc: Document) -> list[Candidate]
     return out
 
 
-def find_recommendations(doc: Document, sections: list[Section]) -> list[Candidate]:
+def find_recommendations(doc: Document, sections: list[Section], lines: list[Line] | None = None) -> list[Candidate]:
     """Recommandations, rappels au droit and suivi items, deduplicated, in text order."""
-    lines = lines_of(doc)
+    lines = lines if lines is not None else lines_of(doc)
     cands = _Scanner(doc, sections, lines).run()
     if not any(c.kind == "recommandation" for c in cands):
         cands += _sentences_recommending(doc, sections, lines)
     return _dedupe(_drop_restatements(cands, doc), doc)
 
 
-def make_finding(doc: Document, sections: list[Section], report_id: str, kind: str, start: int, end: int,
+def make_finding(doc: Document, index: SectionIndex, report_id: str, kind: str, start: int, end: int,
                  number: str | None = None, status: str | None = None) -> Finding:
-    section = section_at(sections, start)
+    section = index.at(start)
     text = re.sub(r"\s+", " ", doc.text[start:end]).strip()
     page, page_end = doc.page_at(start), doc.page_at(max(start, end - 1))
     return Finding(id=finding_id(report_id, start, end), report_id=report_id, kind=kind, number=number,
@@ -402,9 +404,11 @@ def extract_findings(doc: Document, sections: list[Section], report_id: str) -> 
     """Every finding of the chamber: recommendations/rappels/suivi, then synthèse and observations."""
     from nlp.observations import paragraph_findings
 
-    recs = find_recommendations(doc, sections)
-    findings = [make_finding(doc, sections, report_id, c.kind, c.start, c.end, c.number, c.status) for c in recs]
+    lines = lines_of(doc)
+    index = SectionIndex(sections)
+    recs = find_recommendations(doc, sections, lines)
+    findings = [make_finding(doc, index, report_id, c.kind, c.start, c.end, c.number, c.status) for c in recs]
     taken = [(c.start, c.end) for c in recs]
-    findings += paragraph_findings(doc, sections, report_id, taken)
+    findings += paragraph_findings(doc, sections, report_id, taken, lines, index)
     findings.sort(key=lambda f: (f.start, f.end))
     return findings

@@ -201,7 +201,7 @@ def _group_rows(units: list[Unit]) -> list[Unit]:
     rows: list[Unit] = []
     for u in content:
         placed = False
-        for row in rows:
+        for row in rows[-6:]:  # a cell joins one of the rows just before it in reading order
             if _same_row(row, u):
                 row.cells.append(u)
                 row.bbox = [min(row.bbox[0], u.bbox[0]), min(row.bbox[1], u.bbox[1]),
@@ -249,7 +249,8 @@ def layout(pages: list[RawPage], *, warnings: list[str] | None = None,
     units_by_page = [_units(p) for p in pages]
     all_units = [u for us in units_by_page for u in us]
     body_size = body_font_size(all_units)
-    vocab = vocabulary(t for u in all_units for t in u.lines)
+    hyphenated = any(t.endswith(("-", "‐")) for u in all_units for t in u.lines[:-1])
+    vocab = vocabulary(t for u in all_units for t in u.lines) if hyphenated else frozenset()
     _mark_furniture(pages, units_by_page)
     footnotes: list[str] = []
     for i, (page, units) in enumerate(zip(pages, units_by_page)):

@@ -42,10 +42,9 @@ _NUMBER_WORDS = {w: i for i, w in enumerate(
     "zéro un deux trois quatre cinq six sept huit neuf dix onze douze treize quatorze quinze seize".split())}
 _NUMBER_WORDS.update({"une": 1, "vingt": 20, "dix-sept": 17, "dix-huit": 18, "dix-neuf": 19})
 _N = r"(\d{1,2}|" + "|".join(sorted(_NUMBER_WORDS, key=len, reverse=True)) + r")"
-_ANNOUNCED_REC = re.compile(r"(?:formule|adresse|[ée]met|comporte|contient)\w*\s+(?:\w+\s+){0,3}?" + _N + r"\s+recommandations?", re.I)
-_ANNOUNCED_RAP = re.compile(r"(?:formule|adresse|[ée]met|comporte|contient)\w*\s+(?:\w+\s+){0,3}?" + _N
-                            + r"\s+rappels?\s+(?:au|du|à la)\s+(?:droit|r[ée]glementation|loi)", re.I)
-_ANNOUNCED_BOTH = re.compile(_N + r"\s+rappels?\s+(?:au|du)\s+droit\s+et\s+" + _N + r"\s+recommandations?", re.I)
+_COUNTED = re.compile(r"recommandations?\b|rappels?\s+(?:au|du|à\s+la)\s+(?:droit|r[ée]glementation|loi)", re.I)
+_ANNOUNCED_BEFORE = re.compile(r"(?:formule|adresse|[ée]met|comporte|contient)\w*\s+(?:\w+\s+){0,3}?" + _N + r"\s+$", re.I)
+_BOTH_BEFORE = re.compile(_N + r"\s+rappels?\s+(?:au|du)\s+droit\s+et\s+" + _N + r"\s+$", re.I)
 
 #: Body kind from its name: first match wins (CCAS before commune, syndicat before EPCI…).
 KIND_RULES: list[tuple[str, str]] = [
@@ -107,17 +106,27 @@ def _number(word: str) -> int | None:
 
 
 def announced_counts(text: str) -> tuple[int | None, int | None]:
-    """``(recommendations, rappels)`` as announced ("la chambre formule trois recommandations")."""
+    """``(recommendations, rappels)`` as announced ("la chambre formule trois recommandations").
+
+    Looks back from each "recommandations" / "rappels au droit" (a fast literal scan) rather
+    than running the whole pattern over a long report.
+    """
     rec = rap = None
-    m = _ANNOUNCED_BOTH.search(text)
-    if m:
-        return _number(m.group(2)), _number(m.group(1))
-    m = _ANNOUNCED_REC.search(text)
-    if m:
-        rec = _number(m.group(1))
-    m = _ANNOUNCED_RAP.search(text)
-    if m:
-        rap = _number(m.group(1))
+    for m in _COUNTED.finditer(text):
+        before = text[max(0, m.start() - 160): m.start()]
+        if m.group(0).lower().startswith("recommandation"):
+            both = _BOTH_BEFORE.search(before)
+            if both and rap is None and rec is None:
+                return _number(both.group(2)), _number(both.group(1))
+            found = _ANNOUNCED_BEFORE.search(before)
+            if found and rec is None:
+                rec = _number(found.group(1))
+        else:
+            found = _ANNOUNCED_BEFORE.search(before)
+            if found and rap is None:
+                rap = _number(found.group(1))
+        if rec is not None and rap is not None:
+            break
     return rec, rap
 
 

@@ -37,9 +37,9 @@ def compact_blocks(page_dict: dict) -> list[dict]:
                       "sup": bool(s.get("flags", 0) & _SUPERSCRIPT_FLAG), "f": s.get("font", "")}
                      for s in line.get("spans", ()) if s.get("text")]
             if spans and any(s["t"].strip() for s in spans):
-                lines.append({"bbox": [round(v, 1) for v in line["bbox"]], "spans": spans})
+                lines.append({"bbox": list(line["bbox"]), "spans": spans})
         if lines:
-            out.append({"bbox": [round(v, 1) for v in block["bbox"]], "lines": lines})
+            out.append({"bbox": list(block["bbox"]), "lines": lines})
     return out
 
 
