@@ -140,7 +140,24 @@ def _units(page: RawPage) -> list[Unit]:
                            starts_superscript=bool(spans[0]["flags"] & 1), tabular=tabular,
                            cell_x=cells if tabular else [])
             units.append(current)
-    return units
+    return _ocr_paragraphs(units) if page.ocr else units
+
+
+def _ocr_paragraphs(units: list[Unit]) -> list[Unit]:
+    """OCR gives a block per line or two: lines close below each other, starting at the same
+    left edge (or indented less than two ems), are one paragraph again."""
+    out: list[Unit] = []
+    for u in units:
+        prev = out[-1] if out else None
+        gap = u.bbox[1] - prev.bbox[3] if prev is not None else -1
+        if (prev is not None and not prev.tabular and not u.tabular and abs(prev.size - u.size) < 1.5
+                and 0 <= gap < 0.45 * u.size and abs(u.bbox[0] - prev.bbox[0]) < 2 * u.size
+                and not _ENDS_SENTENCE.search(prev.lines[-1])):
+            prev.lines += u.lines
+            prev.bbox = [min(prev.bbox[0], u.bbox[0]), prev.bbox[1], max(prev.bbox[2], u.bbox[2]), u.bbox[3]]
+            continue
+        out.append(u)
+    return out
 
 
 def body_font_size(units: list[Unit]) -> float:
