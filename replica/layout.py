@@ -116,7 +116,7 @@ class ChainedStory:
         self.gap = gap
         self.index = 0
         self._placed: list[pymupdf.Story] = []
-        self._overflow: tuple[int, float] | None = None
+        self._overflow: tuple | None = None
 
     def reset(self) -> None:
         for story in self.stories:
@@ -133,12 +133,14 @@ class ChainedStory:
             story = self.stories[self.index]
             more, filled = story.place(pymupdf.Rect(rect.x0, top, rect.x1, rect.y1))
             filled = pymupdf.Rect(filled)
-            story.element_positions(_ref_collector(refs))
+            blocks: list[str] = []
+            story.element_positions(_collector(refs, blocks))
             self._placed.append(story)
             if not filled.is_empty:
                 used.y1 = max(used.y1, filled.y1)
             if more:
-                overflow = (self.index, round(filled.height, 1)) if filled.y1 > rect.y1 + 1 else None
+                placement = (self.index, tuple(blocks), round(filled.height, 1))
+                overflow = placement if blocks and filled.y1 > rect.y1 + 1 else None
                 if overflow is not None and overflow == self._overflow:
                     # the same unsplittable box, taller than the page, placed again and again
                     raise LayoutStuck("content taller than the page")
@@ -180,11 +182,14 @@ def _paginate(story: ChainedStory, geometry: Geometry, reserve: list[float], max
     return pages, False
 
 
-def _ref_collector(refs: list[str]):
+def _collector(refs: list[str], blocks: list[str]):
+    """Records footnote references (``ref<n>``) and blocks (``b<n>``) placed on a page."""
     def collect(position) -> None:
         ident = position.id or ""
         if ident.startswith("ref") and ident[3:] not in refs:
             refs.append(ident[3:])
+        elif ident.startswith("b"):
+            blocks.append(f"{ident}:{position.rect}")
     return collect
 
 
@@ -195,7 +200,7 @@ def _assign_notes(pages: list[_Page], notes: _Notes, geometry: Geometry) -> list
     max_h = (geometry.bottom - geometry.top) * MAX_FOOTNOTE_SHARE
     for page in pages:
         queue = carried + [r for r in page.refs if r in known]
-        available = min(max_h, geometry.bottom - max(page.filled.y1, page.rect.y0) - 6.0)
+        available = min(max_h, geometry.bottom - min(max(page.filled.y1, page.rect.y0), page.rect.y1))
         take = 0
         while take < len(queue) and notes.height(queue[: take + 1]) <= available:
             take += 1
