@@ -24,6 +24,7 @@ log = logging.getLogger(__name__)
 
 MAX_FOOTNOTE_SHARE = 0.6  # footnotes never take more than this share of the text height
 _PASSES = 3
+HEADER_MAX_CHARS = 90
 
 
 class LayoutStuck(RuntimeError):
@@ -198,8 +199,12 @@ def _assign_notes(pages: list[_Page], notes: _Notes, geometry: Geometry) -> list
     carried: list[str] = []
     known = notes.footnotes
     max_h = (geometry.bottom - geometry.top) * MAX_FOOTNOTE_SHARE
-    for page in pages:
+    cited = {r for page in pages for r in page.refs}
+    uncited = [n for n in known if n not in cited]  # lose nothing: they go on the last page
+    for index, page in enumerate(pages):
         queue = carried + [r for r in page.refs if r in known]
+        if index == len(pages) - 1:
+            queue += uncited
         available = min(max_h, geometry.bottom - min(max(page.filled.y1, page.rect.y0), page.rect.y1))
         take = 0
         while take < len(queue) and notes.height(queue[: take + 1]) <= available:
@@ -251,6 +256,8 @@ def _draw_furniture(device, geometry: Geometry, variant: RenderVariant, furnitur
     m = geometry.margin
     if variant.header_text:
         header = variant.header_text.format(body=furniture.title, chamber=furniture.chamber)
+        if len(header) > HEADER_MAX_CHARS:
+            header = header[: HEADER_MAX_CHARS - 1].rstrip() + "…"
         _draw_html(device, pymupdf.Rect(m, geometry.top - 30, geometry.width - m, geometry.top - 6),
                    f'<p class="h">{html_lib.escape(header)}</p>', css)
     footer = html_lib.escape(_format_number(variant, number, total))

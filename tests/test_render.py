@@ -224,3 +224,10 @@ def test_chamber_and_body_come_from_the_document_or_the_departement():
     assert body_from_title("Commune - Argenteuil - (Val-d'Oise)")[0] == "Commune d’Argenteuil"
     assert body_from_title("Centre hospitalier de Ploërmel (Morbihan)", "Morbihan") == \
         ("Centre hospitalier de Ploërmel", "Morbihan")
+
+
+def test_uncited_footnote_is_not_lost():
+    source = ('<body><div class ="normal"><p>Un texte sans renvoi.</p></div>'
+              '<p><sup id="fn1">1. Une note que rien ne cite.<a href="#ref1">↩</a></sup></p></body>')
+    texts = page_texts(render_html(source, title="Commune de Test", chamber=None))
+    assert "Une note que rien ne cite." in "".join(texts)
