@@ -112,9 +112,12 @@ class ChainedStory:
     chunk and the start of the next.
     """
 
-    def __init__(self, chunks: list[str], css: str, gap: float):
+    def __init__(self, chunks: list[str], css: str, gap: float, min_room: float):
         self.stories = [pymupdf.Story(c, user_css=css) for c in chunks if c.strip()]
         self.gap = gap
+        # a chunk is never started in less room than this: MuPDF mis-places a Story put
+        # into a rectangle shorter than a line (its content then vanishes on the next page)
+        self.min_room = min_room
         self.index = 0
         self._placed: list[pymupdf.Story] = []
         self._overflow: tuple | None = None
@@ -130,7 +133,7 @@ class ChainedStory:
         self._placed = []
         used = pymupdf.Rect(rect.x0, rect.y0, rect.x1, rect.y0)
         top = rect.y0
-        while self.index < len(self.stories) and top < rect.y1 - 4:
+        while self.index < len(self.stories) and top < rect.y1 - self.min_room:
             story = self.stories[self.index]
             more, filled = story.place(pymupdf.Rect(rect.x0, top, rect.x1, rect.y1))
             filled = pymupdf.Rect(filled)
@@ -291,7 +294,8 @@ def layout_pdf(body: list[str], body_css: str, footnotes: dict[str, str], varian
     """Lay out the report; return the PDF bytes and whether it was cut at ``max_pages``."""
     geometry = Geometry(variant.page_size[0], variant.page_size[1], variant.margin)
     notes = _Notes(footnotes, variant, geometry)
-    story = ChainedStory(body, body_css, gap=variant.font_size * 0.55)
+    story = ChainedStory(body, body_css, gap=variant.font_size * 0.55,
+                         min_room=variant.font_size * 4)
     body_budget = max(1, max_pages - 1)  # page 1 is the cover
     reserve: list[float] = []
     for _ in range(_PASSES if footnotes else 1):
