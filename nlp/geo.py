@@ -61,7 +61,12 @@ def _epci_keys(name: str) -> set[str]:
     if match:
         bare = name[: match.start()].strip()
         keys |= {normalise_name(bare), epci_core(bare), normalise_name(match.group(1))}
-    return {key for key in keys if key}
+    # "Colmar Agglomération", "Mayenne Communauté", "Bordeaux Métropole": the generic word alone
+    keys |= {_GENERIC.sub(" ", key).strip() for key in list(keys)}
+    return {" ".join(key.split()) for key in keys if key and len(key) > 2}
+
+
+_GENERIC = re.compile(r"\b(agglomeration|agglo|communaute|metropole)\b")
 
 
 @lru_cache(maxsize=1)
