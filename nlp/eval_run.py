@@ -101,12 +101,35 @@ def _pooled(runs: list[VariantRun]) -> VariantRun:
         t = sum(r.scores["metadata"][name]["total"] for r in runs)
         metadata[name] = {"correct": c, "total": t, "accuracy": round(c / t, 4) if t else None}
     unlinkable = {k: sum(r.scores["epci_unlinkable"][k] for r in runs) for k in runs[0].scores["epci_unlinkable"]}
+    errors = {f"{r.name}:{key}": errs for r in runs for key, errs in r.scores["errors"].items()}
     scores = {"reports": sum(r.scores["reports"] for r in runs), "match": runs[0].scores["match"],
-              "findings": findings, "metadata": metadata, "epci_unlinkable": unlinkable, "errors": {}}
+              "findings": findings, "metadata": metadata, "epci_unlinkable": unlinkable, "errors": errors}
     return VariantRun("all text variants", False, scores, sum(r.reports for r in runs),
                       sum(r.pages for r in runs), sum(r.render_seconds for r in runs),
                       sum(r.extract_seconds for r in runs),
                       {f"{r.name}:{k}": v for r in runs for k, v in r.failures.items()})
+
+
+def error_summary(scores: dict, limit: int = 12) -> list[str]:
+    """Error counts by type and the reports that carry most of them (keys and numbers only:
+    no report text is written to the repository)."""
+    from collections import Counter  # noqa: PLC0415
+
+    by_type: Counter = Counter()
+    by_report: Counter = Counter()
+    for key, errors in scores["errors"].items():
+        for error in errors:
+            label = error["type"] if error["type"] != "metadata" else f"metadata:{error['field']}"
+            if error["type"] in ("fp", "fn", "status"):
+                label = f"{error['type']}:{error.get('kind', '')}"
+            by_type[label] += 1
+            by_report[key] += 1
+    if not by_type:
+        return []
+    lines = ["Errors by type: " + ", ".join(f"{label} {n}" for label, n in by_type.most_common()) + "."]
+    lines.append("Reports with most errors: " + ", ".join(f"`{key}` ({n})" for key, n in by_report.most_common(limit))
+                 + ".")
+    return lines
 
 
 def markdown(runs: list[VariantRun], gold_reports: int) -> str:
@@ -123,5 +146,7 @@ def markdown(runs: list[VariantRun], gold_reports: int) -> str:
                    + (f" Failures: {len(run.failures)}." if run.failures else ""))
         for key, message in list(run.failures.items())[:10]:
             out.append(f"- `{key}`: {message}")
+        out.append("")
+        out += error_summary(run.scores)
         out.append("")
     return "\n".join(out)
