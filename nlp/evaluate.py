@@ -8,9 +8,11 @@ compares ``Report`` objects produced by ``nlp.report.understand`` with it:
   gold item of the same kind and number whose text (or the text of one of its other
   occurrences, ``alt``) is equal after normalisation (``normalise_text``), or, in the
   ``similarity`` variant (OCR), whose character similarity is ≥ ``SIMILARITY``;
+- follow-up status: accuracy over the matched items whose gold states one;
 - metadata: accuracy of body kind, INSEE (communes), SIREN (EPCI present in the
   reference; EPCI absent from it are counted apart as unlinkable), deliberation date,
-  chamber (where the text names it) and announced counts, each over the reports whose
+  chamber (where the text names it; a 2012–2015 name equals its 2016 successor, see
+  ``nlp.geo_chambers.same_chamber``) and announced counts, each over the reports whose
   gold has the field.
 """
 
