@@ -310,7 +310,8 @@ class _Handler(BaseHTTPRequestHandler):
         pub_date = next((p.date for p in self.replica.publications if path.startswith(p.pdf_path[:-4])),
                         date(2020, 1, 1))
         modified = datetime(pub_date.year, pub_date.month, pub_date.day, tzinfo=timezone.utc)
-        headers = {"ETag": etag, "Last-Modified": format_datetime(modified, usegmt=True)}
+        headers = {"ETag": etag, "Last-Modified": format_datetime(modified, usegmt=True),
+                   "Accept-Ranges": "bytes"}
         inm, ims = self.headers.get("If-None-Match"), self.headers.get("If-Modified-Since")
         if inm is not None:
             if inm == etag:
@@ -321,12 +322,19 @@ class _Handler(BaseHTTPRequestHandler):
                     return self._send(rec, 304, b"", None, headers)
             except (TypeError, ValueError):
                 pass
+        status, start = 200, 0
+        m = re.fullmatch(r"bytes=(\d+)-", self.headers.get("Range", "").strip())
+        if_range = self.headers.get("If-Range")
+        if m and int(m[1]) < len(data) and (if_range is None or if_range == etag):
+            status, start = 206, int(m[1])
+            headers["Content-Range"] = f"bytes {start}-{len(data) - 1}/{len(data)}"
+        body = data[start:]
         if truncate:
             headers["Connection"] = "close"
             self.close_connection = True
-            return self._send(rec, 200, data[: len(data) // 2], "application/pdf", headers,
-                              length=len(data))
-        self._send(rec, 200, data, "application/pdf", headers)
+            return self._send(rec, status, body[: len(body) // 2], "application/pdf", headers,
+                              length=len(body))
+        self._send(rec, status, body, "application/pdf", headers)
 
     def _send(self, rec: RequestRecord, status: int, body: bytes, ctype: str | None,
               headers: dict[str, str] | None = None, length: int | None = None) -> None:
