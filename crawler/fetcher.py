@@ -213,7 +213,7 @@ class Fetcher:
             else:
                 info = resume
             size, head = offset, b""
-            with open(part, mode) as fh:
+            with open(part, mode, buffering=0) as fh:  # unbuffered: a crash keeps what arrived
                 try:
                     for chunk in (resp.iter_bytes() if encoded else resp.iter_raw()):
                         if offset == 0 and len(head) < 1024:
