@@ -264,18 +264,20 @@ def _get_document(client: MeiliClient, uid: str, doc_id: str) -> dict:
 
 def similar_findings(client: MeiliClient, finding_id: str, limit: int = 10,
                      prefix: str = "constats") -> list[SearchHit]:
-    """Findings closest to ``finding_id`` by vector (empty when it has no vector)."""
+    """Findings closest to ``finding_id`` by vector (empty when it has no vector).
+    Works with the search-only key; ``NotFound`` for an unknown or malformed id."""
     uid = index_names(prefix)["findings"]
-    doc = client.get_document(uid, finding_id, vectors=True, fields=["id", "_vectors"])
-    if doc is None:
-        raise NotFound(finding_id)
-    vec = ((doc.get("_vectors") or {}).get(EMBEDDER) or {})
-    if not vec or not vec.get("embeddings"):
-        return []
-    raw = client.request("POST", f"/indexes/{uid}/similar", json={
-        "id": finding_id, "embedder": EMBEDDER, "limit": max(1, min(limit, 100)),
-        "attributesToRetrieve": list(SearchHit.model_fields) + ["pdf_url"],
-        "showRankingScore": True})
+    try:
+        raw = client.request("POST", f"/indexes/{uid}/similar", json={
+            "id": finding_id, "embedder": EMBEDDER, "limit": max(1, min(limit, 100)),
+            "attributesToRetrieve": list(SearchHit.model_fields) + ["pdf_url"],
+            "showRankingScore": True})
+    except MeiliError as exc:
+        if exc.code in ("not_found_similar_id", "invalid_similar_id"):
+            raise NotFound(finding_id) from None
+        if exc.code in ("invalid_similar_embedder", "invalid_embedder"):
+            return []  # an index without vectors: nothing is similar
+        raise
     return [_hit(d) for d in raw["hits"]]
 
 

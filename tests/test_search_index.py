@@ -293,7 +293,9 @@ def test_search_key_can_search_but_not_write(env, live_services):
     assert search_key(env["client"], PREFIX) == key  # found, not created twice
     public = MeiliClient(live_services.meili_url, key)
     try:
-        assert search_findings(public, SearchParams(q="contractuels"), None, PREFIX).total >= 1
+        res = search_findings(public, SearchParams(q="contractuels"), None, PREFIX)
+        assert res.total >= 1
+        assert similar_findings(public, res.hits[0].id, 2, PREFIX)  # no document read needed
         with pytest.raises(MeiliError):
             public.add_documents(S.index_names(PREFIX)["findings"], [{"id": "x"}])
     finally:
