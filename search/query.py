@@ -27,6 +27,7 @@ SORTS = {"relevance": None, "date_desc": "date:desc", "date_asc": "date:asc",
          "year_desc": "year:desc", "year_asc": "year:asc"}
 _PRE, _POST = "\x02", "\x03"
 CROP_WORDS = 40
+MAX_QUERY_WORDS = 10  # Meilisearch ignores the words after the tenth
 
 
 class NotFound(LookupError):
@@ -223,6 +224,9 @@ def search_findings(client: MeiliClient, params: SearchParams, embedder=None,
     text, found = understand_query(params.q)
     filters = build_filters(params, filters_for(found))
     warnings = []
+    if len(text.split()) > MAX_QUERY_WORDS:
+        warnings.append(f"seuls les {MAX_QUERY_WORDS} premiers mots de la recherche sont pris "
+                        "en compte")
     vector, embed_ms = None, 0.0
     if params.semantic > 0:
         if embedder is None:

@@ -154,6 +154,8 @@ def test_identifiers_in_the_query_become_filters(env):
     assert res.understood == [{"field": "year", "value": 2016, "text": "2016"}]
     assert all(h.year == 2016 for h in res.hits)
     assert search(env, q="33064 agents").total == 0  # no typo tolerance on codes
+    long = search(env, q="un deux trois quatre cinq six sept huit neuf dix onze")
+    assert "10 premiers mots" in long.warnings[0]
 
 
 def test_validation_messages_are_plain_words():
