@@ -93,6 +93,8 @@ def run_crawl(source: Source, settings, *, since: date | None = None, chamber: s
         source.known = state.known_pages(s, source.name)
 
     def note_errors() -> None:
+        if not (source.errors or source.gone):
+            return
         with session_scope(db) as s:
             for url, code, message in source.errors:
                 state.record_publication_error(s, url, source.name, code, message)
@@ -134,6 +136,7 @@ def run_crawl(source: Source, settings, *, since: date | None = None, chamber: s
                 if created:
                     summary.new_reports += 1
                     new = (row.id, report.id)
+                    state.link_responses(s, row.publication_id)
                 elif not result.not_modified and report.file_id != row.id:
                     summary.duplicates += 1
         journal.forget(job.url)
@@ -229,14 +232,23 @@ def make_source(name: str, settings, *, base_url: str | None = None, path=None,
 
 
 def crawl_source(name: str, settings, *, base_url: str | None = None, path=None,
-                 incremental: bool = False, since: date | None = None, chamber: str | None = None,
+                 incremental: bool = False, since: date | str | None = None, chamber: str | None = None,
                  limit: int | None = None, on_new_file: OnNewFile | None = None,
                  progress: Callable[[CrawlSummary], None] | None = None,
-                 limiter: Limiter | None = None) -> CrawlSummary:
+                 limiter: Limiter | None = None, shared_limiter: bool = False) -> CrawlSummary:
     """Build the source and run a crawl. ``incremental``: without ``since``, only what was
-    published since the last full crawl of the same site (minus a margin of 30 days)."""
+    published since the last full crawl of the same site (minus a margin of 30 days).
+    ``shared_limiter``: the rate limit is shared through Redis (crawls inside the workers)."""
+    from urllib.parse import urlsplit
+
     from store.db import migrate
 
+    if isinstance(since, str):  # from a Celery task's JSON arguments
+        since = date.fromisoformat(since)
+    if base_url:  # a site named explicitly is allowed (loopback still needs its own setting)
+        host = urlsplit(base_url).hostname or ""
+        if host not in settings.crawl_allowed_hosts:
+            settings = settings.model_copy(update={"crawl_allowed_hosts": [*settings.crawl_allowed_hosts, host]})
     migrate(settings.db_url)
     origin = base_url or (str(path) if path else settings.crawl_base_url)
     if incremental and since is None:
@@ -244,6 +256,8 @@ def crawl_source(name: str, settings, *, base_url: str | None = None, path=None,
             last = state.last_full_crawl(s, name, origin)
             if last is not None:
                 since = last.started_at.date() - timedelta(days=30)
+    if limiter is None and shared_limiter:
+        limiter = _shared_limiter(settings)
     source = make_source(name, settings, base_url=base_url, path=path, limiter=limiter)
     try:
         return run_crawl(source, settings, since=since, chamber=chamber, limit=limit,

@@ -16,7 +16,8 @@ from sqlalchemy.orm import Session
 from constats.domain import FileRef, Publication
 from crawler.fetcher import Download
 from crawler.sources import KnownPage
-from store.models import Crawl, FileRow, PublicationRow
+from constats.domain import report_id_for
+from store.models import Crawl, FileRow, PublicationRow, ReportRow
 
 
 def now() -> datetime:
@@ -174,3 +175,19 @@ def mark_withdrawn(session: Session, source: str, urls: list[str] | None = None,
                 f.status = "withdrawn"
             n += 1
     return n
+
+
+def link_responses(session: Session, publication_id: int | None) -> None:
+    """Point the reports of separately published responses at the report they answer."""
+    if publication_id is None:
+        return
+    files = session.scalars(select(FileRow).where(FileRow.publication_id == publication_id,
+                                                  FileRow.sha256.is_not(None))).all()
+    main = next((f for f in files if f.role == "report"), None)
+    if main is None:
+        return
+    for f in files:
+        if f.role == "response":
+            report = session.get(ReportRow, report_id_for(f.sha256))
+            if report is not None and report.parent_report_id is None and report.sha256 != main.sha256:
+                report.parent_report_id = report_id_for(main.sha256)

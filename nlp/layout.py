@@ -38,6 +38,7 @@ class Unit:
     bold: bool
     starts_superscript: bool = False
     tabular: bool = False
+    cell_x: list[tuple[float, float]] = field(default_factory=list)
     role: str = "body"
     text: str = ""
     cells: list["Unit"] = field(default_factory=list)
@@ -72,34 +73,59 @@ def _line_style(line: dict) -> tuple[float, bool]:
     return chars.most_common(1)[0][0], bold * 2 > total
 
 
+def _visual_lines(block: dict) -> list[tuple[list[float], str, list[dict], list[tuple[float, float]]]]:
+    """Merge the pieces of one visual line (spans kept apart by the extraction).
+
+    Pieces side by side on one baseline are either the same line (small gap: a bold
+    word, a footnote call) or the cells of a table row (wide gap: joined by a TAB).
+    Returns ``(bbox, text, spans, cell x-ranges)`` per visual line.
+    """
+    out: list = []
+    for line in block["lines"]:
+        text = _line_text(line)
+        if not text:
+            continue
+        bbox = list(line["bbox"])
+        if out:
+            pbbox, ptext, pspans, pcells = out[-1]
+            overlap = min(pbbox[3], bbox[3]) - max(pbbox[1], bbox[1])
+            height = min(pbbox[3] - pbbox[1], bbox[3] - bbox[1]) or 1
+            if overlap > 0.5 * height and bbox[0] >= pbbox[2] - 1.5:
+                size = max(s["s"] for s in line["spans"])
+                gap = bbox[0] - pbbox[2]
+                a, b = pspans[-1], line["spans"][0]
+                same_style = (a.get("f"), a["s"], a["b"], a.get("sup")) == (b.get("f"), b["s"], b["b"], b.get("sup"))
+                # one style split in two pieces means a gap wider than a space: two cells
+                if gap < 0.8 * size and not same_style:
+                    sep = " " if gap > 0.15 * size and not ptext.endswith(" ") else ""
+                    pcells[-1] = (pcells[-1][0], bbox[2])
+                else:
+                    sep = "\t"
+                    pcells.append((bbox[0], bbox[2]))
+                merged = [min(pbbox[0], bbox[0]), min(pbbox[1], bbox[1]), max(pbbox[2], bbox[2]), max(pbbox[3], bbox[3])]
+                out[-1] = (merged, ptext + sep + text, pspans + line["spans"], pcells)
+                continue
+        out.append((bbox, text, list(line["spans"]), [(bbox[0], bbox[2])]))
+    return out
+
+
 def _units(page: RawPage) -> list[Unit]:
     """Split PyMuPDF blocks where the typography changes (a heading glued to its text)."""
     units: list[Unit] = []
     for block in page.blocks:
         current: Unit | None = None
-        last_bbox = None
-        for line in block["lines"]:
-            text = _line_text(line)
-            if not text:
-                continue
-            size, bold = _line_style(line)
-            if (current and last_bbox and abs(line["bbox"][1] - last_bbox[1]) < 2
-                    and line["bbox"][0] >= last_bbox[2] - 1):
-                # side by side on one baseline: cells of a table row in one block
-                current.lines[-1] += "\t" + text
-                current.tabular = True
-                current.bbox = [min(current.bbox[0], line["bbox"][0]), current.bbox[1],
-                                max(current.bbox[2], line["bbox"][2]), max(current.bbox[3], line["bbox"][3])]
-                last_bbox = line["bbox"]
-                continue
-            last_bbox = line["bbox"]
-            if current and abs(current.size - size) < 0.6 and current.bold == bold:
+        for bbox, text, spans, cells in _visual_lines(block):
+            size, bold = _line_style({"spans": spans})
+            tabular = len(cells) > 1
+            if current and not tabular and not current.tabular and abs(current.size - size) < 0.6 \
+                    and current.bold == bold:
                 current.lines.append(text)
-                current.bbox = [min(current.bbox[0], line["bbox"][0]), current.bbox[1],
-                                max(current.bbox[2], line["bbox"][2]), max(current.bbox[3], line["bbox"][3])]
+                current.bbox = [min(current.bbox[0], bbox[0]), current.bbox[1],
+                                max(current.bbox[2], bbox[2]), max(current.bbox[3], bbox[3])]
                 continue
-            current = Unit(page=page.number, bbox=list(line["bbox"]), lines=[text], size=size, bold=bold,
-                           starts_superscript=bool(line["spans"][0].get("sup")))
+            current = Unit(page=page.number, bbox=bbox, lines=[text], size=size, bold=bold,
+                           starts_superscript=bool(spans[0].get("sup")), tabular=tabular,
+                           cell_x=cells if tabular else [])
             units.append(current)
     return units
 
@@ -137,6 +163,8 @@ def _mark_furniture(pages: list[RawPage], units_by_page: list[list[Unit]]) -> No
 
 
 def _band(u: Unit, page: RawPage) -> str:
+    if len(u.lines) > 2 or sum(len(t) for t in u.lines) > 160:
+        return ""  # running headers and footers are short
     if u.bbox[3] <= page.height * BAND:
         return "t"
     if u.bbox[1] >= page.height * (1 - BAND):
@@ -236,7 +264,16 @@ def layout(pages: list[RawPage], *, warnings: list[str] | None = None,
         page_start = None
         for u in units:
             if u.role == "table" and u.cells:
-                u.text = "\t".join(join_lines(c.lines, vocab) for c in u.cells)
+                texts, u.cell_x = [], []
+                for c in u.cells:
+                    if c.tabular:
+                        sub = [join_lines(t.split("\n"), vocab) for t in "\n".join(c.lines).split("\t")]
+                        texts += sub
+                        u.cell_x += c.cell_x if len(c.cell_x) == len(sub) else [(c.bbox[0], c.bbox[2])] * len(sub)
+                    else:
+                        texts.append(join_lines(c.lines, vocab))
+                        u.cell_x.append((c.bbox[0], c.bbox[2]))
+                u.text = "\t".join(texts)
             elif u.tabular:
                 u.text = join_lines([t.replace("\t", " \x00 ") for t in u.lines], vocab)
                 u.text = re.sub(r"\s*\x00\s*", "\t", u.text)
@@ -245,7 +282,8 @@ def layout(pages: list[RawPage], *, warnings: list[str] | None = None,
                 u.text = join_lines(u.lines, vocab)
             if not u.text:
                 continue
-            block = Block(text=u.text, bbox=tuple(u.bbox), font_size=u.size, bold=u.bold, role=_role(u, body_size))
+            block = Block(text=u.text, bbox=tuple(u.bbox), font_size=u.size, bold=u.bold, role=_role(u, body_size),
+                          cells=u.cell_x if u.role == "table" and u.text.count("\t") + 1 == len(u.cell_x) else [])
             blocks.append(block)
             if u.role in ("header", "footer", "page_number", "footnote"):
                 if u.role == "footnote":

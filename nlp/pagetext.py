@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import pymupdf
 
-#: Text extraction flags: ligatures expanded ("ﬁ" → "fi"), whitespace kept, no images.
-TEXT_FLAGS = pymupdf.TEXT_PRESERVE_WHITESPACE | pymupdf.TEXT_MEDIABOX_CLIP
+#: Text extraction flags: ligatures expanded ("ﬁ" → "fi"), whitespace kept, no images, and
+#: spans kept apart so that table cells on one baseline are not run together.
+TEXT_FLAGS = pymupdf.TEXT_PRESERVE_WHITESPACE | pymupdf.TEXT_MEDIABOX_CLIP | pymupdf.TEXT_PRESERVE_SPANS
 
 _BOLD_FLAG = 16
 _SUPERSCRIPT_FLAG = 1
@@ -33,7 +34,7 @@ def compact_blocks(page_dict: dict) -> list[dict]:
         lines = []
         for line in block.get("lines", ()):
             spans = [{"t": s["text"], "s": round(float(s["size"]), 1), "b": _is_bold(s),
-                      "sup": bool(s.get("flags", 0) & _SUPERSCRIPT_FLAG)}
+                      "sup": bool(s.get("flags", 0) & _SUPERSCRIPT_FLAG), "f": s.get("font", "")}
                      for s in line.get("spans", ()) if s.get("text")]
             if spans and any(s["t"].strip() for s in spans):
                 lines.append({"bbox": [round(v, 1) for v in line["bbox"]], "spans": spans})

@@ -86,6 +86,9 @@ def read_pdf(data: bytes, *, max_pages: int | None = None, max_bytes: int | None
     cache = as_cache(ocr_cache)
     doc = open_pdf(data, max_pages=max_pages, max_bytes=max_bytes)
     warnings: list[str] = []
+    repaired = bool(getattr(doc, "is_repaired", False))
+    if repaired:
+        warnings.append("PDF endommagé ou tronqué : réparé à la lecture, du contenu peut manquer")
     raw_pages: list[RawPage] = []
     unreadable = 0
     no_text_pages: list[int] = []
@@ -117,6 +120,8 @@ def read_pdf(data: bytes, *, max_pages: int | None = None, max_bytes: int | None
                         + ", ".join(map(str, no_text_pages[:20])))
     document = layout(raw_pages, warnings=warnings, pdf_metadata=metadata)
     if not document.text.strip():
+        if repaired:
+            raise PdfError("corrupt", "le PDF est tronqué ou endommagé : aucun texte n'a pu être récupéré")
         if no_text_pages and ocr and not tesseract_available(language):
             raise PdfError("empty", "le PDF est une image sans couche texte et l'OCR (Tesseract fra) "
                                     "n'est pas disponible")

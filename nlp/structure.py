@@ -14,6 +14,7 @@ import re
 from dataclasses import dataclass
 
 from constats.domain import Document, Section
+from nlp.items import RECOMMENDS, is_imperative
 
 _NUMBERING = re.compile(
     r"^(?P<num>(?:chapitre|partie|titre)\s+(?:\d{1,2}|[IVX]{1,5}|premier|première|[a-zé]+ième)"
@@ -44,7 +45,8 @@ KIND_RULES: list[tuple[str, re.Pattern]] = [
     ("rappels", re.compile(r"rappels? (?:au|du) (?:droit|respect)|rappels? à la (?:r[ée]glementation|loi)"
                            r"|rappels? des? (?:obligations|lois)", re.I)),
     ("recommandations", re.compile(r"recommandations?\b", re.I)),
-    ("procedure", re.compile(r"proc[ée]dure", re.I)),
+    ("procedure", re.compile(r"^(?:(?:le |l['’])?(?:rappel|d[ée]roulement|[ée]l[ée]ments?|d[ée]tails?) de )?(?:la |les )?"
+                             r"proc[ée]dures?\b", re.I)),
 ]
 
 
@@ -103,10 +105,16 @@ def heading_style(line: Line, base: float) -> tuple | None:
     if not title[:1].isupper() and not title[:1].isdigit() and not title[:1] in "«“\"'’(":
         return None
     ends_sentence = bool(_END_PUNCT.search(text)) or text.endswith(":")
+    if m and (is_imperative(m.group("title")) or RECOMMENDS.match(m.group("title"))):
+        return None  # "1- Préciser le champ des délégations…" is a list item
+    if (big or line.bold) and not ends_sentence and len(text) <= 180:
+        return ("font", round(line.size), line.bold, _is_caps(text))
     if m and not ends_sentence and len(text) <= 180:
         num = m.group("num").strip().rstrip(".)-–°: ").strip()
         if re.fullmatch(r"\d{1,2}(?:\.\d{1,2})+", num):
             return ("dot", num.count(".") + 1)
+        if _is_caps(title):
+            return ("caps",)  # "1. LA FIABILITÉ DES COMPTES" sits with "SYNTHÈSE", "PROCÉDURE"
         if re.match(r"(?i)chapitre|partie|titre", num):
             return ("chapter",)
         if _ROMAN.match(num.upper()) and num.isupper():
@@ -139,6 +147,8 @@ def heading_number(text: str) -> tuple[str | None, str]:
 
 def kind_of_title(title: str) -> str | None:
     t = title.strip()
+    if len(t) > 110 or is_imperative(t):
+        return None
     for kind, rx in KIND_RULES:
         if rx.search(t):
             return kind
@@ -149,8 +159,10 @@ def find_toc(lines: list[Line]) -> tuple[list[Section], set[int]]:
     """Table-of-contents entries ("Title ..... 12") on pages dense with them."""
     by_page: dict[int, list[tuple[Line, re.Match]]] = {}
     for l in lines:
+        if l.text.count("\t") > 1:
+            continue  # a table row, not an entry "Title<TAB>12"
         m = _TOC_LINE.match(l.text.replace("\t", "  "))
-        if m and len(l.text) < 250:
+        if m and len(l.text) < 250 and not re.search(r"\s(?:x|X)\s+\d+\s*$", l.text):
             by_page.setdefault(l.page, []).append((l, m))
     entries: list[Section] = []
     used: set[int] = set()
@@ -176,47 +188,70 @@ class Heading:
     title: str
 
 
+def style_rank(style: tuple) -> tuple:
+    """Order of heading styles from the top level down (dense-ranked per document)."""
+    kind = style[0]
+    if kind == "font":
+        return (0, -style[1], not style[3], not style[2])
+    order = {"chapter": 1, "roman": 2, "caps": 3, "dot": 4, "upper": 5, "letter-num": 6, "arabic": 7,
+             "lower": 8, "plain": 9}
+    return (order[kind], style[1] if kind == "dot" else 0)
+
+
 def find_headings(lines: list[Line], skip: set[int]) -> list[Heading]:
     base = body_size(lines)
-    stack: list[tuple] = []
-    out: list[Heading] = []
+    found: list[tuple[Line, tuple]] = []
     for l in lines:
         if l.start in skip:
             continue
         style = heading_style(l, base)
-        if style is None:
-            continue
-        if style[0] == "plain":
-            # a short plain line is a heading only below a known heading style
-            if not stack:
-                continue
-        if style[0] == "dot":
-            level = style[1]
-            stack = [s for s in stack if s[0] != "dot"][: max(0, level - 1)] + [style]
-        elif style in stack:
-            level = stack.index(style) + 1
-            del stack[level:]
-        else:
-            stack.append(style)
-            level = len(stack)
+        if style is None or (style[0] == "plain" and not found):
+            continue  # a short plain line is a heading only below a known heading
+        found.append((l, style))
+    ranks = sorted({style_rank(st) for _, st in found})
+    level_of = {r: i + 1 for i, r in enumerate(ranks)}
+    out: list[Heading] = []
+    for l, style in found:
         number, title = heading_number(l.text)
-        out.append(Heading(l, min(level, 6), number, title))
+        out.append(Heading(l, min(level_of[style_rank(style)], 6), number, title))
     return out
 
 
 def front_matter(doc: Document, lines: list[Line]) -> list[Section]:
-    """The president's cover letter and the cover page, before the report proper."""
+    """The cover page and the president's cover letter, before the report proper (either order)."""
     out: list[Section] = []
-    end_letter = None
-    for l in lines[:200]:
-        if _LETTER_END.match(l.text) and l.start > 0:
-            end_letter = l
-            break
-    if end_letter and _LETTER_HINTS.search(doc.text[: end_letter.start]):
-        out.append(Section(title="Lettre du président", kind="letter", level=1, page=1,
-                           page_end=doc.page_at(max(end_letter.start - 1, 0)), start=0, end=end_letter.start,
-                           path=["Lettre du président"]))
+    pos = 0
+    cover_end = _cover_end(doc, lines, 0)
+    if cover_end > 0:
+        out.append(_front_section(doc, "Page de titre", "cover", 0, cover_end))
+        pos = cover_end
+    end_letter = next((l for l in lines[:300] if l.start > pos and _LETTER_END.match(l.text)), None)
+    if end_letter and _LETTER_HINTS.search(doc.text[pos: end_letter.start]):
+        out.append(_front_section(doc, "Lettre du président", "letter", pos, end_letter.start))
+        pos = end_letter.start
+    if not cover_end:
+        end = _cover_end(doc, lines, pos)
+        if end > pos:
+            out.append(_front_section(doc, "Page de titre", "cover", pos, end))
     return out
+
+
+def _front_section(doc: Document, title: str, kind: str, start: int, end: int) -> Section:
+    return Section(title=title, kind=kind, level=1, page=doc.page_at(start), page_end=doc.page_at(max(end - 1, 0)),
+                   start=start, end=end, path=[title])
+
+
+def _cover_end(doc: Document, lines: list[Line], start: int) -> int:
+    """End of a cover page (a page of a few short lines) at ``start``, else ``start``."""
+    first = [l for l in lines if l.start >= start]
+    if not first:
+        return start
+    page = first[0].page
+    on_page = [l for l in first if l.page == page]
+    if len(on_page) <= 12 and all(len(l.text) < 200 for l in on_page) and len(doc.pages) > 2:
+        nxt = next((l for l in first if l.page > page), None)
+        return nxt.start if nxt else start
+    return start
 
 
 def build_sections(doc: Document) -> tuple[list[Section], list[Section]]:
@@ -224,11 +259,11 @@ def build_sections(doc: Document) -> tuple[list[Section], list[Section]]:
     lines = lines_of(doc)
     toc, toc_lines = find_toc(lines)
     sections = front_matter(doc, lines)
-    report_start = sections[-1].end if sections else 0
+    report_start = max((s.end for s in sections), default=0)
     skip = set(toc_lines) | {l.start for l in lines if l.start < report_start}
     headings = find_headings(lines, skip)
     text_end = len(doc.text)
-    if headings and headings[0].line.start > report_start:
+    if headings and headings[0].line.start > report_start and not any(s.kind == "cover" for s in sections):
         first = headings[0].line.start
         sections.append(Section(title="Page de titre", kind="cover", level=1, page=doc.page_at(report_start),
                                 page_end=doc.page_at(max(first - 1, 0)), start=report_start, end=first,
@@ -260,12 +295,40 @@ def build_sections(doc: Document) -> tuple[list[Section], list[Section]]:
         sections.append(Section(title=h.title, kind=kind, level=h.level, number=h.number, page=h.line.page,
                                 page_end=doc.page_at(max(end - 1, h.line.start)), start=h.line.start, end=end,
                                 path=[t for _, t, _ in path]))
+    _demote_prose_children(sections, lines)
     if toc:
         first, last = min(e.start for e in toc), max(e.end for e in toc)
         sections.append(Section(title="Sommaire", kind="toc", level=1, page=doc.page_at(first),
                                 page_end=doc.page_at(last), start=first, end=last, path=["Sommaire"]))
         sections.sort(key=lambda s: (s.start, s.level))
     return toc, sections
+
+
+def _demote_prose_children(sections: list[Section], lines: list[Line]) -> None:
+    """A heading under "Recommandations" whose own text is prose, not a list, is the body.
+
+    Reports whose body headings are plain lines put the whole body "under" the last
+    top-level title; only sub-sections made of list items keep the list kind.
+    """
+    from nlp.items import STATUS_TAG, parse_label, parse_list_item
+
+    starts = sorted(s.start for s in sections)
+    demoted_level: int | None = None
+    for s in sections:
+        if demoted_level is not None and s.level > demoted_level and s.kind in ("recommandations", "rappels"):
+            s.kind = "body"
+            continue
+        demoted_level = None
+        if s.kind not in ("recommandations", "rappels") or kind_of_title(s.title):
+            continue
+        own_end = next((x for x in starts if x > s.start), s.end)
+        own = [l for l in lines if s.start < l.start < min(own_end, s.end)]
+        listy = sum(len(l.text) for l in own if parse_label(l.text) or parse_list_item(l.text, loose=True)
+                    or STATUS_TAG.match(l.text) or l.text.rstrip().endswith(":"))
+        total = sum(len(l.text) for l in own)
+        if total and listy < 0.5 * total:
+            s.kind = "body"
+            demoted_level = s.level
 
 
 def section_at(sections: list[Section], offset: int) -> Section | None:

@@ -49,6 +49,7 @@ class Unit:
     heading: Heading | None = None
     section: str = "body"  # synthese | recommandations | body
     path: list[str] = field(default_factory=list)
+    path_spans: list[tuple[int, int]] = field(default_factory=list)
 
 
 def normalise(text: str) -> str:
@@ -110,7 +111,7 @@ def units(key: str, txt: str, headings: list[Heading], min_chars: int = 120) -> 
             hi += 1
             current = h
             stack = {lv: t for lv, t in stack.items() if lv < h.level}
-            stack[h.level] = h.text
+            stack[h.level] = h
             if SUMMARY_SECTIONS.search(h.text) and h.level <= 2:
                 section = "synthese"
             elif RECO_SECTIONS.search(h.text) and h.level <= 2 and len(h.text) < 90:
@@ -128,8 +129,9 @@ def units(key: str, txt: str, headings: list[Heading], min_chars: int = 120) -> 
         if len(line) < min_chars or "\t" in line or section in ("front", "procedure", "stop"):
             continue
         kind = guess_kind(line, section)
+        path = [stack[lv] for lv in sorted(stack)]
         out.append(Unit(key, start, end, line, kind, current, section,
-                        [stack[lv] for lv in sorted(stack)]))
+                        [h.text for h in path], [(h.start, h.end) for h in path]))
     return out
 
 
@@ -199,5 +201,6 @@ def label_texts(labels: list[dict], corpus_dir: Path) -> list[dict]:
         txt = cache[key]
         h = lab.get("heading")
         out.append({**lab, "text": txt[lab["start"]:lab["end"]],
-                    "heading_text": txt[h[0]:h[1]] if h else ""})
+                    "heading_text": txt[h[0]:h[1]] if h else "",
+                    "path_texts": [txt[a:b] for a, b in lab.get("path") or ([h] if h else [])]})
     return out

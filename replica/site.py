@@ -72,6 +72,7 @@ class RequestRecord:
     status: int
     conditional: bool
     complete: bool = False  # the whole body was written
+    user_agent: str = ""
 
 
 def simple_pdf(title: str, body: str = "", pages_n: int = 1) -> bytes:
@@ -118,9 +119,9 @@ class ReplicaSite:
         """Withdraw a publication: its page and files answer 404 from now on."""
         with self._lock:
             pub = self._pubs.pop(slug)
-            self._files.pop(pub.pdf_path, None)
-            for i in range(len(pub.responses)):
-                self._files.pop(pub.response_path(i), None)
+            for path in [pub.pdf_path] + [pub.response_path(i) for i in range(len(pub.responses))]:
+                self._files.pop(path, None)
+                self._cache.pop(path, None)
 
     @property
     def publications(self) -> list[ReplicaPublication]:
@@ -129,11 +130,11 @@ class ReplicaSite:
 
     def file_bytes(self, path: str) -> bytes | None:
         with self._lock:
+            factory = self._files.get(path)
+            if factory is None:
+                return None
             if path in self._cache:
                 return self._cache[path]
-            factory = self._files.get(path)
-        if factory is None:
-            return None
         data = factory()
         with self._lock:
             self._cache[path] = data
@@ -151,7 +152,7 @@ class ReplicaSite:
             times = sorted(r.t for r in self.requests)
         best, j = 0, 0
         for i, t in enumerate(times):
-            while times[j] <= t - seconds:
+            while j < i and times[j] <= t - seconds:
                 j += 1
             best = max(best, i - j + 1)
         return best
@@ -169,7 +170,8 @@ class ReplicaSite:
 
         self._server = ThreadingHTTPServer((host, port), Handler)
         self._server.daemon_threads = True
-        threading.Thread(target=self._server.serve_forever, name="replica", daemon=True).start()
+        threading.Thread(target=self._server.serve_forever, kwargs={"poll_interval": 0.05},
+                         name="replica", daemon=True).start()
         self.base_url = f"http://{host}:{self._server.server_address[1]}"
         return self.base_url
 
@@ -250,6 +252,7 @@ class _Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
     replica: ReplicaSite
     server_version = "ReplicaDrupal/1.0"
+    disable_nagle_algorithm = True
 
     def log_message(self, *args) -> None:  # quiet
         pass
@@ -258,7 +261,8 @@ class _Handler(BaseHTTPRequestHandler):
         parts = urlsplit(self.path)
         path, query = parts.path, dict(parse_qsl(parts.query))
         conditional = bool(self.headers.get("If-None-Match") or self.headers.get("If-Modified-Since"))
-        rec = RequestRecord(time.monotonic(), path, parts.query, 0, conditional)
+        rec = RequestRecord(time.monotonic(), path, parts.query, 0, conditional,
+                            user_agent=self.headers.get("User-Agent", ""))
         self.replica._record(rec)
         try:
             self._serve(rec, path, query)
