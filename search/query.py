@@ -140,10 +140,10 @@ class SearchHit(BaseModel):
 
 class SearchResult(BaseModel):
     hits: list[SearchHit]
-    total: int
+    total: int = Field(description="Nombre exact de constats trouvés.")
     page: int
     per_page: int
-    pages: int
+    pages: int = Field(description="Pages consultables (les 1 000 premiers résultats).")
     facets: dict[str, dict[str, int]] = Field(default_factory=dict)
     query: str = Field("", description="Le texte cherché, une fois les identifiants retirés.")
     understood: list[dict] = Field(default_factory=list)
@@ -235,11 +235,13 @@ def search_findings(client: MeiliClient, params: SearchParams, embedder=None,
             vector, embed_ms = embed_query(embedder, text)
     body = build_search_body(params, text=text, filters=filters, vector=vector)
     raw = client.search(index_names(prefix)["findings"], body)
-    total = raw.get("totalHits", 0)
+    facets = raw.get("facetDistribution") or {}
+    # totalHits stops at maxTotalHits (1,000); facet counts do not, and every finding has
+    # exactly one kind: their sum is the exact number of matches
+    total = max(raw.get("totalHits", 0), sum((facets.get("kind") or {}).values()))
     return SearchResult(
         hits=[_hit(d) for d in raw["hits"]], total=total, page=params.page,
-        per_page=params.per_page, pages=raw.get("totalPages", 0),
-        facets=raw.get("facetDistribution") or {}, query=text,
+        per_page=params.per_page, pages=raw.get("totalPages", 0), facets=facets, query=text,
         understood=[u.as_dict() for u in found],
         semantic=params.semantic if vector is not None else 0.0,
         semantic_hits=raw.get("semanticHitCount"), processing_ms=raw.get("processingTimeMs", 0),
@@ -308,9 +310,12 @@ def facet_stats(client: MeiliClient, prefix: str = "constats") -> dict:
     findings, reports = client.multi_search([
         {"indexUid": names["findings"], "q": "", "limit": 0,
          "facets": ["primary_theme", "chamber", "year", "kind", "status", "body_kind"]},
-        {"indexUid": names["reports"], "q": "", "limit": 0, "facets": ["chamber", "year"]},
+        {"indexUid": names["reports"], "q": "", "limit": 0, "facets": ["chamber", "year", "record"]},
     ])
-    return {"findings": findings.get("estimatedTotalHits", 0),
-            "reports": reports.get("estimatedTotalHits", 0),
-            "by": findings.get("facetDistribution") or {},
-            "reports_by": reports.get("facetDistribution") or {}}
+    by, reports_by = findings.get("facetDistribution") or {}, reports.get("facetDistribution") or {}
+    # estimatedTotalHits stops at maxTotalHits (1,000) and /stats needs more than a search key:
+    # count with a facet that every document has exactly once
+    return {"findings": sum((by.get("kind") or {}).values()),
+            "reports": sum((reports_by.pop("record", None) or {}).values())
+            or reports.get("estimatedTotalHits", 0),
+            "by": by, "reports_by": reports_by}
