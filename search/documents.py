@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import math
 import re
+from functools import lru_cache
 from typing import Any, Mapping
 
 from constats import taxonomy
@@ -56,7 +57,7 @@ def report_metadata(report_row) -> dict[str, Any]:
         "body_kind": report_row.body_kind,
         "insee": report_row.insee,
         "siren": report_row.siren,
-        "epci_siren": body.get("epci_siren"),
+        "epci_siren": body.get("epci_siren") or epci_of(report_row.insee),
         "postal_codes": list(body.get("postal_codes") or []),
         "year": report_row.year,
         "date": str(date) if date else None,
@@ -65,6 +66,22 @@ def report_metadata(report_row) -> dict[str, Any]:
         "extractor_version": report_row.extractor_version,
         "classifier_version": report_row.classifier_version,
     }
+
+
+@lru_cache(maxsize=4096)
+def epci_of(insee: str | None) -> str | None:
+    """SIREN of the EPCI a commune belongs to (``nlp.geo``), None when unknown/unavailable."""
+    if not insee:
+        return None
+    try:
+        from nlp.geo import epci_of_commune
+    except ImportError:
+        return None
+    try:
+        epci = epci_of_commune(insee)
+    except Exception:  # noqa: BLE001 - reference data missing: the link is optional
+        return None
+    return (epci or {}).get("siren") if isinstance(epci, dict) else None
 
 
 def page_url(pdf_url: str | None, page: int | None) -> str | None:
@@ -139,15 +156,17 @@ def _get(body: Any, name: str, default: Any = None) -> Any:
 def body_document(body: Any) -> dict:
     """A body for the lookup index (commune, EPCI, département…), from a mapping or object
     with ``name``, ``kind`` and any of ``insee``, ``siren``, ``code``, ``departement``,
-    ``departement_name``, ``region``, ``postal_codes``, ``population``, ``epci_siren``."""
+    ``departement_name``, ``region``, ``postal_codes``, ``population``, ``epci_siren``
+    (the shape of ``nlp.geo.all_bodies()``: a commune's ``code`` is its INSEE code)."""
     kind = _get(body, "kind") or "autre"
-    code = _get(body, "insee") or _get(body, "siren") or _get(body, "code")
+    insee = _get(body, "insee") or (_get(body, "code") if kind == "commune" else None)
+    code = insee or _get(body, "siren") or _get(body, "code")
     return {
         "id": re.sub(r"[^A-Za-z0-9_-]", "_", f"{kind}-{code}"),
         "name": _get(body, "name"),
         "kind": kind,
         "code": code,
-        "insee": _get(body, "insee"),
+        "insee": insee,
         "siren": _get(body, "siren"),
         "departement": _get(body, "departement"),
         "departement_name": _get(body, "departement_name"),

@@ -7,7 +7,8 @@ the paragraph is the one relevant answer (with its exact duplicates). Two query 
 - ``surface``: the words as the report writes them;
 - ``lemma``: the same words in their dictionary form ("provisionner", "recruter") as a user
   types them, kept only when at least one word differs from the text: this is where the
-  lemmatised copy should help.
+  lemmatised copy should help;
+- ``short``: two of the words (the first as a lemma): ambiguous, where ranking rules matter.
 
 Variants compare searchable attributes (text alone vs text + lemmas), ranking-rule orders
 and matching strategies on one index. Results are written to search/EVALUATION.md by hand.
@@ -125,7 +126,8 @@ _STOPS = {fold(w) for w in FRENCH_STOP_WORDS} | {"dont", "plus", "cette", "être
 
 
 def make_queries(pairs, table, n: int, seed: int = 7, words: int = 4) -> dict[str, list]:
-    """``{"surface": [(query, target_id)], "lemma": [...]}`` (see the module docstring);
+    """``{"surface": [(query, target_id)], "lemma": [...], "short": [...]}``; ``short`` is
+    two words (the first as a lemma), a hard, ambiguous query (see the module docstring);
     ``table`` is a ``LemmaTable``, taught here on the sampled paragraphs."""
     rng = random.Random(seed)
     sample = rng.sample(pairs, min(n * 3, len(pairs)))
@@ -134,7 +136,7 @@ def make_queries(pairs, table, n: int, seed: int = 7, words: int = 4) -> dict[st
     def lemma_of(word: str) -> str:
         return table.table.get(word.lower(), word.lower())
 
-    surface, lemma = [], []
+    surface, lemma, short = [], [], []
     for para, _ in sample:
         content = [w for w in _WORD.findall(para.text) if fold(w) not in _STOPS]
         uniq = list(dict.fromkeys(content))
@@ -147,9 +149,11 @@ def make_queries(pairs, table, n: int, seed: int = 7, words: int = 4) -> dict[st
             surface.append((" ".join(chosen).lower(), para.id))
         if len(lemma) < n and any(fold(a) != fold(b) for a, b in zip(chosen, lemmas)):
             lemma.append((" ".join(lemmas), para.id))
-        if len(surface) >= n and len(lemma) >= n:
+        if len(short) < n:
+            short.append((" ".join(lemmas[:1] + chosen[1:2]), para.id))
+        if len(surface) >= n and len(lemma) >= n and len(short) >= n:
             break
-    return {"surface": surface, "lemma": lemma}
+    return {"surface": surface, "lemma": lemma, "short": short}
 
 
 def score(ranked: list[str], relevant: set[str], k: int = 10) -> tuple[float, float, float]:
@@ -166,28 +170,37 @@ def score(ranked: list[str], relevant: set[str], k: int = 10) -> tuple[float, fl
 
 
 # ---------------------------------------------------------------------------- variants
-VARIANTS: dict[str, dict] = {
-    "text only, default rules": {"on": ["text"], "rules": None},
-    "text+lemmas, default rules": {"on": None, "rules": None},
-    "text+lemmas, proximity before typo": {
-        "on": None, "rules": ["words", "proximity", "typo", "attribute", "sort", "exactness"]},
-    "text+lemmas, attribute before proximity": {
-        "on": None, "rules": ["words", "typo", "attribute", "proximity", "sort", "exactness"]},
-    "text+lemmas, exactness before attribute": {
-        "on": None, "rules": ["words", "typo", "proximity", "exactness", "attribute", "sort"]},
-    "text+lemmas, default rules, matching=frequency": {"on": None, "rules": None,
-                                                      "strategy": "frequency"},
-}
+MEILI_DEFAULT_RULES = ["words", "typo", "proximity", "attribute", "sort", "exactness"]
+
+
+def _variants() -> dict[str, dict]:
+    from search.settings import FINDINGS_RANKING_RULES
+
+    d = MEILI_DEFAULT_RULES
+    return {
+        "text only, default rules": {"on": ["text"], "rules": d},
+        "text+lemmas, default rules": {"on": None, "rules": d},
+        "text+lemmas, proximity before typo": {
+            "on": None, "rules": ["words", "proximity", "typo", "attribute", "sort", "exactness"]},
+        "text+lemmas, attribute before proximity": {
+            "on": None, "rules": ["words", "typo", "attribute", "proximity", "sort", "exactness"]},
+        "text+lemmas, exactness before attribute": {
+            "on": None, "rules": ["words", "typo", "proximity", "exactness", "attribute", "sort"]},
+        "text+lemmas, default rules, matching=frequency": {"on": None, "rules": d,
+                                                          "strategy": "frequency"},
+        "text+lemmas, no typo rule": {
+            "on": None, "rules": ["words", "proximity", "attribute", "sort", "exactness"]},
+        "CHOSEN: " + ",".join(FINDINGS_RANKING_RULES): {"on": None, "rules": FINDINGS_RANKING_RULES},
+    }
 
 
 def evaluate(client, uid: str, queries: dict[str, list], dup: dict[str, set[str]],
-             variants: dict[str, dict] = VARIANTS) -> list[dict]:
-    from search.settings import FINDINGS_SETTINGS
+             variants: dict[str, dict] | None = None) -> list[dict]:
+    from search.settings import FINDINGS_RANKING_RULES
 
-    default_rules = FINDINGS_SETTINGS["rankingRules"]
     rows = []
-    for name, v in variants.items():
-        client.update_settings(uid, {"rankingRules": v["rules"] or default_rules})
+    for name, v in (variants or _variants()).items():
+        client.update_settings(uid, {"rankingRules": v["rules"]})
         for set_name, qs in queries.items():
             t0 = time.perf_counter()
             results = client.multi_search([
@@ -202,7 +215,7 @@ def evaluate(client, uid: str, queries: dict[str, list], dup: dict[str, set[str]
             rows.append({"variant": name, "queries": set_name, "n": len(scores),
                          "mrr": sum(s[0] for s in scores) / n, "ndcg10": sum(s[1] for s in scores) / n,
                          "recall10": sum(s[2] for s in scores) / n, "ms_per_query": elapsed * 1000 / n})
-    client.update_settings(uid, {"rankingRules": default_rules})
+    client.update_settings(uid, {"rankingRules": FINDINGS_RANKING_RULES})
     return rows
 
 
@@ -231,8 +244,8 @@ def main(n_reports: int = 40, n_queries: int = 300, prefix: str = "constats-eval
         queries = make_queries(pairs, LemmaTable(), n_queries)
         rows = evaluate(client, uid, queries, dup)
         client.delete_index(uid)
-    print(f"{'variant':48} {'set':8} {'n':>4} {'MRR':>6} {'nDCG10':>6} {'R@10':>6} {'ms/q':>6}")
+    print(f"{'variant':60} {'set':8} {'n':>4} {'MRR':>6} {'nDCG10':>6} {'R@10':>6} {'ms/q':>6}")
     for r in rows:
-        print(f"{r['variant']:48} {r['queries']:8} {r['n']:4d} {r['mrr']:6.3f} {r['ndcg10']:6.3f} "
+        print(f"{r['variant']:60} {r['queries']:8} {r['n']:4d} {r['mrr']:6.3f} {r['ndcg10']:6.3f} "
               f"{r['recall10']:6.3f} {r['ms_per_query']:6.1f}")
     return rows

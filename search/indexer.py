@@ -18,6 +18,7 @@ import logging
 import time
 from collections import Counter
 from dataclasses import dataclass, field
+from datetime import datetime, timezone
 from typing import Any, Callable, Iterable, Iterator
 
 from search import settings as index_settings
@@ -59,7 +60,7 @@ _APPLIED: set[tuple[str, str, int | None]] = set()
 def ensure_settings(client: MeiliClient, prefix: str, dim: int | None) -> None:
     """Apply the settings once per process and (server, prefix, dimension)."""
     key = (client.url, prefix, dim)
-    if key not in _APPLIED:
+    if key not in _APPLIED or client.get_index(index_settings.index_names(prefix)["findings"]) is None:
         index_settings.apply_settings(client, prefix, dim)
         _APPLIED.add(key)
 
@@ -208,6 +209,7 @@ def rebuild(session, client: MeiliClient, embedder, prefix: str, *,
     from store.repo import iter_findings
 
     t0 = time.perf_counter()
+    started = datetime.now(timezone.utc)
     dim = embedder_dim(embedder)
     names = index_settings.index_names(prefix)
     stamp = time.strftime("%Y%m%d%H%M%S") + f"{int(time.time() * 1000) % 1000:03d}"
@@ -249,7 +251,22 @@ def rebuild(session, client: MeiliClient, embedder, prefix: str, *,
     for uid in new.values():  # now holding the old contents
         client.delete_index(uid)
     _APPLIED.add((client.url, prefix, dim))
+    if pairs is None:  # reports the worker indexed into the old index meanwhile: send again
+        summary.merge(_catch_up(session, client, embedder, prefix, started))
     summary.seconds = time.perf_counter() - t0
+    return summary
+
+
+def _catch_up(session, client: MeiliClient, embedder, prefix: str, since: datetime) -> IndexSummary:
+    from sqlalchemy import select
+
+    from store.models import ReportRow
+
+    session.expire_all()
+    recent = [rid for rid, at in session.execute(select(ReportRow.id, ReportRow.indexed_at))
+              if at is not None and (at if at.tzinfo else at.replace(tzinfo=timezone.utc)) >= since]
+    summary = index_reports(session, client, recent, embedder, prefix) if recent else IndexSummary()
+    summary.findings_indexed = summary.reports_indexed = 0  # already counted by the rebuild
     return summary
 
 

@@ -132,3 +132,13 @@ def test_settings_diff_ignores_order_and_unicode_form():
     assert S.settings_diff(current, wanted) == {}
     current["embedders"]["default"]["dimensions"] = 16
     assert set(S.settings_diff(current, wanted)) == {"embedders"}
+
+
+def test_body_document_reads_the_geo_reference_shape():
+    doc = body_document({"id": "commune-33249", "code": "33249", "kind": "commune", "name": "Lormont",
+                         "departement": "33", "region": "75", "postal_codes": ["33310"],
+                         "siren": None, "epci_siren": "243300316", "population": None})
+    assert doc["insee"] == "33249" and doc["id"] == "commune-33249" and doc["population"] == 0
+    epci = body_document({"code": "243300316", "kind": "epci", "name": "Bordeaux Métropole",
+                          "siren": "243300316"})
+    assert epci["insee"] is None and epci["siren"] == "243300316"

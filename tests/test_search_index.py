@@ -136,6 +136,9 @@ def test_filters_facets_highlight_and_page_link(env):
     assert res.facets["kind"] == {"recommandation": 2, "rappel_au_droit": 1}
     res = search(env, q="", year_from=2016, year_to=2016)
     assert res.total == len(FINDINGS_A) and res.facets["year"] == {"2016": len(FINDINGS_A)}
+    for order in ("year_asc", "year_desc"):
+        years = [h.year for h in search(env, q="", sort=order).hits]
+        assert years == sorted(years, reverse=order.endswith("desc")) and len(set(years)) == 2
     hit = search(env, q="publicité préalable").hits[0]
     assert "<mark>" in hit.highlight and hit.page == 7
     assert hit.page_url.endswith("a.pdf#page=7")
@@ -295,3 +298,31 @@ def test_search_key_can_search_but_not_write(env, live_services):
             public.add_documents(S.index_names(PREFIX)["findings"], [{"id": "x"}])
     finally:
         public.close()
+
+
+def test_index_settings_command(live_services, monkeypatch):
+    import typer
+    from typer.testing import CliRunner
+
+    from constats.config import reset_settings
+    from search.commands import register
+
+    prefix = unique_prefix("cli")
+    monkeypatch.setenv("MEILI_URL", live_services.meili_url)
+    monkeypatch.setenv("MEILI_MASTER_KEY", live_services.master_key)
+    monkeypatch.setenv("CONSTATS_INDEX_PREFIX", prefix)
+    monkeypatch.setenv("CONSTATS_EMBEDDER", "none")
+    reset_settings()
+    app = typer.Typer()
+    register(app)
+    try:
+        first = CliRunner().invoke(app, ["index", "settings"])
+        assert first.exit_code == 0, first.output
+        assert "modifié" in first.output
+        second = CliRunner().invoke(app, ["index", "settings"])
+        assert second.output.count("à jour") == 3
+    finally:
+        reset_settings()
+        with MeiliClient(live_services.meili_url, live_services.master_key) as client:
+            for uid in S.index_names(prefix).values():
+                client.delete_index(uid)

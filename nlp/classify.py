@@ -1,0 +1,225 @@
+"""Theme classifier of findings (TAXONOMY.md): primary theme, themes, confidence, sector.
+
+The model is scikit-learn: TF-IDF word and character n-grams of the finding's text, plus the
+words of the heading it sits under when there is one, feeding a multinomial logistic
+regression (chosen against sentence embeddings + a linear model by ``nlp.themes_train``;
+see models/themes/EVALUATION.md). Probabilities are calibrated; a primary theme whose
+probability is below ``threshold`` is marked ``low_confidence``. Secondary themes are the
+other themes whose probability reaches ``secondary_threshold``. The ``sector`` of a
+``politique_publique`` finding comes from a keyword table (``nlp.sectors``).
+
+The artefact (joblib, models/themes/classifier.joblib) carries the format version, the
+scikit-learn version and a hash of its training data; ``ThemeClassifier.load`` refuses a
+mismatch with a clear message (retrain with ``constats train``).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import scipy.sparse as sp
+from sklearn.feature_extraction.text import TfidfVectorizer
+
+from constats.taxonomy import THEMES
+
+MODELS_DIR = Path(__file__).resolve().parents[1] / "models" / "themes"
+DEFAULT_PATH = MODELS_DIR / "classifier.joblib"
+LABELS_PATH = MODELS_DIR / "labels.jsonl"
+FORMAT_VERSION = "themes-1"
+
+
+class ModelMismatchError(RuntimeError):
+    """The artefact on disk was made by another format, scikit-learn or training data."""
+
+
+@dataclass
+class Prediction:
+    primary: str
+    confidence: float
+    themes: list[tuple[str, float]]  # (code, probability), primary first
+    low_confidence: bool
+    sector: str | None = None
+    probabilities: dict[str, float] = field(default_factory=dict)
+
+
+# --------------------------------------------------------------------------- features
+_DIGITS = re.compile(r"\d")
+_RECO_PREFIX = re.compile(r"^\s*(recommandation|rappel au droit|rappel du droit)\s*(n\s*°?\s*\d+|unique)?"
+                          r"\s*(\(.*?\))?\s*[:.\-–]\s*", re.I)
+
+
+def clean_text(text: str) -> str:
+    """Lower-case, digits folded, the "Recommandation n° 3 :" prefix dropped."""
+    text = _RECO_PREFIX.sub("", text or "")
+    return _DIGITS.sub("0", text.lower().replace("\xa0", " ").replace("’", "'"))
+
+
+def clean_heading(heading: str | None) -> str:
+    """A heading path "1. La commande publique > 1.2 Le marché X": numbering dropped, plus a
+    token naming the theme the keyword table reads in it (``themes_data.weak_theme``)."""
+    from nlp.themes_data import weak_theme
+
+    parts = [re.sub(r"^[\s\dIVXivx.\-–)A-H]{0,12}(?=[^\s\d.])", "", p) for p in (heading or "").split(" > ")]
+    parts = [p for p in parts if p.strip()]
+    if not parts:
+        return ""
+    weak = weak_theme(parts)
+    return clean_text(" ".join(parts)) + (f" weakhead{weak} weakhead{weak}" if weak else "")
+
+
+class Featurizer:
+    """Text → sparse features: word 1-2-grams, char 2-5-grams, heading words (weighted)."""
+
+    def __init__(self, heading_weight: float = 0.6, max_word: int = 40000, max_char: int = 60000):
+        self.heading_weight = heading_weight
+        self.word = TfidfVectorizer(ngram_range=(1, 2), min_df=2, max_features=max_word,
+                                    sublinear_tf=True, token_pattern=r"(?u)\b\w\w+\b")
+        self.char = TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 5), min_df=2,
+                                    max_features=max_char, sublinear_tf=True)
+        self.head = TfidfVectorizer(ngram_range=(1, 2), min_df=1, sublinear_tf=True)
+
+    def fit(self, texts: list[str], headings: list[str]) -> "Featurizer":
+        t = [clean_text(x) for x in texts]
+        self.word.fit(t)
+        self.char.fit(t)
+        self.head.fit([clean_heading(h) for h in headings] + ["vide"])
+        return self
+
+    def transform(self, texts: list[str], headings: list[str]) -> sp.csr_matrix:
+        t = [clean_text(x) for x in texts]
+        h = self.head.transform([clean_heading(x) for x in headings]) * self.heading_weight
+        return sp.hstack([self.word.transform(t), self.char.transform(t), h]).tocsr()
+
+
+# --------------------------------------------------------------------------- model
+def labels_hash(labels_path: Path = LABELS_PATH, extra: str = "") -> str:
+    """Hash of the training data: the labels file and the weak-labelling rules."""
+    from nlp.themes_data import WEAK_HEADING_THEMES
+
+    digest = hashlib.sha256(Path(labels_path).read_bytes())
+    digest.update(repr(WEAK_HEADING_THEMES).encode())
+    digest.update(extra.encode())
+    return digest.hexdigest()[:16]
+
+
+class ThemeClassifier:
+    VERSION = FORMAT_VERSION
+
+    def __init__(self, featurizer: Featurizer, model, classes: list[str], *, threshold: float = 0.45,
+                 secondary_threshold: float = 0.25, data_hash: str = "", trained_on: str = "",
+                 metrics: dict | None = None):
+        self.featurizer = featurizer
+        self.model = model
+        self.classes = list(classes)
+        self.threshold = threshold
+        self.secondary_threshold = secondary_threshold
+        self.data_hash = data_hash
+        self.trained_on = trained_on
+        self.metrics = metrics or {}
+        import sklearn
+
+        self.sklearn_version = sklearn.__version__
+
+    @property
+    def version(self) -> str:
+        """Stored with every classified finding: format and training data."""
+        return f"{self.VERSION}+{self.data_hash[:8]}"
+
+    def predict_proba(self, texts: list[str], headings: list[str] | None = None) -> np.ndarray:
+        headings = headings if headings is not None else [""] * len(texts)
+        if len(headings) != len(texts):
+            raise ValueError("texts and headings differ in length")
+        return self.model.predict_proba(self.featurizer.transform(texts, headings))
+
+    def predict(self, texts: list[str], kinds: list[str] | None = None,
+                headings: list[str] | None = None) -> list[Prediction]:
+        """Themes of each text. ``headings`` (the heading a body finding sits under) help;
+        ``kinds`` are accepted for symmetry with the worker and currently only gate sectors."""
+        from nlp.sectors import guess_sector
+
+        if not texts:
+            return []
+        headings = [h or "" for h in headings] if headings is not None else [""] * len(texts)
+        proba = self.predict_proba(texts, headings)
+        out = []
+        for text, heading, row in zip(texts, headings, proba):
+            order = np.argsort(-row)
+            primary = self.classes[order[0]]
+            conf = float(row[order[0]])
+            themes = [(self.classes[i], round(float(row[i]), 4)) for i in order
+                      if i == order[0] or row[i] >= self.secondary_threshold]
+            pp = any(code == "politique_publique" for code, _ in themes)
+            sector = guess_sector(f"{heading} {text}") if pp else None
+            out.append(Prediction(primary, round(conf, 4), themes, conf < self.threshold, sector,
+                                  {c: round(float(p), 4) for c, p in zip(self.classes, row)}))
+        return out
+
+    # ----------------------------------------------------------------------- persistence
+    def save(self, path: Path = DEFAULT_PATH) -> Path:
+        import joblib
+
+        path = Path(path)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        joblib.dump({"format": self.VERSION, "sklearn": self.sklearn_version, "data_hash": self.data_hash,
+                     "classifier": self}, path, compress=3)
+        return path
+
+    @classmethod
+    def load(cls, path: Path = DEFAULT_PATH, labels_path: Path | None = LABELS_PATH) -> "ThemeClassifier":
+        """Load an artefact; refuse another format, scikit-learn version or training data."""
+        import joblib
+        import sklearn
+
+        path = Path(path)
+        if not path.exists():
+            raise FileNotFoundError(f"no theme classifier at {path}: run `constats train`")
+        blob = joblib.load(path)
+        if not isinstance(blob, dict) or blob.get("format") != cls.VERSION:
+            raise ModelMismatchError(f"{path} has format {blob.get('format') if isinstance(blob, dict) else '?'}"
+                                     f", this code reads {cls.VERSION}: run `constats train`")
+        if blob.get("sklearn") != sklearn.__version__:
+            raise ModelMismatchError(f"{path} was trained with scikit-learn {blob.get('sklearn')}, "
+                                     f"installed is {sklearn.__version__}: run `constats train`")
+        if labels_path is not None and Path(labels_path).exists():
+            current = labels_hash(labels_path)
+            if blob.get("data_hash") != current:
+                raise ModelMismatchError(f"{path} was trained on data {blob.get('data_hash')}, the labels "
+                                         f"now hash to {current}: run `constats train`")
+        return blob["classifier"]
+
+
+# --------------------------------------------------------------------------- findings
+def classify_findings(findings: list, classifier: ThemeClassifier | None = None) -> list:
+    """Fill primary_theme, themes, confidence, low_confidence and sector of each finding.
+
+    Body observations use their nearest heading (last of ``section_path``); recommendations
+    and rappels are classified on their own text. Returns new Finding objects."""
+    from constats.domain import ThemeScore
+
+    if not findings:
+        return []
+    clf = classifier or ThemeClassifier.load()
+    headings = [(f.section_path[-1] if f.section_path and f.kind in ("observation", "synthese", "suivi")
+                 else "") for f in findings]
+    preds = clf.predict([f.text for f in findings], [f.kind for f in findings], headings)
+    out = []
+    for f, p in zip(findings, preds):
+        out.append(f.model_copy(update={
+            "primary_theme": p.primary, "confidence": p.confidence, "low_confidence": p.low_confidence,
+            "themes": [ThemeScore(code=c, score=s) for c, s in p.themes], "sector": p.sector}))
+    return out
+
+
+def train(labels_path: Path = LABELS_PATH, corpus_dir: Path | None = None, out_path: Path = DEFAULT_PATH,
+          seed: int = 0, **kwargs):
+    """Retrain from the labels (and the corpus they point into); see ``nlp.themes_train``."""
+    from nlp.themes_train import train as _train
+
+    return _train(labels_path, corpus_dir, out_path, seed=seed, **kwargs)
+
+
+assert set(THEMES)  # the taxonomy is the label space
