@@ -195,3 +195,18 @@ def api_settings(live_services, state: Path, **overrides) -> Settings:
                     index_prefix=f"tapi{uuid.uuid4().hex[:8]}", admin_api_key="admin-test-key",
                     public_rate_limit="100000/minute", public_base_url="http://constats.test",
                     **overrides)
+
+
+_BUILT: dict[str, ApiData] = {}
+
+
+def shared_data(live_services, tmp_path_factory) -> ApiData:
+    """One indexed data set per test session, shared by the API, page, sweep and browser
+    tests (they only read it)."""
+    key = live_services.meili_url
+    if key not in _BUILT:
+        from tests.search_support import HashingEmbedder
+
+        settings = api_settings(live_services, tmp_path_factory.mktemp("api-data"))
+        _BUILT[key] = build(settings, HashingEmbedder(64))
+    return _BUILT[key]

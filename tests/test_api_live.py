@@ -14,7 +14,7 @@ from fastapi.testclient import TestClient
 
 from api.app import create_app
 from api.export import NAMES
-from tests.api_support import api_settings, build
+from tests.api_support import shared_data
 from tests.corpus import CORPUS, corpus_txt
 from tests.search_support import HashingEmbedder
 
@@ -24,8 +24,7 @@ HAS_CORPUS = (CORPUS / "metadata.csv").exists()
 
 @pytest.fixture(scope="module")
 def data(live_services, tmp_path_factory):
-    settings = api_settings(live_services, tmp_path_factory.mktemp("api"))
-    return build(settings, HashingEmbedder(64))
+    return shared_data(live_services, tmp_path_factory)
 
 
 @pytest.fixture(scope="module")

@@ -16,7 +16,7 @@ import uvicorn
 
 from api.app import create_app
 from constats import services as svc
-from tests.api_support import api_settings, build
+from tests.api_support import shared_data
 from tests.search_support import HashingEmbedder
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -33,7 +33,7 @@ def base_url(live_services, tmp_path_factory):
         if os.environ.get("CI"):
             pytest.fail(f"{CHROMIUM} is required in CI (Debian package chromium)")
         pytest.skip(f"{CHROMIUM} absent: install the Debian package chromium to run browser tests")
-    data = build(api_settings(live_services, tmp_path_factory.mktemp("browser")), HashingEmbedder(64))
+    data = shared_data(live_services, tmp_path_factory)
     port = svc.free_port()
     server = uvicorn.Server(uvicorn.Config(create_app(data.settings, embedder=HashingEmbedder(64)),
                                            host="127.0.0.1", port=port, log_level="warning"))

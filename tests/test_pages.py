@@ -7,7 +7,7 @@ from fastapi.testclient import TestClient
 from selectolax.lexbor import LexborHTMLParser as HTMLParser
 
 from api.app import create_app
-from tests.api_support import api_settings, build
+from tests.api_support import shared_data
 from tests.search_support import HashingEmbedder
 
 pytestmark = pytest.mark.services
@@ -15,7 +15,7 @@ pytestmark = pytest.mark.services
 
 @pytest.fixture(scope="module")
 def data(live_services, tmp_path_factory):
-    return build(api_settings(live_services, tmp_path_factory.mktemp("pages")), HashingEmbedder(64))
+    return shared_data(live_services, tmp_path_factory)
 
 
 @pytest.fixture(scope="module")
