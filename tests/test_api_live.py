@@ -271,3 +271,27 @@ def test_admin_crawl_is_enqueued_on_redis(client, data):
     messages = red.lrange("celery", 0, -1)
     red.delete("celery")  # nobody consumes it in this test
     assert any(r.json()["task_id"].encode() in m for m in messages)
+
+
+def test_recurring_groups_are_served_once_computed(client, data):
+    from api.recurring import groups_path, write
+
+    r = client.get("/api/recurring")
+    assert r.status_code == 200 and r.json()["available"] is False
+    rep = client.get(f"/api/reports/{data.ids['later']}").json()
+    fid = rep["findings_by_kind"]["suivi"][1]["id"]
+    group = {"id": "gtest", "label": "prime sans base légale", "representative_id": fid, "size": 2,
+             "n_reports": 2, "member_ids": [fid, "other-1-2"], "report_ids": [data.ids["later"], "rx"],
+             "by_chamber": {"CRC Centre-Val de Loire": 2}, "by_year": {"2019": 2}, "cohesion": 0.9}
+    path = groups_path(data.settings.state_dir)
+    write(path, {"computed_at": "2026-11-22T00:00:00+00:00", "threshold": 0.7, "findings": 10,
+                 "groups": [group]})
+    try:
+        body = client.get("/api/recurring").json()
+        assert body["available"] and body["groups"][0]["id"] == "gtest"
+        assert client.get("/api/recurring", params={"chamber": "CRC Bretagne"}).json()["groups"] == []
+        assert client.get(f"/api/findings/{fid}").json()["found_elsewhere"] == 1
+        assert "Constatée 1 fois ailleurs" in client.get(f"/constats/{fid}").text
+    finally:
+        path.unlink()
+    assert client.get(f"/api/findings/{fid}").json()["found_elsewhere"] == 0
