@@ -62,7 +62,10 @@ def api_finding(request: Request, finding_id: str = FINDING_ID, session: Session
     row = session.get(FindingRow, finding_id)
     if row is None:
         raise HTTPException(404, f"constat inconnu : {finding_id}")
-    return finding_dict(row, row.report, _base(request))
+    group = request.app.state.recurring.group_of(finding_id)
+    return {**finding_dict(row, row.report, _base(request)),
+            "found_elsewhere": group["n_reports"] - 1 if group else 0,
+            "recurring_group": group["id"] if group else None}
 
 
 def similar_hits(svc: Services, finding_id: str, limit: int) -> list[dict]:
@@ -115,12 +118,12 @@ def api_stats(svc: Services = Depends(services)) -> dict:
 
 
 @router.get("/recurring", summary="Constats récurrents (relevés dans plusieurs rapports)")
-def api_recurring(limit: int = Query(50, ge=1, le=500), session: Session = Depends(db)) -> dict:
-    """Groupes de constats semblables relevés dans plusieurs rapports, quand ils ont été calculés."""
-    try:
-        from nlp.recurring import recurring_groups  # provided by the classification work
-    except ImportError:
-        return {"groups": [], "available": False,
+def api_recurring(request: Request, limit: int = Query(50, ge=1, le=500),
+                  chamber: str | None = Query(None, max_length=200, description="Chambre.")) -> dict:
+    """Groupes de constats quasi identiques relevés dans plusieurs rapports, les plus répandus
+    d'abord, quand ils ont été calculés (commande `constats recurring`)."""
+    rec = request.app.state.recurring
+    if not rec.available():
+        return {"available": False, "groups": [],
                 "message": "les constats récurrents n'ont pas encore été calculés sur ce serveur"}
-    groups = recurring_groups(session, limit=limit)
-    return {"groups": groups, "available": True}
+    return {"available": True, **rec.info(), "groups": rec.groups(limit, chamber=chamber)}

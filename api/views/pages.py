@@ -139,11 +139,16 @@ def finding_page(request: Request, finding_id: str, session: Session = Depends(d
         similar = call_meili(similar_hits, svc, finding_id, 10)
     except Exception:  # noqa: BLE001 - the finding is shown even when search is down
         similar = None
-    elsewhere = [h for h in similar or [] if h["report_id"] != row.report_id
-                 and (h.get("score") or 0) >= RECURRING_SCORE]
+    rec = request.app.state.recurring
+    if rec.available():  # the computed groups are the reference
+        elsewhere, group = rec.elsewhere(finding_id), rec.group_of(finding_id)
+    else:  # until they are computed: very close findings of other reports
+        group = None
+        elsewhere = len({h["report_id"] for h in similar or [] if h["report_id"] != row.report_id
+                         and (h.get("score") or 0) >= RECURRING_SCORE})
     return render(request, "finding.html", title=f"{finding['kind_label']} — {row.report.title or ''}",
                   finding=finding, report=report_summary(row.report, base), similar=similar,
-                  elsewhere=len({h["report_id"] for h in elsewhere}))
+                  elsewhere=elsewhere, group=group)
 
 
 @router.get("/export", response_class=HTMLResponse)
