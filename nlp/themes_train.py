@@ -113,7 +113,7 @@ def weak_items(corpus_dir: Path, exclude: list[dict], n: int, seed: int) -> list
 
 # --------------------------------------------------------------------------- models
 def _lr(seed: int) -> LogisticRegression:
-    return LogisticRegression(C=8.0, max_iter=3000, class_weight="balanced", random_state=seed)
+    return LogisticRegression(C=20.0, max_iter=3000, class_weight="balanced", random_state=seed)
 
 
 class TfidfModel:
