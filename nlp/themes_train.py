@@ -243,7 +243,7 @@ def summarise(hand: list[Item], proba: np.ndarray) -> dict:
 
 # --------------------------------------------------------------------------- train
 def train(labels_path: Path = LABELS_PATH, corpus_dir: Path | None = None, out_path: Path = DEFAULT_PATH,
-          seed: int = 0, n_weak: int = 2000, compare: bool = True, log=print) -> TrainReport:
+          seed: int = 0, n_weak: int = 600, compare: bool = True, log=print) -> TrainReport:
     """Compare the candidates by report-grouped cross-validation, keep the best, retrain it on
     all the data, save it to ``out_path``; everything seeded (same data → same artefact)."""
     from constats.config import get_settings
