@@ -35,6 +35,8 @@ SEED = 5
 MAX_WORDS = 10
 _WORD = re.compile(r"\w+", re.U)
 _RECO_PREFIX = re.compile(r"^\s*recommandation\s*(n\s*°?\s*\d+|unique)?\s*[:.\-–]\s*", re.I)
+_BOILERPLATE = re.compile(r"^(?:.*?\b(?:la chambre|elle)\s+(?:lui\s+)?(?:recommande|invite|demande|engage)\b.*?"
+                         r"\b(?:de|d['’])\s*(?=\w+(?:er|ir|re)\b))", re.I)
 _NUMBERING = re.compile(r"^[\s\dIVXivx.\-–)A-H]{0,12}(?=[^\s\d.])")
 
 
@@ -47,12 +49,18 @@ def shorten(text: str, n: int = MAX_WORDS) -> str:
 
 
 # --------------------------------------------------------------------------- dataset
-def build_dataset(corpus_dir: Path, n_reports: int = N_REPORTS, seed: int = SEED):
+def build_dataset(corpus_dir: Path, n_reports: int = N_REPORTS, seed: int = SEED,
+                  max_heading_queries: int = 300):
     from nlp import themes_data as td
 
     meta = td.corpus_metadata(corpus_dir)
     keys = [k for k in sorted(meta) if "-" not in k and meta[k]["doc_type"].startswith("Rapport d")]
-    random.Random(seed).shuffle(keys)
+    rng = random.Random(seed)
+    rng.shuffle(keys)
+    # half the reports among those that list numbered recommendations (summary → body queries)
+    listed = [k for k in keys if re.search(r"(?m)^Recommandation n", (corpus_dir / "txt" / f"{k}.txt").read_text(
+        encoding="utf-8"))]
+    keys = listed[: n_reports // 2] + [k for k in keys if k not in listed[: n_reports // 2]]
     docs, queries = [], []
     for key in keys:
         if len({d["report"] for d in docs}) >= n_reports:
@@ -80,6 +88,7 @@ def build_dataset(corpus_dir: Path, n_reports: int = N_REPORTS, seed: int = SEED
         body = [(i, u) for i, u in enumerate(units) if u.section == "body"]
         for s in summary:
             core = _RECO_PREFIX.sub("", s.text)
+            typed = _BOILERPLATE.sub("", core, count=1)
             best, score = None, 0.0
             for i, u in body:
                 r = difflib.SequenceMatcher(None, core[:300], _RECO_PREFIX.sub("", u.text)[:300]).quick_ratio()
@@ -88,8 +97,12 @@ def build_dataset(corpus_dir: Path, n_reports: int = N_REPORTS, seed: int = SEED
             if best and score >= 0.8 and best[1].heading is not None:
                 hs = best[1].heading.start
                 rel = {base + i for i, u in body if u.heading is not None and u.heading.start == hs}
-                if len(core.split()) >= 4:
-                    queries.append({"type": "reco", "q": shorten(core), "relevant": rel})
+                if len(typed.split()) >= 4:
+                    queries.append({"type": "reco", "q": shorten(typed), "relevant": rel})
+    headings = [q for q in queries if q["type"] == "heading"]
+    if len(headings) > max_heading_queries:
+        keep = {id(q) for q in rng.sample(headings, max_heading_queries)}
+        queries = [q for q in queries if q["type"] != "heading" or id(q) in keep]
     return docs, queries
 
 
