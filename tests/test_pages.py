@@ -50,6 +50,7 @@ def test_home(client):
     assert doc.css_first("form[action='/recherche'] input[name=q]") is not None
     assert doc.css_first("form[action='/communes'] input[name=q]") is not None
     assert doc.css_first("link[href='/static/constats.css']") is not None
+    assert doc.css_first("[class*=fr-]") is None  # no DSFR component outside the DSFR theme
 
 
 def test_results_with_facets_highlights_and_page_links(client, data):
@@ -127,3 +128,4 @@ def test_dsfr_theme_is_opt_in(data, tmp_path, monkeypatch):
         doc = HTMLParser(c.get("/").text)
     assert doc.css_first("link[href='/static/dsfr/dsfr.min.css']") is not None
     assert doc.css_first("link[href='/static/constats.css']") is None
+    assert doc.css_first("button.fr-btn") is not None and doc.css_first("input.fr-input") is not None

@@ -60,11 +60,17 @@ def url_with(request: Request, drop: tuple[str, ...] = ("page",), **changes) -> 
     return "?" + urlencode(items)
 
 
+#: classes of the DSFR components used when ui_theme=dsfr (none with the project's theme)
+DSFR_CLASSES = {"button": "fr-btn", "input": "fr-input", "select": "fr-select", "label": "fr-label",
+                "table": "fr-table", "badge": "fr-badge fr-badge--sm"}
+
+
 def render(request: Request, template: str, status: int = 200, headers=None, **ctx) -> HTMLResponse:
     settings = request.app.state.settings
     dsfr = settings.ui_theme == "dsfr" and (STATIC / "dsfr" / "dsfr.min.css").exists()
+    classes = DSFR_CLASSES if dsfr else {}
     return TEMPLATES.TemplateResponse(request, template, {
-        "dsfr": dsfr, "label": label, "taxonomy": taxonomy, "url_with": url_with, **ctx},
+        "dsfr": dsfr, "ui": lambda name: classes.get(name, ""), "label": label, "taxonomy": taxonomy, "url_with": url_with, **ctx},
         status_code=status, headers=headers)
 
 
