@@ -129,3 +129,15 @@ def test_dsfr_theme_is_opt_in(data, tmp_path, monkeypatch):
     assert doc.css_first("link[href='/static/dsfr/dsfr.min.css']") is not None
     assert doc.css_first("link[href='/static/constats.css']") is None
     assert doc.css_first("button.fr-btn") is not None and doc.css_first("input.fr-input") is not None
+
+
+def test_year_facet_filters_on_that_year(client):
+    doc = page(client, "/recherche?q=")
+    link = next(a.attributes["href"] for a in doc.css("#facette-year + ul a") if "2019" in a.text())
+    assert "year_from=2019" in link and "year_to=2019" in link
+    filtered = page(client, link)
+    assert filtered.css("article.hit") and all("2019" in h.css_first(".meta").text()
+                                               for h in filtered.css("article.hit"))
+    # clicking it again removes the filter
+    again = filtered.css_first("#facette-year + ul a[aria-current=true]").attributes["href"]
+    assert "year_from=2019" not in again

@@ -81,6 +81,22 @@ def error_page(request: Request, status: int, message: str, headers=None) -> HTM
                   title=titles.get(status, "Erreur"), message=message)
 
 
+def facet_links(request: Request, name: str, counts: dict) -> list[dict]:
+    """Each value of a facet with its count, whether it is on, and the link that toggles it."""
+    out = []
+    for value, count in counts.items():
+        if name == "year":
+            on = request.query_params.get("year_from") == value == request.query_params.get("year_to")
+            href = url_with(request, year_from="" if on else value, year_to="" if on else value)
+        else:
+            param = FACET_PARAM[name]
+            on = value in request.query_params.getlist(param)
+            href = url_with(request, **{f"toggle_{param}": value})
+        out.append({"value": value, "label": label(name, value), "count": count, "on": on,
+                    "href": "/recherche" + href})
+    return out
+
+
 @router.get("/", response_class=HTMLResponse)
 def home(request: Request):
     return render(request, "home.html", title="Constats des chambres régionales des comptes")
@@ -90,11 +106,12 @@ def home(request: Request):
 def results(request: Request, params: SearchParams = Depends(search_params),
             svc: Services = Depends(services)):
     result = run_search(svc, params, str(request.base_url).rstrip("/"))
-    facets = {name: result.facets.get(name, {}) for name in FACET_LABELS if result.facets.get(name)}
-    active = {k: request.query_params.getlist(k) for k in set(FACET_PARAM.values())}
+    facets = {name: facet_links(request, name, result.facets[name])
+              for name in FACET_LABELS if result.facets.get(name)}
+    active = {k: request.query_params.getlist(k) for k in set(FACET_PARAM.values()) | {"year_from", "year_to"}}
     return render(request, "results.html", title=f"Recherche : {params.q}" if params.q else "Recherche",
                   params=params, result=result, facets=facets, facet_labels=FACET_LABELS,
-                  facet_param=FACET_PARAM, active=active,
+                  active=active,
                   feed_url="/api/search.atom" + url_with(request, drop=("page", "per_page", "sort")),
                   export_url="/api/export" + url_with(request, drop=("page", "per_page", "sort",
                                                                       "semantic")) + "&format=csv")
