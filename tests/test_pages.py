@@ -141,3 +141,13 @@ def test_year_facet_filters_on_that_year(client):
     # clicking it again removes the filter
     again = filtered.css_first("#facette-year + ul a[aria-current=true]").attributes["href"]
     assert "year_from=2019" not in again
+
+
+def test_api_docs_page_lists_every_route_without_cdn(client):
+    doc = page(client, "/docs")
+    assert_accessible_frame(doc)
+    text = doc.text()
+    for route in ("/api/search", "/api/export", "/api/bodies/{code}/reports", "/health"):
+        assert route in text
+    assert not [n for n in doc.css("script[src], link[href]") if "//" in (n.attributes.get("src") or n.attributes.get("href"))]
+    assert client.get("/openapi.json").json()["paths"]["/api/search"]["get"]["parameters"]

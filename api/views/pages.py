@@ -177,3 +177,21 @@ def finding_page(request: Request, finding_id: str, session: Session = Depends(d
 @router.get("/export", response_class=HTMLResponse)
 def export_page(request: Request):
     return render(request, "export.html", title="Exporter les constats", columns=COLUMNS)
+
+
+@router.get("/docs", response_class=HTMLResponse)
+def api_docs(request: Request):
+    """The API's documentation, rendered from its OpenAPI schema (no script, no CDN)."""
+    schema = request.app.openapi()
+    routes = []
+    for path, methods in schema.get("paths", {}).items():
+        for method, op in methods.items():
+            routes.append({"method": method.upper(), "path": path, "summary": op.get("summary", ""),
+                           "description": op.get("description", ""), "tag": (op.get("tags") or [""])[0],
+                           "params": [{"name": p["name"], "in": p["in"], "required": p.get("required", False),
+                                       "description": p.get("description") or (p.get("schema") or {}).get("description", "")}
+                                      for p in op.get("parameters", [])],
+                           "body": "requestBody" in op})
+    return render(request, "docs.html", title="Documentation de l'API", routes=routes,
+                  description=schema.get("info", {}).get("description", ""))
+
