@@ -23,7 +23,7 @@ import re
 from dataclasses import dataclass
 
 from constats.domain import Document, Finding, Section, finding_id
-from nlp.items import (CONCLUSION_TAG, OPENER, RECOMMENDS, STATUS_TAG, number_prefix, parse_label,
+from nlp.items import (CONCLUSION_TAG, OPENER, RECOMMENDS, STATUS_TAG, SUB_ITEM, number_prefix, parse_label,
                        parse_list_item)
 from nlp.status import split_trailing_status, status_of
 from nlp.structure import Line, lines_of, section_at
@@ -173,12 +173,22 @@ class _Scanner:
             n2, off = number_prefix(nxt.text)
             number = number or n2
             start, end = nxt.start + off, nxt.end
+            j = i + 1
         else:
             start, end = line.start + item.offset, line.end
+            j = i
+        # sub-items of one recommendation ("2.1 …", "2.2 …", "- …") belong to it
+        first = self.lines[j].text
+        if SUB_ITEM.match(first) or first.rstrip().endswith(":"):
+            for nxt in self.lines[j + 1: j + 12]:
+                if nxt.table or nxt.start in self.heading_starts or not SUB_ITEM.match(nxt.text):
+                    break
+                end = nxt.end
         start, end, status = _clean_span(self.doc, start, end)
         if end - start < 10:
             return None
-        kind = "suivi" if kind_here == "suivi" else item.kind
+        # a numbered "Recommandation n° 2" is the report's own, even in a follow-up section
+        kind = "suivi" if kind_here == "suivi" and not number else item.kind
         return Candidate(kind, number, start, end, status or group_status, "label")
 
     def _tag_previous(self, i: int, text: str, kind_here: str) -> None:
@@ -299,6 +309,11 @@ def _dedupe(cands: list[Candidate], doc: Document) -> list[Candidate]:
             key = (c.kind, c.number)
             if key in seen_numbers:
                 first = seen_numbers[key]
+                if first.source != "label" and c.source == "label":  # "Recommandation n° 2" wins
+                    c.status = c.status or first.status
+                    kept[kept.index(first)] = c
+                    seen_numbers[key] = c
+                    continue
                 first.status = first.status or c.status
                 continue
             seen_numbers[key] = c
@@ -313,13 +328,46 @@ def _dedupe(cands: list[Candidate], doc: Document) -> list[Candidate]:
     return kept
 
 
+_RECOMMENDS_PREFIX = re.compile(r"^.{0,120}?\brecommande\w*\s+(?:[àa]\s+[^,]{0,80}?\s+)?(?:de\s+|d['’]|que\s+)", re.I)
+
+
+def _words(text: str) -> set[str]:
+    text = _RECOMMENDS_PREFIX.sub("", text)
+    return {w for w in re.findall(r"[^\W\d_]{4,}", text.lower())}
+
+
+def _drop_restatements(cands: list[Candidate], doc: Document) -> list[Candidate]:
+    """Unnumbered items restating a numbered one (summary list vs body) are the same finding."""
+    numbered = [c for c in cands if c.number and c.source == "label"]
+    if not numbered:
+        return cands
+    words = {id(c): _words(doc.text[c.start:c.end]) for c in cands}
+    out = []
+    for c in cands:
+        if c.number or c.source == "label":
+            out.append(c)
+            continue
+        wc = words[id(c)]
+        match = None
+        for n in numbered:
+            wn = words[id(n)]
+            if wc and wn and len(wc & wn) >= 0.6 * min(len(wc), len(wn)):
+                match = n
+                break
+        if match is None:
+            out.append(c)
+        else:
+            match.status = match.status or c.status
+    return out
+
+
 def find_recommendations(doc: Document, sections: list[Section]) -> list[Candidate]:
     """Recommandations, rappels au droit and suivi items, deduplicated, in text order."""
     lines = lines_of(doc)
     cands = _Scanner(doc, sections, lines).run()
     if not any(c.kind == "recommandation" for c in cands):
         cands += _sentences_recommending(doc, sections, lines)
-    return _dedupe(cands, doc)
+    return _dedupe(_drop_restatements(cands, doc), doc)
 
 
 def make_finding(doc: Document, sections: list[Section], report_id: str, kind: str, start: int, end: int,
