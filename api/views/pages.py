@@ -21,7 +21,7 @@ from api.present import follow_up, report_detail, report_summary
 from api.views.api_reports import get_report_or_404
 from api.views.api_search import run_search, similar_hits
 from constats import taxonomy
-from search.query import FACETS, SearchParams, search_bodies
+from search.query import SearchParams, search_bodies
 from store.models import FindingRow
 
 router = APIRouter(include_in_schema=False)
