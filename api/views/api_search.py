@@ -35,10 +35,12 @@ def run_search(svc: Services, params: SearchParams, base: str) -> SearchResult:
 
 @router.get("/search", response_model=SearchResult, summary="Chercher dans les constats")
 def api_search(request: Request, params: SearchParams = Depends(search_params),
-               svc: Services = Depends(services)) -> SearchResult:
+               svc: Services = Depends(services)) -> Response:
     """Recherche plein texte (et hybride si `semantic` > 0) avec filtres, facettes, extraits
     surlignés et lien vers la page du PDF. Au plus 100 résultats par page et 1 000 au total."""
-    return run_search(svc, params, _base(request))
+    result = run_search(svc, params, _base(request))
+    # serialised once here (the model is already validated): no second validation pass
+    return Response(result.model_dump_json(), media_type="application/json")
 
 
 @router.get("/search.atom", summary="Flux Atom d'une recherche",
