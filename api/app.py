@@ -44,6 +44,7 @@ def create_app(settings: Settings | None = None, *, embedder=None) -> FastAPI:
         app.state.services.close()
 
     app = FastAPI(title="Constats", version="0.1.0", description=DESCRIPTION, lifespan=lifespan,
+                  docs_url=None, redoc_url=None,  # /docs is rendered here, without any CDN
                   openapi_tags=[{"name": "recherche"}, {"name": "rapports et exports"},
                                 {"name": "administration"}, {"name": "santé"}])
     app.state.settings = settings

@@ -295,3 +295,17 @@ def test_recurring_groups_are_served_once_computed(client, data):
     finally:
         path.unlink()
     assert client.get(f"/api/findings/{fid}").json()["found_elsewhere"] == 0
+
+
+def test_admin_reprocess_checks_ids_and_enqueues(client, data):
+    import redis
+
+    key = {"X-API-Key": "admin-test-key"}
+    r = client.post("/api/reprocess", json={"report_ids": ["rinconnu"]}, headers=key)
+    assert r.status_code == 422 and "rinconnu" in r.json()["message"]
+    r = client.post("/api/reprocess", json={"report_ids": [data.ids["early"]]}, headers=key)
+    assert r.status_code == 202 and r.json()["report_ids"] == [data.ids["early"]]
+    red = redis.Redis.from_url(data.settings.redis)
+    messages = red.lrange("celery", 0, -1)
+    red.delete("celery")
+    assert any(r.json()["task_ids"][0].encode() in m for m in messages)

@@ -50,6 +50,7 @@ def test_home(client):
     assert doc.css_first("form[action='/recherche'] input[name=q]") is not None
     assert doc.css_first("form[action='/communes'] input[name=q]") is not None
     assert doc.css_first("link[href='/static/constats.css']") is not None
+    assert doc.css_first("[class*=fr-]") is None  # no DSFR component outside the DSFR theme
 
 
 def test_results_with_facets_highlights_and_page_links(client, data):
@@ -127,3 +128,26 @@ def test_dsfr_theme_is_opt_in(data, tmp_path, monkeypatch):
         doc = HTMLParser(c.get("/").text)
     assert doc.css_first("link[href='/static/dsfr/dsfr.min.css']") is not None
     assert doc.css_first("link[href='/static/constats.css']") is None
+    assert doc.css_first("button.fr-btn") is not None and doc.css_first("input.fr-input") is not None
+
+
+def test_year_facet_filters_on_that_year(client):
+    doc = page(client, "/recherche?q=")
+    link = next(a.attributes["href"] for a in doc.css("#facette-year + ul a") if "2019" in a.text())
+    assert "year_from=2019" in link and "year_to=2019" in link
+    filtered = page(client, link)
+    assert filtered.css("article.hit") and all("2019" in h.css_first(".meta").text()
+                                               for h in filtered.css("article.hit"))
+    # clicking it again removes the filter
+    again = filtered.css_first("#facette-year + ul a[aria-current=true]").attributes["href"]
+    assert "year_from=2019" not in again
+
+
+def test_api_docs_page_lists_every_route_without_cdn(client):
+    doc = page(client, "/docs")
+    assert_accessible_frame(doc)
+    text = doc.text()
+    for route in ("/api/search", "/api/export", "/api/bodies/{code}/reports", "/health"):
+        assert route in text
+    assert not [n for n in doc.css("script[src], link[href]") if "//" in (n.attributes.get("src") or n.attributes.get("href"))]
+    assert client.get("/openapi.json").json()["paths"]["/api/search"]["get"]["parameters"]

@@ -74,12 +74,23 @@ def api_start_crawl(request: Request, body: CrawlRequest) -> dict:
 
 @router.post("/reprocess", status_code=202, summary="Retraiter des rapports (clé d'administration)",
              dependencies=[Depends(require_admin)])
-def api_reprocess(request: Request, body: ReprocessRequest | None = None):
+def api_reprocess(request: Request, body: ReprocessRequest | None = None,
+                  session: Session = Depends(db)):
+    from store.models import ReportRow
     from worker.pipeline import enqueue_report, outdated_report_ids
 
+    if body and body.report_ids is not None:
+        ids = list(dict.fromkeys(body.report_ids))
+        known = set(session.scalars(select(ReportRow.id).where(ReportRow.id.in_(ids))))
+        unknown = [i for i in ids if i not in known]
+        if unknown:
+            return JSONResponse(status_code=422, content={
+                "erreur": "paramètres invalides",
+                "message": "rapports inconnus : " + ", ".join(unknown[:20])
+                           + (" …" if len(unknown) > 20 else "")})
     _broker_ready(request)
-    ids = (body.report_ids if body and body.report_ids is not None
-           else _enqueue(outdated_report_ids))
+    if not (body and body.report_ids is not None):
+        ids = _enqueue(outdated_report_ids)
     tasks = [getattr(_enqueue(enqueue_report, rid), "id", None) for rid in ids]
     return JSONResponse(status_code=202, content={
         "message": f"{len(ids)} rapport(s) mis en file d'attente", "report_ids": ids,
