@@ -78,7 +78,8 @@ def main() -> dict:
             "reports": len(keys), "failed": failed, "cut_at_cap": cut, "pages": pages,
             "s_per_report": round(ours / max(n, 1), 3), "pages_per_s": round(pages / ours, 1),
             "raw_story_s_per_report": round(raw / len(keys), 3),
-            "ratio_to_raw_story": round(ours / raw, 2), "slowest": [round(slowest[0], 2), slowest[1]],
+            "ratio_to_raw_story": round(ours / raw, 2),
+            "slowest": [round(slowest[0], 2), slowest[1]],
         }
         print("corpus", results["corpus"])
     samples = sample_reports()

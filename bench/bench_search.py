@@ -79,6 +79,7 @@ def _embedder():
 def build(settings, client, embedder) -> dict:
     """Build store + indexes unless a previous run left them complete."""
     from search.indexer import INDEX_VERSION, rebuild
+    from search.settings import apply_settings
     from search.lemmas import LemmaTable
     from store.db import session_scope
     from bench.search_corpus import ComposedEmbedder, build_pairs, fill_store
@@ -87,7 +88,10 @@ def build(settings, client, embedder) -> dict:
     if marker.exists():
         info = json.loads(marker.read_text())
         stats = client.stats(f"{PREFIX}-findings") if client.get_index(f"{PREFIX}-findings") else {}
-        if info.get("index_version") == INDEX_VERSION and stats.get("numberOfDocuments") == info["indexed"]:
+        if stats.get("numberOfDocuments") == info["indexed"]:  # same data; settings re-applied
+            if info.get("index_version") != INDEX_VERSION:
+                print(f"note: index built by {info.get('index_version')}, code is {INDEX_VERSION}")
+                apply_settings(client, PREFIX, embedder.dim)
             if info.get("embedder") != getattr(embedder, "name", "?"):
                 print(f"warning: index built with embedder {info.get('embedder')}, queries use "
                       f"{getattr(embedder, 'name', '?')} (delete {marker} to rebuild)")

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import typer
 
-eval_app = typer.Typer(help="Evaluations against the hand-checked gold sets (models/gold/).",
+eval_app = typer.Typer(help="Quality on the corpus: extraction, themes, retrieval (numbers recorded in models/).",
                        no_args_is_help=True)
 
 

@@ -10,6 +10,7 @@ own depth. Sections get a ``SectionKind`` from their title, children inheriting 
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass
 
@@ -362,10 +363,25 @@ def _demote_prose_children(sections: list[Section], lines: list[Line]) -> None:
             demoted_level = s.level
 
 
+class SectionIndex:
+    """Innermost section at an offset, in O(log n): the latest-starting section containing it."""
+
+    def __init__(self, sections: list[Section]):
+        self.sections = sorted(sections, key=lambda s: (s.start, s.level))
+        self.starts = [s.start for s in self.sections]
+
+    def at(self, offset: int) -> Section | None:
+        i = bisect.bisect_right(self.starts, offset) - 1
+        steps = 0
+        while i >= 0 and steps < 400:
+            s = self.sections[i]
+            if s.start <= offset < s.end:
+                return s
+            i -= 1
+            steps += 1
+        return None
+
+
 def section_at(sections: list[Section], offset: int) -> Section | None:
     """The innermost section containing ``offset``."""
-    best = None
-    for s in sections:
-        if s.start <= offset < s.end and (best is None or s.level >= best.level):
-            best = s
-    return best
+    return SectionIndex(sections).at(offset)

@@ -34,7 +34,8 @@ def css(variant: RenderVariant) -> str:
     return f"""
 body {{ margin: 0; font-family: {variant.font}; font-size: {fs}pt; text-align: {align}; }}
 p {{ margin: 0 0 {fs * 0.55:.1f}pt 0; }}
-h1, h2, h3, h4, h5, h6 {{ font-weight: bold; text-align: left; margin: {fs}pt 0 {fs * 0.5:.1f}pt 0; }}
+h1, h2, h3, h4, h5, h6 {{ font-weight: bold; text-align: left;
+  margin: {fs}pt 0 {fs * 0.5:.1f}pt 0; }}
 h1 {{ font-size: {fs * 1.35:.1f}pt; }}
 h2 {{ font-size: {fs * 1.2:.1f}pt; }}
 h3 {{ font-size: {fs * 1.08:.1f}pt; }}

@@ -160,7 +160,8 @@ class ChainedStory:
 
 
 def _paginate(story: ChainedStory, geometry: Geometry, reserve: list[float], max_pages: int,
-              writer: pymupdf.DocumentWriter | None = None, before_draw=None) -> tuple[list[_Page], bool]:
+              writer: pymupdf.DocumentWriter | None = None,
+              before_draw=None) -> tuple[list[_Page], bool]:
     """Place the whole story; return its pages and whether it was cut at ``max_pages``."""
     story.reset()
     pages: list[_Page] = []
@@ -208,7 +209,8 @@ def _assign_notes(pages: list[_Page], notes: _Notes, geometry: Geometry) -> list
         queue = carried + [r for r in page.refs if r in known]
         if index == len(pages) - 1:
             queue += uncited
-        available = min(max_h, geometry.bottom - min(max(page.filled.y1, page.rect.y0), page.rect.y1))
+        text_bottom = min(max(page.filled.y1, page.rect.y0), page.rect.y1)
+        available = min(max_h, geometry.bottom - text_bottom)
         take = 0
         while take < len(queue) and notes.height(queue[: take + 1]) <= available:
             take += 1

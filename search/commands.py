@@ -98,11 +98,13 @@ def bodies_cmd() -> None:
 
 @index_app.command("evaluate")
 def evaluate_cmd(reports: int = typer.Option(60, help="Corpus reports to index"),
-                 queries: int = typer.Option(300, help="Queries per query set")) -> None:
+                 queries: int = typer.Option(300, help="Queries per query set"),
+                 semantic: bool = typer.Option(False, help="Also embed and compare hybrid ratios")) -> None:
     """Retrieval evaluation (MRR, nDCG@10) of the ranking variants on the corpus."""
     from search.evaluation import main as evaluate
 
-    evaluate(n_reports=reports, n_queries=queries)
+    evaluate(n_reports=reports, n_queries=queries,
+             embedder=project_embedder() if semantic else None)
 
 
 def register(app: typer.Typer) -> None:

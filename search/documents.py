@@ -142,7 +142,8 @@ def report_document(report_row, *, counts: Mapping[str, int] | None = None,
     title = meta.pop("report_title")
     synth, _ = cap_words(synthese, 2_000)
     related = [c for c in (meta["insee"], meta["siren"], meta["epci_siren"]) if c]
-    return {"id": report_row.id, "title": title, **meta, "n_pages": report_row.n_pages,
+    return {"id": report_row.id, "record": "report", "title": title, **meta,
+            "n_pages": report_row.n_pages,
             "counts": dict(counts or {}), "synthese": synth or None, "related_codes": related,
             "page_url": page_url(meta["pdf_url"], 1)}
 

@@ -194,9 +194,23 @@ def _variants() -> dict[str, dict]:
     }
 
 
-def evaluate(client, uid: str, queries: dict[str, list], dup: dict[str, set[str]],
-             variants: dict[str, dict] | None = None) -> list[dict]:
+def hybrid_variants(ratios=(0.25, 0.5, 0.75, 1.0)) -> dict[str, dict]:
     from search.settings import FINDINGS_RANKING_RULES
+
+    return {f"hybrid semanticRatio={r}": {"on": None, "rules": FINDINGS_RANKING_RULES, "semantic": r}
+            for r in ratios}
+
+
+def evaluate(client, uid: str, queries: dict[str, list], dup: dict[str, set[str]],
+             variants: dict[str, dict] | None = None,
+             vectors: dict[str, list[float]] | None = None) -> list[dict]:
+    """One row per (variant, query set). ``vectors`` (query → vector) for hybrid variants."""
+    from search.settings import EMBEDDER, FINDINGS_RANKING_RULES
+
+    def hybrid(v: dict, q: str) -> dict:
+        if not v.get("semantic") or not vectors:
+            return {}
+        return {"vector": vectors[q], "hybrid": {"embedder": EMBEDDER, "semanticRatio": v["semantic"]}}
 
     rows = []
     for name, v in (variants or _variants()).items():
@@ -206,7 +220,8 @@ def evaluate(client, uid: str, queries: dict[str, list], dup: dict[str, set[str]
             results = client.multi_search([
                 {"indexUid": uid, "q": q, "limit": 20, "attributesToRetrieve": ["id"],
                  **({"attributesToSearchOn": v["on"]} if v["on"] else {}),
-                 **({"matchingStrategy": v["strategy"]} if v.get("strategy") else {})}
+                 **({"matchingStrategy": v["strategy"]} if v.get("strategy") else {}),
+                 **hybrid(v, q)}
                 for q, _ in qs])
             elapsed = time.perf_counter() - t0
             scores = [score([h["id"] for h in res["hits"]], dup.get(target, {target}))
@@ -219,7 +234,10 @@ def evaluate(client, uid: str, queries: dict[str, list], dup: dict[str, set[str]
     return rows
 
 
-def main(n_reports: int = 40, n_queries: int = 300, prefix: str = "constats-eval") -> list[dict]:
+def main(n_reports: int = 40, n_queries: int = 300, prefix: str = "constats-eval",
+         embedder=None) -> list[dict]:
+    """Index ``n_reports`` corpus reports and compare the variants; with an ``embedder``,
+    documents get vectors and the hybrid ratios are compared too."""
     from constats.config import get_settings
     from search.client import MeiliClient
     from search.indexer import _index_findings, IndexSummary
@@ -233,16 +251,22 @@ def main(n_reports: int = 40, n_queries: int = 300, prefix: str = "constats-eval
     t0 = time.perf_counter()
     with MeiliClient(settings.meili, settings.meili_master_key) as client:
         client.delete_index(uid)
-        apply_index_settings(client, uid, declared_settings("findings", None))
+        apply_index_settings(client, uid, declared_settings(
+            "findings", embedder.dim if embedder is not None else None))
         summary = IndexSummary()
-        _index_findings(client, uid, pairs, None, summary, batch_size=1000, lemmatizer=lemmatize)
+        _index_findings(client, uid, pairs, embedder, summary, batch_size=500, lemmatizer=lemmatize)
         print(f"indexed {summary.findings_indexed} in {time.perf_counter() - t0:.0f} s")
         by_text: dict[str, set[str]] = {}
         for p, _ in pairs:
             by_text.setdefault(p.text, set()).add(p.id)
         dup = {p.id: by_text[p.text] for p, _ in pairs}
         queries = make_queries(pairs, LemmaTable(), n_queries)
-        rows = evaluate(client, uid, queries, dup)
+        variants, vectors = _variants(), None
+        if embedder is not None:
+            texts = sorted({q for qs in queries.values() for q, _ in qs})
+            vectors = dict(zip(texts, (v.tolist() for v in embedder.embed(texts))))
+            variants.update(hybrid_variants())
+        rows = evaluate(client, uid, queries, dup, variants, vectors)
         client.delete_index(uid)
     print(f"{'variant':60} {'set':8} {'n':>4} {'MRR':>6} {'nDCG10':>6} {'R@10':>6} {'ms/q':>6}")
     for r in rows:

@@ -28,7 +28,7 @@ from search.documents import finding_document, report_document, report_metadata,
 log = logging.getLogger(__name__)
 
 #: Bump when documents or settings change in a way that needs a reindex.
-INDEX_VERSION = "search-1"
+INDEX_VERSION = "search-2"
 BATCH_SIZE = 500
 
 

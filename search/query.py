@@ -27,6 +27,7 @@ SORTS = {"relevance": None, "date_desc": "date:desc", "date_asc": "date:asc",
          "year_desc": "year:desc", "year_asc": "year:asc"}
 _PRE, _POST = "\x02", "\x03"
 CROP_WORDS = 40
+MAX_QUERY_WORDS = 10  # Meilisearch ignores the words after the tenth
 
 
 class NotFound(LookupError):
@@ -139,10 +140,10 @@ class SearchHit(BaseModel):
 
 class SearchResult(BaseModel):
     hits: list[SearchHit]
-    total: int
+    total: int = Field(description="Nombre exact de constats trouvés.")
     page: int
     per_page: int
-    pages: int
+    pages: int = Field(description="Pages consultables (les 1 000 premiers résultats).")
     facets: dict[str, dict[str, int]] = Field(default_factory=dict)
     query: str = Field("", description="Le texte cherché, une fois les identifiants retirés.")
     understood: list[dict] = Field(default_factory=list)
@@ -223,6 +224,9 @@ def search_findings(client: MeiliClient, params: SearchParams, embedder=None,
     text, found = understand_query(params.q)
     filters = build_filters(params, filters_for(found))
     warnings = []
+    if len(text.split()) > MAX_QUERY_WORDS:
+        warnings.append(f"seuls les {MAX_QUERY_WORDS} premiers mots de la recherche sont pris "
+                        "en compte")
     vector, embed_ms = None, 0.0
     if params.semantic > 0:
         if embedder is None:
@@ -231,11 +235,13 @@ def search_findings(client: MeiliClient, params: SearchParams, embedder=None,
             vector, embed_ms = embed_query(embedder, text)
     body = build_search_body(params, text=text, filters=filters, vector=vector)
     raw = client.search(index_names(prefix)["findings"], body)
-    total = raw.get("totalHits", 0)
+    facets = raw.get("facetDistribution") or {}
+    # totalHits stops at maxTotalHits (1,000); facet counts do not, and every finding has
+    # exactly one kind: their sum is the exact number of matches
+    total = max(raw.get("totalHits", 0), sum((facets.get("kind") or {}).values()))
     return SearchResult(
         hits=[_hit(d) for d in raw["hits"]], total=total, page=params.page,
-        per_page=params.per_page, pages=raw.get("totalPages", 0),
-        facets=raw.get("facetDistribution") or {}, query=text,
+        per_page=params.per_page, pages=raw.get("totalPages", 0), facets=facets, query=text,
         understood=[u.as_dict() for u in found],
         semantic=params.semantic if vector is not None else 0.0,
         semantic_hits=raw.get("semanticHitCount"), processing_ms=raw.get("processingTimeMs", 0),
@@ -264,18 +270,20 @@ def _get_document(client: MeiliClient, uid: str, doc_id: str) -> dict:
 
 def similar_findings(client: MeiliClient, finding_id: str, limit: int = 10,
                      prefix: str = "constats") -> list[SearchHit]:
-    """Findings closest to ``finding_id`` by vector (empty when it has no vector)."""
+    """Findings closest to ``finding_id`` by vector (empty when it has no vector).
+    Works with the search-only key; ``NotFound`` for an unknown or malformed id."""
     uid = index_names(prefix)["findings"]
-    doc = client.get_document(uid, finding_id, vectors=True, fields=["id", "_vectors"])
-    if doc is None:
-        raise NotFound(finding_id)
-    vec = ((doc.get("_vectors") or {}).get(EMBEDDER) or {})
-    if not vec or not vec.get("embeddings"):
-        return []
-    raw = client.request("POST", f"/indexes/{uid}/similar", json={
-        "id": finding_id, "embedder": EMBEDDER, "limit": max(1, min(limit, 100)),
-        "attributesToRetrieve": list(SearchHit.model_fields) + ["pdf_url"],
-        "showRankingScore": True})
+    try:
+        raw = client.request("POST", f"/indexes/{uid}/similar", json={
+            "id": finding_id, "embedder": EMBEDDER, "limit": max(1, min(limit, 100)),
+            "attributesToRetrieve": list(SearchHit.model_fields) + ["pdf_url"],
+            "showRankingScore": True})
+    except MeiliError as exc:
+        if exc.code in ("not_found_similar_id", "invalid_similar_id"):
+            raise NotFound(finding_id) from None
+        if exc.code in ("invalid_similar_embedder", "invalid_embedder"):
+            return []  # an index without vectors: nothing is similar
+        raise
     return [_hit(d) for d in raw["hits"]]
 
 
@@ -302,9 +310,12 @@ def facet_stats(client: MeiliClient, prefix: str = "constats") -> dict:
     findings, reports = client.multi_search([
         {"indexUid": names["findings"], "q": "", "limit": 0,
          "facets": ["primary_theme", "chamber", "year", "kind", "status", "body_kind"]},
-        {"indexUid": names["reports"], "q": "", "limit": 0, "facets": ["chamber", "year"]},
+        {"indexUid": names["reports"], "q": "", "limit": 0, "facets": ["chamber", "year", "record"]},
     ])
-    return {"findings": findings.get("estimatedTotalHits", 0),
-            "reports": reports.get("estimatedTotalHits", 0),
-            "by": findings.get("facetDistribution") or {},
-            "reports_by": reports.get("facetDistribution") or {}}
+    by, reports_by = findings.get("facetDistribution") or {}, reports.get("facetDistribution") or {}
+    # estimatedTotalHits stops at maxTotalHits (1,000) and /stats needs more than a search key:
+    # count with a facet that every document has exactly once
+    return {"findings": sum((by.get("kind") or {}).values()),
+            "reports": sum((reports_by.pop("record", None) or {}).values())
+            or reports.get("estimatedTotalHits", 0),
+            "by": by, "reports_by": reports_by}

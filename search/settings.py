@@ -127,7 +127,7 @@ REPORTS_SETTINGS: dict[str, Any] = {
     "searchableAttributes": ["title", "body_name", "chamber", "insee", "siren", "postal_codes",
                              "synthese"],
     "filterableAttributes": ["chamber", "region", "departement", "body_kind", "insee", "siren",
-                             "epci_siren", "postal_codes", "year", "related_codes"],
+                             "epci_siren", "postal_codes", "year", "related_codes", "record"],
     "sortableAttributes": ["year", "date"],
     "displayedAttributes": ["*"],
     "rankingRules": ["words", "typo", "proximity", "attribute", "sort", "exactness"],

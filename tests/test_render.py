@@ -137,7 +137,8 @@ def test_footnotes_sit_at_the_foot_of_the_page_of_their_reference():
     for variant in TEXT_VARIANTS:
         with pymupdf.open(stream=render_sample(sample, variant=variant), filetype="pdf") as doc:
             for anchor, note in zip(anchors, items["notes"]):
-                pages = [p for p in doc if squash(note[:40]) in squash(p.get_text(flags=TEXT_FLAGS))]
+                pages = [p for p in doc
+                         if squash(note[:40]) in squash(p.get_text(flags=TEXT_FLAGS))]
                 assert len(pages) == 1, (variant.name, note)
                 page = pages[0]
                 assert squash(anchor) in squash(page.get_text(flags=TEXT_FLAGS)), variant.name
@@ -217,8 +218,12 @@ def test_empty_or_odd_input_still_renders_a_cover():
     for source in ("", "<html></html>", "pas du tout du HTML < > &"):
         texts = page_texts(render_html(source, title="Commune de Rien", chamber=None))
         assert "Commune de Rien" in texts[0] and "Chambre régionale des comptes" in texts[0]
+    texts = page_texts(render_html("<p>Texte en octets é</p>".encode(), title="T", chamber=None))
+    assert "Texte en octets é" in texts[1]
     with pytest.raises(RenderError):
         render_html("<p>x</p>", title="T", chamber=None, max_pages=0)
+    with pytest.raises(RenderError):
+        render_html(None, title="T", chamber=None)
 
 
 def test_chamber_and_body_come_from_the_document_or_the_departement():
@@ -239,6 +244,7 @@ def test_chamber_and_body_come_from_the_document_or_the_departement():
 
 def test_uncited_footnote_is_not_lost():
     source = ('<body><div class ="normal"><p>Un texte sans renvoi.</p></div>'
-              '<p><sup id="fn1">1. Une note que rien ne cite.<a href="#ref1">↩</a></sup></p></body>')
+              '<p><sup id="fn1">1. Une note que rien ne cite.<a href="#ref1">↩</a></sup></p>'
+              '</body>')
     texts = page_texts(render_html(source, title="Commune de Test", chamber=None))
     assert "Une note que rien ne cite." in "".join(texts)

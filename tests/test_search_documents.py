@@ -142,3 +142,22 @@ def test_body_document_reads_the_geo_reference_shape():
     epci = body_document({"code": "243300316", "kind": "epci", "name": "Bordeaux Métropole",
                           "siren": "243300316"})
     assert epci["insee"] is None and epci["siren"] == "243300316"
+
+
+def test_retrieval_metrics():
+    from search.evaluation import score
+
+    assert score(["a", "b"], {"a"}) == (1.0, 1.0, 1.0)
+    rr, ndcg, hit = score(["x", "y", "a"], {"a"})
+    assert rr == pytest.approx(1 / 3) and ndcg == pytest.approx(0.5) and hit == 1.0
+    assert score(["x"] * 10 + ["a"], {"a"})[1:] == (0.0, 0.0)  # past rank 10
+    assert score([], {"a"}) == (0.0, 0.0, 0.0)
+
+
+def test_corpus_paragraphs_keep_offsets(tmp_path):
+    from search.evaluation import CorpusReport, paragraphs
+
+    txt = "Titre\n" + "Une phrase fictive assez longue pour compter. " * 6 + "\ncourt\n"
+    report = CorpusReport(id="k1", title="t", chamber=None, departement=None, year=2016)
+    paras = list(paragraphs(report, txt))
+    assert len(paras) == 1 and txt[paras[0].start:paras[0].end] == paras[0].text

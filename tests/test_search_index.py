@@ -154,6 +154,8 @@ def test_identifiers_in_the_query_become_filters(env):
     assert res.understood == [{"field": "year", "value": 2016, "text": "2016"}]
     assert all(h.year == 2016 for h in res.hits)
     assert search(env, q="33064 agents").total == 0  # no typo tolerance on codes
+    long = search(env, q="un deux trois quatre cinq six sept huit neuf dix onze")
+    assert "10 premiers mots" in long.warnings[0]
 
 
 def test_validation_messages_are_plain_words():
@@ -293,7 +295,9 @@ def test_search_key_can_search_but_not_write(env, live_services):
     assert search_key(env["client"], PREFIX) == key  # found, not created twice
     public = MeiliClient(live_services.meili_url, key)
     try:
-        assert search_findings(public, SearchParams(q="contractuels"), None, PREFIX).total >= 1
+        res = search_findings(public, SearchParams(q="contractuels"), None, PREFIX)
+        assert res.total >= 1
+        assert similar_findings(public, res.hits[0].id, 2, PREFIX)  # no document read needed
         with pytest.raises(MeiliError):
             public.add_documents(S.index_names(PREFIX)["findings"], [{"id": "x"}])
     finally:
