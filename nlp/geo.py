@@ -202,6 +202,10 @@ def link_body(name: str, kind: str, departement: str | None = None) -> Body:
     body = Body(name=name, kind=kind if kind in _KINDS else "autre", departement=dep)
     if kind == "commune":
         rows = find_communes(name, dep)
+        if not rows and dep:  # a wrong département (catalogue error): accept a name unique in France
+            rows = [r for r in find_communes(name, None) if r["type"] == "COM"]
+            if len(rows) != 1:
+                return body
         if not rows:
             return body
         best = [r for r in rows if COMMUNE_TYPES_PRIORITY[r["type"]] == COMMUNE_TYPES_PRIORITY[rows[0]["type"]]]

@@ -40,6 +40,13 @@ def test_typo_in_commune_name_within_departement():
     assert body.insee == "33249"
 
 
+def test_commune_with_a_wrong_departement_links_when_its_name_is_unique():
+    # the corpus catalogue files Les Herbiers under Loire-Atlantique; it is in Vendée
+    body = geo.link_body("Les Herbiers", "commune", "Loire-Atlantique")
+    assert (body.insee, body.departement) == ("85109", "85")
+    assert geo.link_body("Saint-Denis", "commune", "Gironde").link_status != "linked"
+
+
 def test_unknown_commune_is_not_linkable():
     body = geo.link_body("Commune de Nullepart-sur-Rien", "commune", "33")
     assert body.link_status == "not_linkable" and body.insee is None
