@@ -1,6 +1,7 @@
-"""Départements and the regional chamber competent for each (map of 1 January 2016).
+"""Départements (names, postal codes) and chambers as reports name them.
 
-A small reference table kept in code: département code → (name, chamber). The chamber
+The map département → competent chamber is ``nlp.geo_chambers`` (the one table of the
+project); this module reads départements and chamber names out of report text. Chamber
 names follow the 2016 regions ("CRC Nouvelle-Aquitaine"); chambers named after a former
 region in a report's text ("chambre régionale des comptes d'Aquitaine, Limousin,
 Poitou-Charentes") are mapped to their 2016 successor by ``chamber_from_name``.
@@ -11,26 +12,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
-_REGIONS = {
-    "CRC Auvergne-Rhône-Alpes": "01 03 07 15 26 38 42 43 63 69 73 74",
-    "CRC Bourgogne-Franche-Comté": "21 25 39 58 70 71 89 90",
-    "CRC Bretagne": "22 29 35 56",
-    "CRC Centre-Val de Loire": "18 28 36 37 41 45",
-    "CTC Corse": "2A 2B",
-    "CRC Grand Est": "08 10 51 52 54 55 57 67 68 88",
-    "CRC Hauts-de-France": "02 59 60 62 80",
-    "CRC Île-de-France": "75 77 78 91 92 93 94 95",
-    "CRC Normandie": "14 27 50 61 76",
-    "CRC Nouvelle-Aquitaine": "16 17 19 23 24 33 40 47 64 79 86 87",
-    "CRC Occitanie": "09 11 12 30 31 32 34 46 48 65 66 81 82",
-    "CRC Pays de la Loire": "44 49 53 72 85",
-    "CRC Provence-Alpes-Côte d'Azur": "04 05 06 13 83 84",
-    "CRC Guadeloupe": "971",
-    "CRC Martinique": "972",
-    "CRC Guyane": "973",
-    "CRC La Réunion": "974",
-    "CRC Mayotte": "976",
-}
+from nlp import geo_chambers
 
 DEPARTEMENT_NAMES = {
     "01": "Ain", "02": "Aisne", "03": "Allier", "04": "Alpes-de-Haute-Provence", "05": "Hautes-Alpes",
@@ -54,7 +36,6 @@ DEPARTEMENT_NAMES = {
     "971": "Guadeloupe", "972": "Martinique", "973": "Guyane", "974": "La Réunion", "976": "Mayotte",
 }
 
-CHAMBER_OF_DEPARTEMENT = {code: chamber for chamber, codes in _REGIONS.items() for code in codes.split()}
 
 #: Words of a chamber's name in a report (old or new region) → 2016 chamber.
 _NAME_HINTS = [
@@ -70,7 +51,7 @@ _NAME_HINTS = [
     ("CRC Île-de-France", r"[îi]le[- ]de[- ]france"),
     ("CRC Bretagne", r"bretagne"),
     ("CRC Pays de la Loire", r"pays de la loire"),
-    ("CTC Corse", r"corse"),
+    ("CRC Corse", r"corse"),
     ("CRC La Réunion", r"r[ée]union|mayotte"),
     ("CRC Guadeloupe", r"guadeloupe|antilles"),
     ("CRC Martinique", r"martinique"),
@@ -97,7 +78,8 @@ def chamber_from_name(text: str) -> str | None:
 
 
 def chamber_for_departement(code: str | None) -> str | None:
-    return CHAMBER_OF_DEPARTEMENT.get(code or "")
+    """The 2016 chamber of a département code (the project's one table: nlp.geo_chambers)."""
+    return geo_chambers.chamber_for_departement(code)
 
 
 def departement_code(name: str) -> str | None:

@@ -11,41 +11,17 @@ from __future__ import annotations
 import re
 from datetime import date
 
+from nlp import geo_chambers
+from nlp.geo import departement_code
+
 GENERIC_CHAMBER = "Chambre régionale des comptes"
 COUR = "Cour des comptes"
 
-# region (definitive name, provisional name of 2016) -> départements
-_REGIONS: list[tuple[str, str, str]] = [
-    ("Auvergne-Rhône-Alpes", "Auvergne, Rhône-Alpes",
-     "Ain|Allier|Ardèche|Cantal|Drôme|Isère|Loire|Haute-Loire|Puy-de-Dôme|Rhône|Savoie|"
-     "Haute-Savoie|Métropole de Lyon"),
-    ("Bourgogne-Franche-Comté", "Bourgogne, Franche-Comté",
-     "Côte-d'Or|Doubs|Jura|Nièvre|Haute-Saône|Saône-et-Loire|Yonne|Territoire de Belfort"),
-    ("Bretagne", "Bretagne", "Côtes-d'Armor|Finistère|Ille-et-Vilaine|Morbihan"),
-    ("Centre-Val de Loire", "Centre-Val de Loire",
-     "Cher|Eure-et-Loir|Indre|Indre-et-Loire|Loir-et-Cher|Loiret"),
-    ("Grand Est", "Alsace, Champagne-Ardenne, Lorraine",
-     "Ardennes|Aube|Marne|Haute-Marne|Meurthe-et-Moselle|Meuse|Moselle|Bas-Rhin|Haut-Rhin|Vosges"),
-    ("Hauts-de-France", "Nord-Pas-de-Calais, Picardie", "Aisne|Nord|Oise|Pas-de-Calais|Somme"),
-    ("Île-de-France", "Île-de-France",
-     "Paris|Seine-et-Marne|Yvelines|Essonne|Hauts-de-Seine|Seine-Saint-Denis|Val-de-Marne|"
-     "Val-d'Oise"),
-    ("Normandie", "Normandie", "Calvados|Eure|Manche|Orne|Seine-Maritime"),
-    ("Nouvelle-Aquitaine", "Aquitaine, Limousin, Poitou-Charentes",
-     "Charente|Charente-Maritime|Corrèze|Creuse|Dordogne|Gironde|Landes|Lot-et-Garonne|"
-     "Pyrénées-Atlantiques|Deux-Sèvres|Vienne|Haute-Vienne"),
-    ("Occitanie", "Languedoc-Roussillon, Midi-Pyrénées",
-     "Ariège|Aude|Aveyron|Gard|Haute-Garonne|Gers|Hérault|Lot|Lozère|Hautes-Pyrénées|"
-     "Pyrénées-Orientales|Tarn|Tarn-et-Garonne"),
-    ("Pays de la Loire", "Pays de la Loire",
-     "Loire-Atlantique|Maine-et-Loire|Mayenne|Sarthe|Vendée"),
-    ("Provence-Alpes-Côte d'Azur", "Provence-Alpes-Côte d'Azur",
-     "Alpes-de-Haute-Provence|Hautes-Alpes|Alpes-Maritimes|Bouches-du-Rhône|Var|Vaucluse"),
-    ("Corse", "Corse", "Corse-du-Sud|Haute-Corse"),
-    ("La Réunion", "La Réunion", "La Réunion|Réunion|Mayotte"),
-]
+# One table of chambers for the whole project: nlp.geo_chambers (département code → chamber).
 _PROVISIONAL_UNTIL = date(2016, 10, 1)
 _REGIONS_FROM = date(2016, 1, 1)
+#: final 2016 name → the name used until the regions were named (1 October 2016)
+_PROVISIONAL = {final: transitional for transitional, final in geo_chambers.TRANSITIONAL_2016.items()}
 
 
 def _fold(text: str) -> str:
@@ -53,33 +29,24 @@ def _fold(text: str) -> str:
     return re.sub(r"[\s\-]+", " ", text.translate(table)).strip().lower()
 
 
-_DEPT_TO_REGION = {_fold(d): (final, provisional)
-                   for final, provisional, depts in _REGIONS for d in depts.split("|")}
-
-
 def chamber_for_departement(departement: str | None, on: date | None = None) -> str | None:
-    """The regional chamber competent for a département (by name), or None if unknown.
+    """The regional chamber competent for a département (by name or code), or None if unknown.
 
     Before 2016 the chambers had other boundaries: no mapping is attempted then.
     """
-    if not departement:
+    if not departement or (on is not None and on < _REGIONS_FROM):
         return None
-    region = _DEPT_TO_REGION.get(_fold(departement))
-    if region is None:
+    short = geo_chambers.chamber_for_departement(departement_code(departement) or "")
+    if short is None:
         return None
-    if on is not None and on < _REGIONS_FROM:
-        return None
-    final, provisional = region
-    name = provisional if (on is not None and on < _PROVISIONAL_UNTIL) else final
-    if name == "La Réunion":
-        return "Chambre régionale des comptes La Réunion-Mayotte"
-    return f"Chambre régionale des comptes {name}"
+    if on is not None and on < _PROVISIONAL_UNTIL:
+        short = _PROVISIONAL.get(short, short)
+    kind = "territoriale" if short.startswith("CTC") else "régionale"
+    return f"Chambre {kind} des comptes {short[4:]}"
 
 
-_KNOWN_NAMES = sorted({n for final, prov, _ in _REGIONS for n in (final, prov)} | {
-    "Aquitaine, Poitou-Charentes", "Alsace", "Aquitaine", "Midi-Pyrénées", "Languedoc-Roussillon",
-    "Centre, Limousin", "Champagne-Ardenne, Lorraine", "Basse-Normandie, Haute-Normandie",
-    "Provence-Alpes-Côte d’Azur", "Guadeloupe", "Martinique", "Guyane",
+_KNOWN_NAMES = sorted({name[4:] for name in geo_chambers.ALL_CHAMBERS if name.startswith("CRC ")} | {
+    "Aquitaine", "Midi-Pyrénées", "Languedoc-Roussillon", "Provence-Alpes-Côte d’Azur",
 }, key=len, reverse=True)
 _TEXT_CHAMBER = re.compile(
     r"chambre régionale des comptes (?:de la |de l['’]|du |des |de |d['’]|)("
@@ -118,7 +85,7 @@ def body_from_title(title: str, departement: str | None = None) -> tuple[str, st
     name = _ROD_SUFFIX.sub("", title.strip()).strip()
     match = _TRAILING_DEPT.search(name)
     if match and (departement is None or _fold(match.group(1)) == _fold(departement)
-                  or _fold(match.group(1)) in _DEPT_TO_REGION):
+                  or departement_code(match.group(1)) is not None):
         departement = departement or match.group(1).strip()
         name = name[: match.start()].strip()
     name = name.strip(" -")

@@ -13,42 +13,17 @@ import csv
 import re
 import signal
 from datetime import date
-from functools import lru_cache
 from pathlib import Path
 
 from replica.site import ReplicaPublication, ReplicaSite, slugify
 
-REGIONS = {
-    "AUVERGNE-RHÔNE-ALPES": "Ain Allier Ardèche Cantal Drôme Isère Loire Haute-Loire Puy-de-Dôme Rhône Savoie Haute-Savoie",
-    "BOURGOGNE-FRANCHE-COMTÉ": "Côte-d'Or Doubs Jura Nièvre Haute-Saône Saône-et-Loire Yonne Territoire-de-Belfort",
-    "BRETAGNE": "Côtes-d'Armor Finistère Ille-et-Vilaine Morbihan",
-    "CENTRE-VAL DE LOIRE": "Cher Eure-et-Loir Indre Indre-et-Loire Loir-et-Cher Loiret",
-    "GRAND EST": "Ardennes Aube Marne Haute-Marne Meurthe-et-Moselle Meuse Moselle Bas-Rhin Haut-Rhin Vosges",
-    "HAUTS-DE-FRANCE": "Aisne Nord Oise Pas-de-Calais Somme",
-    "ÎLE-DE-FRANCE": "Paris Seine-et-Marne Yvelines Essonne Hauts-de-Seine Seine-Saint-Denis Val-de-Marne Val-d'Oise",
-    "NORMANDIE": "Calvados Eure Manche Orne Seine-Maritime",
-    "NOUVELLE-AQUITAINE": "Charente Charente-Maritime Corrèze Creuse Dordogne Gironde Landes Lot-et-Garonne "
-                          "Pyrénées-Atlantiques Deux-Sèvres Vienne Haute-Vienne",
-    "OCCITANIE": "Ariège Aude Aveyron Gard Haute-Garonne Gers Hérault Lot Lozère Hautes-Pyrénées "
-                 "Pyrénées-Orientales Tarn Tarn-et-Garonne",
-    "PAYS DE LA LOIRE": "Loire-Atlantique Maine-et-Loire Mayenne Sarthe Vendée",
-    "PROVENCE-ALPES-CÔTE D'AZUR": "Alpes-de-Haute-Provence Hautes-Alpes Alpes-Maritimes Bouches-du-Rhône Var Vaucluse",
-    "CORSE": "Corse-du-Sud Haute-Corse",
-}
-OVERSEAS = {"guadeloupe": "CRC GUADELOUPE", "martinique": "CRC MARTINIQUE", "guyane": "CRC GUYANE",
-            "la réunion": "CRC LA RÉUNION", "réunion": "CRC LA RÉUNION", "mayotte": "CRC MAYOTTE",
-            "polynésie française": "CTC POLYNÉSIE FRANÇAISE", "nouvelle-calédonie": "CTC NOUVELLE-CALÉDONIE"}
-
-
-@lru_cache(maxsize=1)
-def _by_departement() -> dict[str, str]:
-    out = {slugify(d): f"CRC {region}" for region, deps in REGIONS.items() for d in deps.split()}
-    out.update({slugify(k): v for k, v in OVERSEAS.items()})
-    return out
-
-
 def chamber_for(departement: str | None) -> str:
-    return _by_departement().get(slugify(departement or ""), "CRC INCONNUE")
+    """The site's label of the chamber competent for a département ("CRC NOUVELLE-AQUITAINE")."""
+    from nlp.geo import departement_code
+    from nlp.geo_chambers import chamber_for_departement
+
+    chamber = chamber_for_departement(departement_code(departement or "") or "")
+    return chamber.upper() if chamber else "CRC INCONNUE"
 
 
 def site_title(corpus_title: str) -> str:
