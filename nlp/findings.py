@@ -176,6 +176,8 @@ class _Scanner:
                 nxt = self.lines[j]
             if nxt.start in self.heading_starts and not number and len(nxt.text) < 60:
                 return None
+            if not number and parse_label(nxt.text):
+                return None  # a bare "Recommandation" title over labelled items: not an item itself
             n2, off = number_prefix(nxt.text)
             number = number or n2
             start, end = nxt.start + off, nxt.end
@@ -183,10 +185,11 @@ class _Scanner:
             start, end = line.start + item.offset, line.end
             j = i
         # sub-items of one recommendation ("2.1 …", "2.2 …", "- …") belong to it
-        first = self.lines[j].text
+        first = self.lines[j].text[item.offset:] if j == i else self.lines[j].text
         if SUB_ITEM.match(first) or first.rstrip().endswith(":"):
             for nxt in self.lines[j + 1: j + 12]:
-                if nxt.table or nxt.start in self.heading_starts or not SUB_ITEM.match(nxt.text):
+                if (nxt.table or nxt.start in self.heading_starts or not SUB_ITEM.match(nxt.text)
+                        or parse_label(nxt.text)):
                     break
                 end = nxt.end
         start, end, status = _clean_span(self.doc, start, end)

@@ -119,7 +119,22 @@ def _visual_lines(block: dict) -> list[tuple[list[float], str, list[dict], list[
                 out[-1] = (merged, ptext + sep + text, pspans + line["spans"], pcells)
                 continue
         out.append((bbox, text, list(line["spans"]), [(bbox[0], bbox[2])]))
+    for k, (bbox, text, spans, cells) in enumerate(out):
+        if "\t" in text and _justified_prose(text.split("\t")):
+            out[k] = (bbox, re.sub(r"\s*\t\s*", " ", text), spans, [(bbox[0], bbox[2])])
     return out
+
+
+#: a line opening a list item starts a paragraph of its own, even inside one PDF block
+_BULLET_LINE = re.compile(r"^\s*(?:[•▪➢►■□✓→\uf0b7\uf0a7]|[-–]\s)")
+
+
+def _justified_prose(pieces: list[str]) -> bool:
+    """Pieces of one line that are single lower-case words are justified prose, not cells."""
+    if len(pieces) < 4 or any(" " in p.strip() for p in pieces[1:]):
+        return False
+    words = [p for p in pieces if p[:1].isalpha() and p[:1].islower()]
+    return len(words) >= 0.6 * len(pieces)
 
 
 def _units(page: RawPage) -> list[Unit]:
@@ -131,7 +146,7 @@ def _units(page: RawPage) -> list[Unit]:
             size, bold = _line_style({"spans": spans})
             tabular = len(cells) > 1
             if current and not tabular and not current.tabular and abs(current.size - size) < 0.6 \
-                    and current.bold == bold:
+                    and current.bold == bold and not _BULLET_LINE.match(text):
                 current.lines.append(text)
                 current.bbox = [min(current.bbox[0], bbox[0]), current.bbox[1],
                                 max(current.bbox[2], bbox[2]), max(current.bbox[3], bbox[3])]
