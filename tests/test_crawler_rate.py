@@ -58,6 +58,8 @@ def test_redis_limiter_is_shared_between_clients(redis_url):
     for t in threads:
         t.join()
     times.sort()
-    gaps = [b - a for a, b in zip(times, times[1:])]
-    assert len(times) == 15 and min(gaps) >= 1 / rate - 0.01
+    # the clients record the time after the grant, so scheduling jitter can move one
+    # record late and shorten the next gap; three consecutive grants still span 2 slots
+    spans = [c - a for a, c in zip(times, times[2:])]
+    assert len(times) == 15 and min(spans) >= 2 / rate - 0.03
     assert times[-1] - times[0] >= 14 / rate * 0.95
