@@ -17,6 +17,7 @@ COMMAND_MODULES = [
     "constats.commands",
     "crawler.commands",
     "nlp.commands",
+    "nlp.eval_commands",
     "nlp.train_commands",
     "search.commands",
     "api.commands",

@@ -35,6 +35,10 @@ class Settings(BaseSettings):
         validation_alias=AliasChoices("MEILI_MASTER_KEY", "CONSTATS_MEILI_MASTER_KEY"),
         description="Master key (≥ 16 bytes). Change it in production.",
     )
+    meili_search_key: str | None = Field(
+        None, validation_alias=AliasChoices("MEILI_SEARCH_KEY", "CONSTATS_MEILI_SEARCH_KEY"),
+        description="Search-only key used by the API; default: found or created with the master key.",
+    )
     meili_port: int = 7710
     meili_max_indexing_memory: str = "512MiB"
     meili_max_indexing_threads: int = 2

@@ -82,6 +82,8 @@ class Block(BaseModel):
     role: Literal["body", "heading", "header", "footer", "page_number", "footnote", "table"] = "body"
     start: int = -1  # offset of the block in Document.text; -1 when dropped
     end: int = -1
+    #: table rows only: the x-range (x0, x1) of each TAB-separated cell of ``text``
+    cells: list[tuple[float, float]] = Field(default_factory=list)
 
 
 class Page(BaseModel):

@@ -50,8 +50,7 @@ def register(app: typer.Typer) -> None:
             EVALUATION_JSON.write_text(report.to_json() + "\n", encoding="utf-8")
         typer.echo(f"artefact: {out} ({out.stat().st_size / 1e6:.1f} MB)")
 
-    eval_app = typer.Typer(help="Measure the models on the corpus.", no_args_is_help=True)
-    app.add_typer(eval_app, name="eval")
+    from nlp.eval_commands import eval_app  # one `constats eval` group for every evaluation
 
     @eval_app.command("themes")
     def eval_themes(

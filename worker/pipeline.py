@@ -188,7 +188,7 @@ def run_crawl(source: str = "ccomptes", *, incremental: bool = True, **params) -
 
     summary = crawl_source(source, get_settings(), incremental=incremental,
                            on_new_file=lambda file_id, report_id: enqueue(file_id), **params)
-    return summary if isinstance(summary, dict) else summary.__dict__
+    return summary.counts()
 
 
 def outdated_report_ids() -> list[str]:

@@ -1,0 +1,68 @@
+"""The FastAPI application: JSON API (OpenAPI at /docs) and server-rendered French pages.
+
+``create_app(settings)`` builds a fresh app; everything it needs lives in ``app.state``
+(settings, lazily built service clients, the rate limiter): no module-level state, so tests
+can build several apps side by side.
+"""
+
+from __future__ import annotations
+
+import logging
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+from fastapi import FastAPI
+from fastapi.staticfiles import StaticFiles
+
+from api import errors
+from api.deps import Services
+from api.recurring import RecurringGroups, groups_path
+from api.ratelimit import RateLimitMiddleware, SlidingWindowLimiter, parse_rate
+from constats.config import Settings, get_settings
+
+log = logging.getLogger(__name__)
+STATIC = Path(__file__).with_name("static")
+
+DESCRIPTION = """Les constats des chambres régionales et territoriales des comptes, cherchables.
+
+- **Recherche** : `/api/search` (filtres, facettes, extraits, lien vers la page du PDF),
+  flux Atom `/api/search.atom`.
+- **Rapports et organismes** : `/api/reports/{id}`, `/api/bodies?q=`, `/api/bodies/{code}/reports`.
+- **Exports** pour la recherche : `/api/export?format=csv|jsonl|parquet`, schéma `/api/export/schema`.
+- Les erreurs sont expliquées en français ; l'API publique est limitée par client (429 au-delà).
+"""
+
+
+def create_app(settings: Settings | None = None, *, embedder=None) -> FastAPI:
+    """A new app. ``embedder`` overrides the query embedder (tests); default: lazy, from settings."""
+    settings = settings or get_settings()
+    limit, window = parse_rate(settings.public_rate_limit)
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI):
+        yield
+        app.state.services.close()
+
+    app = FastAPI(title="Constats", version="0.1.0", description=DESCRIPTION, lifespan=lifespan,
+                  docs_url=None, redoc_url=None,  # /docs is rendered here, without any CDN
+                  openapi_tags=[{"name": "recherche"}, {"name": "rapports et exports"},
+                                {"name": "administration"}, {"name": "santé"}])
+    app.state.settings = settings
+    app.state.services = Services(settings, embedder=embedder)
+    app.state.limiter = SlidingWindowLimiter(limit, window)
+    app.state.recurring = RecurringGroups(groups_path(settings.state_dir))
+    app.add_middleware(RateLimitMiddleware, limiter=app.state.limiter, prefix="/api/")
+    errors.install(app)
+
+    from api.views import admin, api_reports, api_search, health, pages
+
+    app.include_router(health.router)
+    app.include_router(api_search.router)
+    app.include_router(api_reports.router)
+    app.include_router(admin.router)
+    app.include_router(pages.router)
+    app.mount("/static", StaticFiles(directory=STATIC), name="static")
+    if settings.ui_theme == "dsfr" and not (STATIC / "dsfr" / "dsfr.min.css").exists():
+        log.warning("ui_theme=dsfr but api/static/dsfr is missing: run `make dsfr`; "
+                    "the project's own theme is used meanwhile")
+    return app

@@ -1,0 +1,127 @@
+"""Errors in plain French words: 422 for bad parameters, 404 for unknown ids, 503 when a
+service does not answer. No path answers a bare 500: unexpected errors are logged and
+answered with a French message (and the test sweep checks that none happens)."""
+
+from __future__ import annotations
+
+import logging
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from pydantic import ValidationError
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+log = logging.getLogger(__name__)
+
+_MESSAGES = {
+    "missing": "paramètre obligatoire manquant",
+    "int_parsing": "doit être un nombre entier",
+    "int_type": "doit être un nombre entier",
+    "float_parsing": "doit être un nombre (par exemple 0.5)",
+    "float_type": "doit être un nombre (par exemple 0.5)",
+    "bool_parsing": "doit valoir true ou false",
+    "string_too_long": "texte trop long",
+    "string_too_short": "texte trop court",
+    "string_pattern_mismatch": "format invalide",
+    "greater_than_equal": "valeur trop petite",
+    "less_than_equal": "valeur trop grande",
+    "json_invalid": "le corps de la requête n'est pas un JSON valide",
+    "model_attributes_type": "le corps de la requête doit être un objet JSON",
+    "dict_type": "le corps de la requête doit être un objet JSON",
+}
+
+
+class ServiceUnavailable(Exception):
+    """A service the request needs (store, Meilisearch, Redis) does not answer."""
+
+    def __init__(self, service: str, detail: str = ""):
+        super().__init__(f"{service}: {detail}")
+        self.service = service
+        self.detail = detail
+
+
+def french_errors(errors: list[dict]) -> list[dict]:
+    """Pydantic/FastAPI errors turned into ``{"parametre", "message"}`` in French."""
+    out = []
+    for err in errors:
+        loc = [str(p) for p in err.get("loc", ()) if p not in ("query", "path", "body", "header")]
+        etype = err.get("type", "")
+        if etype == "value_error":
+            msg = str(err.get("msg", "")).removeprefix("Value error, ")
+        elif etype == "literal_error":
+            expected = (err.get("ctx") or {}).get("expected", "")
+            msg = f"valeur non reconnue ; valeurs possibles : {expected}"
+        elif etype in ("greater_than_equal", "less_than_equal", "greater_than", "less_than"):
+            ctx = err.get("ctx") or {}
+            bound = next(iter(ctx.values()), "")
+            msg = ("doit être au moins " if etype.startswith("greater") else "doit être au plus ") + str(bound)
+        elif etype == "string_pattern_mismatch" and loc and loc[-1].startswith("year"):
+            msg = "une année s'écrit avec quatre chiffres (AAAA)"
+        elif etype == "string_too_long":
+            msg = f"texte trop long (au plus {(err.get('ctx') or {}).get('max_length')} caractères)"
+        else:
+            msg = _MESSAGES.get(etype, "valeur invalide")
+        out.append({"parametre": ".".join(loc) or None, "message": msg})
+    return out
+
+
+def validation_response(errors: list[dict], request: Request | None = None):
+    details = french_errors(errors)
+    summary = "; ".join(f"{d['parametre']} : {d['message']}" if d["parametre"] else d["message"]
+                        for d in details)
+    if request is not None and _wants_html(request):
+        from api.views.pages import error_page
+
+        return error_page(request, 422, summary)
+    return JSONResponse(status_code=422, content={
+        "erreur": "paramètres invalides", "message": summary, "details": details})
+
+
+def install(app: FastAPI) -> None:
+    @app.exception_handler(RequestValidationError)
+    async def _validation(request: Request, exc: RequestValidationError):
+        return validation_response(list(exc.errors()), request)
+
+    @app.exception_handler(ValidationError)
+    async def _pyd_validation(request: Request, exc: ValidationError):
+        return validation_response(list(exc.errors()), request)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http(request: Request, exc: StarletteHTTPException):
+        detail = exc.detail
+        if exc.status_code == 404 and detail == "Not Found":
+            detail = "adresse inconnue"
+        elif exc.status_code == 405 and detail == "Method Not Allowed":
+            detail = "méthode non autorisée sur cette adresse"
+        if _wants_html(request):
+            from api.views.pages import error_page
+
+            return error_page(request, exc.status_code, str(detail), headers=exc.headers)
+        return JSONResponse(status_code=exc.status_code, content={"erreur": str(detail)},
+                            headers=exc.headers)
+
+    @app.exception_handler(ServiceUnavailable)
+    async def _unavailable(request: Request, exc: ServiceUnavailable):
+        log.warning("service unavailable: %s", exc)
+        msg = f"service momentanément indisponible ({exc.service}) : réessayez dans un instant"
+        if _wants_html(request):
+            from api.views.pages import error_page
+
+            return error_page(request, 503, msg, headers={"Retry-After": "30"})
+        return JSONResponse(status_code=503, content={"erreur": msg}, headers={"Retry-After": "30"})
+
+    @app.exception_handler(Exception)
+    async def _unexpected(request: Request, exc: Exception):  # last resort, logged
+        log.exception("unexpected error on %s", request.url.path)
+        if _wants_html(request):
+            from api.views.pages import error_page
+
+            return error_page(request, 503, "erreur interne inattendue : elle a été consignée ; "
+                                            "réessayez plus tard")
+        return JSONResponse(status_code=503, content={
+            "erreur": "erreur interne inattendue : elle a été consignée ; réessayez plus tard"})
+
+
+def _wants_html(request: Request) -> bool:
+    return not request.url.path.startswith(("/api/", "/health", "/docs", "/openapi"))

@@ -1,0 +1,242 @@
+"""Bulk exports of findings for researchers: CSV, JSON Lines, Parquet.
+
+Every matching finding is streamed from the store (not from the search engine, whose
+window stops at 1,000 hits), one row at a time for CSV/JSONL and one row group at a time
+for Parquet, so memory stays constant whatever the size of the export. Each row carries
+its stable id (report + character span), its provenance (report URL, PDF page, versions of
+the extractor and classifier) and its classification with confidence. ``table_schema()``
+describes the columns as a Frictionless Table Schema (``GET /api/export/schema``).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from dataclasses import dataclass
+from typing import Any, Callable, Iterable, Iterator
+
+EXPORT_SCHEMA_VERSION = "1.0"
+FORMATS = {"csv": "text/csv; charset=utf-8", "jsonl": "application/x-ndjson; charset=utf-8",
+           "parquet": "application/vnd.apache.parquet"}
+PARQUET_ROW_GROUP = 5000
+
+#: (name, frictionless type, description, required)
+COLUMNS: list[tuple[str, str, str, bool]] = [
+    ("finding_id", "string", "Identifiant stable du constat : rapport + position dans le texte", True),
+    ("report_id", "string", "Identifiant stable du rapport (empreinte de son PDF)", True),
+    ("kind", "string", "Type de constat (taxonomie : recommandation, rappel_au_droit…)", True),
+    ("number", "string", "Numéro dans le rapport (« 3 » pour la recommandation n° 3)", False),
+    ("text", "string", "Texte du constat", True),
+    ("page", "integer", "Page du PDF où commence le constat", True),
+    ("page_end", "integer", "Page du PDF où il se termine", False),
+    ("start", "integer", "Position du premier caractère dans le texte du rapport", True),
+    ("end", "integer", "Position après le dernier caractère", True),
+    ("section_path", "string", "Titres des sections, du plus haut au plus bas, séparés par « > »", False),
+    ("status", "string", "Statut de mise en œuvre (taxonomie), vide si le rapport n'en dit rien", False),
+    ("primary_theme", "string", "Thème principal (taxonomie)", False),
+    ("themes", "string", "Thèmes avec leur score, « code:score » séparés par « ; »", False),
+    ("confidence", "number", "Confiance du classement thématique (0 à 1)", False),
+    ("low_confidence", "boolean", "Vrai si le classement thématique est peu sûr", True),
+    ("sector", "string", "Secteur de politique publique", False),
+    ("earlier_report_id", "string", "Pour un suivi : le rapport antérieur dont il suit une recommandation", False),
+    ("report_title", "string", "Titre du rapport", False),
+    ("chamber", "string", "Chambre régionale ou territoriale des comptes", False),
+    ("body_name", "string", "Organisme contrôlé", False),
+    ("body_kind", "string", "Type d'organisme (taxonomie)", False),
+    ("departement", "string", "Code du département", False),
+    ("region", "string", "Région", False),
+    ("insee", "string", "Code INSEE de la commune contrôlée", False),
+    ("siren", "string", "SIREN de l'organisme contrôlé", False),
+    ("year", "integer", "Année du rapport (délibération, sinon publication)", False),
+    ("deliberation_date", "date", "Date de délibération", False),
+    ("publication_date", "date", "Date de publication", False),
+    ("report_url", "string", "Adresse du PDF chez l'éditeur (provenance)", False),
+    ("page_url", "string", "Adresse de la page du PDF (#page=N)", False),
+    ("extractor_version", "string", "Version de l'extracteur qui a produit le constat", False),
+    ("classifier_version", "string", "Version du classifieur thématique", False),
+]
+NAMES = [c[0] for c in COLUMNS]
+LOW_CONFIDENCE = NAMES.index("low_confidence")
+
+
+def table_schema(base_url: str = "") -> dict[str, Any]:
+    """The Frictionless Table Schema of every export format."""
+    return {
+        "$schema": "https://specs.frictionlessdata.io/schemas/table-schema.json",
+        "name": "constats-findings", "title": "Constats des chambres régionales des comptes",
+        "version": EXPORT_SCHEMA_VERSION,
+        "fields": [{"name": n, "type": t, "description": d,
+                    **({"constraints": {"required": True}} if req else {}),
+                    **({"format": "default"} if t == "date" else {})} for n, t, d, req in COLUMNS],
+        "primaryKey": ["finding_id"],
+        "missingValues": [""],
+        "sources": [{"title": "Constats", "path": f"{base_url.rstrip('/')}/api/export/schema"}],
+    }
+
+
+@dataclass(frozen=True)
+class ReportInfo:
+    """What an export row needs of its report (the structure itself is not kept)."""
+
+    id: str
+    title: str | None = None
+    chamber: str | None = None
+    body_name: str | None = None
+    body_kind: str | None = None
+    departement: str | None = None
+    region: str | None = None
+    insee: str | None = None
+    siren: str | None = None
+    year: int | None = None
+    deliberation_date: str | None = None
+    publication_date: str | None = None
+    source_url: str | None = None
+    extractor_version: str | None = None
+    classifier_version: str | None = None
+
+
+def report_info(row) -> ReportInfo:
+    meta = ((row.structure or {}).get("metadata") or {})
+    return ReportInfo(
+        id=row.id, title=row.title, chamber=row.chamber, body_name=row.body_name,
+        body_kind=row.body_kind, departement=row.departement, region=meta.get("region"),
+        insee=row.insee, siren=row.siren, year=row.year,
+        deliberation_date=meta.get("deliberation_date"), publication_date=meta.get("publication_date"),
+        source_url=row.source_url, extractor_version=row.extractor_version,
+        classifier_version=row.classifier_version)
+
+
+def row_for(f: dict, rrow: ReportInfo) -> dict[str, Any]:
+    """One export row from a finding's columns (a mapping) and its report."""
+    themes = [t for t in (f["themes"] or []) if isinstance(t, dict)]
+    url = rrow.source_url
+    return {
+        "finding_id": f["id"], "report_id": f["report_id"], "kind": f["kind"], "number": f["number"],
+        "text": f["text"], "page": f["page"], "page_end": f["page_end"], "start": f["start"],
+        "end": f["end"], "section_path": " > ".join(f["section_path"] or []) or None,
+        "status": f["status"], "primary_theme": f["primary_theme"],
+        "themes": "; ".join(f"{t.get('code')}:{float(t.get('score', 0)):.3f}" for t in themes) or None,
+        "confidence": f["confidence"], "low_confidence": bool(f["low_confidence"]),
+        "sector": f["sector"], "earlier_report_id": f["earlier_report_id"],
+        "report_title": rrow.title, "chamber": rrow.chamber, "body_name": rrow.body_name,
+        "body_kind": rrow.body_kind, "departement": rrow.departement, "region": rrow.region,
+        "insee": rrow.insee, "siren": rrow.siren, "year": rrow.year,
+        "deliberation_date": rrow.deliberation_date, "publication_date": rrow.publication_date,
+        "report_url": url, "page_url": f"{url.split('#')[0]}#page={f['page']}" if url else None,
+        "extractor_version": rrow.extractor_version, "classifier_version": rrow.classifier_version,
+    }
+
+
+# ---------------------------------------------------------------------------- writers
+class _Drain(io.RawIOBase):
+    """A write-only file whose written bytes are taken out by ``take()``."""
+
+    def __init__(self):
+        self._chunks: list[bytes] = []
+        self._pos = 0
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, b) -> int:
+        data = bytes(b)
+        self._chunks.append(data)
+        self._pos += len(data)
+        return len(data)
+
+    def tell(self) -> int:
+        return self._pos
+
+    def take(self) -> bytes:
+        out = b"".join(self._chunks)
+        self._chunks.clear()
+        return out
+
+
+def iter_csv(rows: Iterable[dict]) -> Iterator[bytes]:
+    buf = io.StringIO()
+    writer = csv.writer(buf, lineterminator="\r\n")
+    yield "\ufeff".encode()  # BOM: spreadsheet software then reads UTF-8 accents right
+    writer.writerow(NAMES)
+    n = 0
+    for row in rows:
+        values = [row.get(k) for k in NAMES]
+        values[LOW_CONFIDENCE] = "true" if values[LOW_CONFIDENCE] else "false"
+        writer.writerow(values)
+        n += 1
+        if n % 200 == 0:
+            yield buf.getvalue().encode()
+            buf.seek(0)
+            buf.truncate()
+    yield buf.getvalue().encode()
+
+
+def iter_jsonl(rows: Iterable[dict]) -> Iterator[bytes]:
+    chunk: list[str] = []
+    for row in rows:
+        chunk.append(json.dumps(row, ensure_ascii=False, default=str))
+        if len(chunk) >= 200:
+            yield ("\n".join(chunk) + "\n").encode()
+            chunk = []
+    if chunk:
+        yield ("\n".join(chunk) + "\n").encode()
+
+
+def parquet_schema():
+    import pyarrow as pa
+
+    types = {"string": pa.string(), "integer": pa.int64(), "number": pa.float64(),
+             "boolean": pa.bool_(), "date": pa.string()}
+    meta = {b"constats.export_schema_version": EXPORT_SCHEMA_VERSION.encode()}
+    return pa.schema([pa.field(n, types[t], nullable=not req) for n, t, _, req in COLUMNS],
+                     metadata=meta)
+
+
+def iter_parquet(rows: Iterable[dict], row_group: int = PARQUET_ROW_GROUP) -> Iterator[bytes]:
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    schema = parquet_schema()
+    sink = _Drain()
+    writer = pq.ParquetWriter(sink, schema, compression="zstd")
+    batch: list[dict] = []
+
+    def flush() -> None:
+        cols = {n: [r.get(n) for r in batch] for n in NAMES}
+        writer.write_table(pa.table(cols, schema=schema))
+        batch.clear()
+
+    for row in rows:
+        batch.append(row)
+        if len(batch) >= row_group:
+            flush()
+            yield sink.take()
+    if batch:
+        flush()
+    writer.close()
+    yield sink.take()
+
+
+WRITERS: dict[str, Callable[[Iterable[dict]], Iterator[bytes]]] = {
+    "csv": iter_csv, "jsonl": iter_jsonl, "parquet": iter_parquet}
+
+
+def stream_export(fmt: str, pairs: Iterable[tuple[Any, Any]]) -> Iterator[bytes]:
+    """Bytes of the export of ``pairs`` (finding row, ``ReportInfo``) in ``fmt``."""
+    return WRITERS[fmt](row_for(f, r) for f, r in pairs)
+
+
+def export_to_file(fmt: str, pairs: Iterable[tuple[Any, Any]], fh) -> int:
+    """Write an export to a binary file; returns the number of findings written."""
+    count = 0
+
+    def counted():
+        nonlocal count
+        for pair in pairs:
+            count += 1
+            yield pair
+
+    for chunk in stream_export(fmt, counted()):
+        fh.write(chunk)
+    return count

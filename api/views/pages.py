@@ -1,0 +1,197 @@
+"""Server-rendered French pages: home, results, body (commune), report, finding, export.
+
+Handlers are thin: they call the same functions as the JSON API and render a template.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from urllib.parse import urlencode
+
+from fastapi import APIRouter, Depends, HTTPException, Query, Request
+from fastapi.responses import HTMLResponse
+from fastapi.templating import Jinja2Templates
+from sqlalchemy.orm import Session
+
+from api import bodies
+from api.deps import Services, call_meili, db, services
+from api.export import COLUMNS
+from api.filters import search_params
+from api.present import follow_up, report_detail, report_summary
+from api.views.api_reports import get_report_or_404
+from api.views.api_search import run_search, similar_hits
+from constats import taxonomy
+from search.query import SearchParams, search_bodies
+from store.models import FindingRow
+
+router = APIRouter(include_in_schema=False)
+TEMPLATES = Jinja2Templates(directory=str(Path(__file__).parents[1] / "templates"))
+STATIC = Path(__file__).parents[1] / "static"
+
+FACET_LABELS = {"chamber": "Chambre", "region": "Région", "departement": "Département",
+                "body_kind": "Type d'organisme", "year": "Année", "kind": "Type de constat",
+                "primary_theme": "Thème principal", "status": "Statut"}
+#: facet name in the results → query parameter that filters on it
+FACET_PARAM = {"chamber": "chamber", "region": "region", "departement": "departement",
+               "body_kind": "body_kind", "kind": "kind", "primary_theme": "theme", "status": "status"}
+LABELS = {"kind": taxonomy.KINDS, "primary_theme": taxonomy.THEMES, "theme": taxonomy.THEMES,
+          "status": taxonomy.STATUSES, "body_kind": taxonomy.BODY_KINDS, "sector": taxonomy.SECTORS}
+#: Similar findings at least this close (ranking score) from other reports count as "the same"
+RECURRING_SCORE = 0.9
+
+
+def label(field: str, code) -> str:
+    if code is None:
+        return ""
+    return LABELS.get(field, {}).get(str(code), str(code))
+
+
+def url_with(request: Request, drop: tuple[str, ...] = ("page",), **changes) -> str:
+    """The current URL's query string with some parameters replaced, added or toggled."""
+    items = [(k, v) for k, v in request.query_params.multi_items() if k not in drop]
+    for key, value in changes.items():
+        pair = (key, str(value))
+        if key.startswith("toggle_"):
+            key = key[len("toggle_"):]
+            pair = (key, str(value))
+            items = [i for i in items if i != pair] if pair in items else items + [pair]
+        else:
+            items = [i for i in items if i[0] != key] + ([pair] if value not in (None, "") else [])
+    return "?" + urlencode(items)
+
+
+#: classes of the DSFR components used when ui_theme=dsfr (none with the project's theme)
+DSFR_CLASSES = {"button": "fr-btn", "input": "fr-input", "select": "fr-select", "label": "fr-label",
+                "table": "fr-table", "badge": "fr-badge fr-badge--sm"}
+
+
+def render(request: Request, template: str, status: int = 200, headers=None, **ctx) -> HTMLResponse:
+    settings = request.app.state.settings
+    dsfr = settings.ui_theme == "dsfr" and (STATIC / "dsfr" / "dsfr.min.css").exists()
+    classes = DSFR_CLASSES if dsfr else {}
+    return TEMPLATES.TemplateResponse(request, template, {
+        "dsfr": dsfr, "ui": lambda name: classes.get(name, ""), "label": label, "taxonomy": taxonomy, "url_with": url_with, **ctx},
+        status_code=status, headers=headers)
+
+
+def error_page(request: Request, status: int, message: str, headers=None) -> HTMLResponse:
+    titles = {404: "Page introuvable", 422: "Demande incorrecte", 429: "Trop de requêtes",
+              503: "Service momentanément indisponible"}
+    return render(request, "error.html", status=status, headers=headers,
+                  title=titles.get(status, "Erreur"), message=message)
+
+
+def facet_links(request: Request, name: str, counts: dict) -> list[dict]:
+    """Each value of a facet with its count, whether it is on, and the link that toggles it."""
+    out = []
+    for value, count in counts.items():
+        if name == "year":
+            on = request.query_params.get("year_from") == value == request.query_params.get("year_to")
+            href = url_with(request, year_from="" if on else value, year_to="" if on else value)
+        else:
+            param = FACET_PARAM[name]
+            on = value in request.query_params.getlist(param)
+            href = url_with(request, **{f"toggle_{param}": value})
+        out.append({"value": value, "label": label(name, value), "count": count, "on": on,
+                    "href": "/recherche" + href})
+    return out
+
+
+@router.get("/", response_class=HTMLResponse)
+def home(request: Request):
+    return render(request, "home.html", title="Constats des chambres régionales des comptes")
+
+
+@router.get("/recherche", response_class=HTMLResponse)
+def results(request: Request, params: SearchParams = Depends(search_params),
+            svc: Services = Depends(services)):
+    result = run_search(svc, params, str(request.base_url).rstrip("/"))
+    facets = {name: facet_links(request, name, result.facets[name])
+              for name in FACET_LABELS if result.facets.get(name)}
+    active = {k: request.query_params.getlist(k) for k in set(FACET_PARAM.values()) | {"year_from", "year_to"}}
+    return render(request, "results.html", title=f"Recherche : {params.q}" if params.q else "Recherche",
+                  params=params, result=result, facets=facets, facet_labels=FACET_LABELS,
+                  active=active,
+                  feed_url="/api/search.atom" + url_with(request, drop=("page", "per_page", "sort")),
+                  export_url="/api/export" + url_with(request, drop=("page", "per_page", "sort",
+                                                                      "semantic")) + "&format=csv")
+
+
+@router.get("/communes", response_class=HTMLResponse)
+def body_lookup(request: Request, q: str = Query("", max_length=200), svc: Services = Depends(services)):
+    hits = call_meili(search_bodies, svc.meili(), q, 20, svc.prefix) if q.strip() else []
+    return render(request, "lookup.html", title=f"Organismes : {q}", q=q, hits=hits)
+
+
+@router.get("/organismes/{code}", response_class=HTMLResponse)
+def body_page(request: Request, code: str, session: Session = Depends(db),
+              svc: Services = Depends(services)):
+    if not bodies.valid_code(code):
+        raise HTTPException(404, f"« {code} » n'est pas un code INSEE, SIREN ou de département")
+    body = bodies.lookup_body(svc.meili(), code, svc.prefix) if len(code) >= 5 else None
+    insee, siren = bodies.related_codes(code, body)
+    rows = bodies.reports_for(session, insee, siren, departement=code if len(code) <= 3 else None)
+    if not rows and body is None:
+        raise HTTPException(404, f"aucun organisme ni rapport connu pour le code {code}")
+    base = str(request.base_url).rstrip("/")
+    reports = [report_detail(r, base) for r in rows]
+    suivi = bodies.suivi_items(session, [r.id for r in rows])
+    name = (body or {}).get("name") or (rows[0].body_name if rows else code)
+    return render(request, "body.html", title=name, name=name, code=code, body=body,
+                  reports=reports, follow=follow_up(rows, suivi))
+
+
+@router.get("/rapports/{report_id}", response_class=HTMLResponse)
+def report_page(request: Request, report_id: str, session: Session = Depends(db)):
+    row = get_report_or_404(session, report_id)
+    report = report_detail(row, str(request.base_url).rstrip("/"))
+    return render(request, "report.html", title=report["title"] or report_id, report=report)
+
+
+@router.get("/constats/{finding_id}", response_class=HTMLResponse)
+def finding_page(request: Request, finding_id: str, session: Session = Depends(db),
+                 svc: Services = Depends(services)):
+    from api.present import finding_dict
+
+    row = session.get(FindingRow, finding_id)
+    if row is None:
+        raise HTTPException(404, f"constat inconnu : {finding_id}")
+    base = str(request.base_url).rstrip("/")
+    finding = finding_dict(row, row.report, base)
+    try:
+        similar = call_meili(similar_hits, svc, finding_id, 10)
+    except Exception:  # noqa: BLE001 - the finding is shown even when search is down
+        similar = None
+    rec = request.app.state.recurring
+    if rec.available():  # the computed groups are the reference
+        elsewhere, group = rec.elsewhere(finding_id), rec.group_of(finding_id)
+    else:  # until they are computed: very close findings of other reports
+        group = None
+        elsewhere = len({h["report_id"] for h in similar or [] if h["report_id"] != row.report_id
+                         and (h.get("score") or 0) >= RECURRING_SCORE})
+    return render(request, "finding.html", title=f"{finding['kind_label']} — {row.report.title or ''}",
+                  finding=finding, report=report_summary(row.report, base), similar=similar,
+                  elsewhere=elsewhere, group=group)
+
+
+@router.get("/export", response_class=HTMLResponse)
+def export_page(request: Request):
+    return render(request, "export.html", title="Exporter les constats", columns=COLUMNS)
+
+
+@router.get("/docs", response_class=HTMLResponse)
+def api_docs(request: Request):
+    """The API's documentation, rendered from its OpenAPI schema (no script, no CDN)."""
+    schema = request.app.openapi()
+    routes = []
+    for path, methods in schema.get("paths", {}).items():
+        for method, op in methods.items():
+            routes.append({"method": method.upper(), "path": path, "summary": op.get("summary", ""),
+                           "description": op.get("description", ""), "tag": (op.get("tags") or [""])[0],
+                           "params": [{"name": p["name"], "in": p["in"], "required": p.get("required", False),
+                                       "description": p.get("description") or (p.get("schema") or {}).get("description", "")}
+                                      for p in op.get("parameters", [])],
+                           "body": "requestBody" in op})
+    return render(request, "docs.html", title="Documentation de l'API", routes=routes,
+                  description=schema.get("info", {}).get("description", ""))
+

@@ -1,0 +1,414 @@
+"""Findings of a report: recommandations, rappels au droit, suivi items, observations, synthèse.
+
+Three detectors of recommendations and rappels, from the most to the least explicit:
+
+1. labelled items anywhere in the chamber's text: "Recommandation n° 3 : …",
+   "Rappel au droit n° 1 – …", "Recommandation unique : …", or a "Recommandation" box
+   title whose text is the next line;
+2. lists and tables in the recommendations / rappels sections (récapitulatif) or after
+   "la chambre formule les recommandations suivantes :": numbered, bulleted or bare
+   imperative items, with their status from tags ("[Recommandation à suivre]"), group
+   titles ("Recommandations partiellement mises en œuvre :") or status columns
+   (Hauts-de-France "Réalisée / En cours de réalisation / Non réalisée");
+3. only when the first two find no recommendation: the sentences "La chambre recommande …".
+
+Items of sections that follow up an EARLIER audit are ``suivi``. The same recommendation
+stated in the summary list and again in the body is kept once (the first occurrence), by
+number, or by text when unnumbered. Responses of the audited body are never read here.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from constats.domain import Document, Finding, Section, finding_id
+from nlp.items import (CONCLUSION_TAG, OPENER, RECOMMENDS, STATUS_TAG, SUB_ITEM, number_prefix, parse_label,
+                       parse_list_item)
+from nlp.status import split_trailing_status, status_of
+from nlp.structure import Line, SectionIndex, lines_of
+
+NO_FINDINGS = ("reponse", "toc", "letter", "cover", "glossaire")
+LIST_SECTIONS = ("recommandations", "rappels", "suivi")
+_STATUS_HEADER = re.compile(r"r[ée]alis[ée]e|en cours|mise?s? en (?:œ|oe)uvre|non\s|sans objet|[àa] suivre", re.I)
+_HEADER_WORDS = re.compile(r"non\s+r[ée]alis[ée]e?s?|en\s+cours(?:\s+de(?:\s+r[ée]alisation)?)?|r[ée]alis[ée]e?s?"
+                           r"|(?:(?:totalement|partiellement|non)\s+)?mise?s?\s+en\s+(?:œ|oe)uvre|sans\s+objet|[àa]\s+suivre", re.I)
+_MARK = re.compile(r"^\s*(?:x|☒|✓|✔|oui|•)\s*\d?\s*$", re.I)
+
+
+@dataclass
+class Candidate:
+    kind: str
+    number: str | None
+    start: int
+    end: int
+    status: str | None
+    source: str  # "label", "list", "table", "sentence"
+
+
+def _clean_span(doc: Document, start: int, end: int) -> tuple[int, int, str | None]:
+    """Trim whitespace and a trailing status statement; return the span and that status."""
+    text = doc.text[start:end]
+    lead = len(text) - len(text.lstrip())
+    text = text.strip()
+    start += lead
+    head, status = split_trailing_status(text)
+    return start, start + len(head), status
+
+
+def _section_kind(index: SectionIndex, offset: int) -> str:
+    s = index.at(offset)
+    return s.kind if s else "body"
+
+
+def _group_context(text: str) -> tuple[bool, str | None, str | None]:
+    """Is ``text`` a group title inside a list ("Recommandations à suivre :")? → (yes, status, kind)."""
+    t = text.strip()
+    if len(t) > 160 or "\t" in t:
+        return False, None, None
+    low = t.lower()
+    if not re.search(r"recommandation|rappel", low) or parse_label(t):
+        return False, None, None
+    kind = ("rappel_au_droit" if "rappel" in low and "recommandation" not in low
+            else "recommandation" if "recommandation" in low and "rappel" not in low else None)
+    return True, status_of(t), kind
+
+
+class _Scanner:
+    """One pass over the chamber's lines, collecting candidates of detectors 1 and 2."""
+
+    def __init__(self, doc: Document, sections: list[Section], lines: list[Line]):
+        self.doc, self.sections, self.lines = doc, sections, lines
+        self.out: list[Candidate] = []
+        self.heading_starts = {s.start for s in sections}
+        self.index = SectionIndex(sections)
+        self.heading_level = {s.start: s.level for s in sections if s.kind not in ("cover", "letter")}
+
+    def run(self) -> list[Candidate]:
+        lenient = False  # list context outside a list section (after an opener or a list section)
+        misses = 0
+        groups: list[tuple[int, str | None, str | None]] = []  # (level, status, kind) of group titles
+        status_columns: list[tuple[float, float, str]] = []
+        prev_kind = "body"
+        skip_next = False
+        for i, line in enumerate(self.lines):
+            if skip_next:
+                skip_next = False
+                continue
+            kind_here = _section_kind(self.index, line.start)
+            if kind_here in NO_FINDINGS or "↩" in line.text:
+                lenient = lenient and kind_here not in NO_FINDINGS
+                prev_kind = kind_here
+                continue
+            if prev_kind in LIST_SECTIONS and kind_here not in LIST_SECTIONS:
+                lenient, misses = True, 0  # a récapitulatif may go on under headings of its own
+            prev_kind = kind_here
+            in_list = kind_here in LIST_SECTIONS or lenient
+            text = line.text
+            group_status = groups[-1][1] if groups else None
+            group_kind = next((k for _, _, k in reversed(groups) if k), None)
+            heading = self.heading_level.get(line.start)
+            if heading is not None and not parse_label(text):
+                status_columns = []
+                while groups and groups[-1][0] >= heading:
+                    groups.pop()
+                if in_list:
+                    is_group, st, gk = _group_context(text)
+                    if is_group or st:
+                        groups.append((heading, st, gk))
+                continue
+            if OPENER.search(text):
+                lenient, misses = True, 0
+                groups = [(99, status_of(text) if re.search(r"mise?s? en", text) else None, None)]
+                continue
+            # 1. labelled items
+            item = parse_label(text)
+            if item:
+                cand = self._labelled(i, item, kind_here, group_status if in_list else None)
+                if cand:
+                    self.out.append(cand)
+                    skip_next = item.needs_text and cand.start < self.lines[i + 1].end
+                continue
+            if STATUS_TAG.match(text) or (CONCLUSION_TAG.match(text) and status_of(text)):
+                self._tag_previous(i, text, kind_here)
+                continue
+            if not in_list:
+                continue
+            is_group, st, gk = _group_context(text)
+            if is_group:
+                while groups and groups[-1][0] >= 99:
+                    groups.pop()
+                groups.append((99, st, gk))
+                continue
+            if line.table:
+                cols = self._status_columns(line)
+                if cols:
+                    status_columns = cols
+                    continue
+                cand = self._table_row(line, kind_here, group_kind, group_status, status_columns)
+                if cand:
+                    self.out.append(cand)
+                continue
+            item = parse_list_item(text, loose=kind_here in LIST_SECTIONS)
+            if item:
+                misses = 0
+                start, end, status = _clean_span(self.doc, line.start + item.offset, line.end)
+                kind = "suivi" if kind_here == "suivi" else (
+                    group_kind or ("rappel_au_droit" if kind_here == "rappels" else "recommandation"))
+                self.out.append(Candidate(kind, item.number, start, end, status or group_status, "list"))
+            elif lenient and kind_here not in LIST_SECTIONS:
+                misses += 1
+                if misses >= 2 or (self.out and self.out[-1].source == "list"):
+                    lenient = False
+        return self.out
+
+    def _labelled(self, i: int, item, kind_here: str, group_status: str | None) -> Candidate | None:
+        line = self.lines[i]
+        number = item.number
+        if item.needs_text:
+            if i + 1 >= len(self.lines):
+                return None
+            j = i + 1
+            nxt = self.lines[j]
+            if (len(nxt.text) < 90 and nxt.text.rstrip().endswith(":") and j + 1 < len(self.lines)
+                    and not SUB_ITEM.match(self.lines[j + 1].text)):
+                j += 1  # "Suivi comptable du centre de santé :" titles the recommendation below it
+                nxt = self.lines[j]
+            if nxt.start in self.heading_starts and not number and len(nxt.text) < 60:
+                return None
+            n2, off = number_prefix(nxt.text)
+            number = number or n2
+            start, end = nxt.start + off, nxt.end
+        else:
+            start, end = line.start + item.offset, line.end
+            j = i
+        # sub-items of one recommendation ("2.1 …", "2.2 …", "- …") belong to it
+        first = self.lines[j].text
+        if SUB_ITEM.match(first) or first.rstrip().endswith(":"):
+            for nxt in self.lines[j + 1: j + 12]:
+                if nxt.table or nxt.start in self.heading_starts or not SUB_ITEM.match(nxt.text):
+                    break
+                end = nxt.end
+        start, end, status = _clean_span(self.doc, start, end)
+        if end - start < 10:
+            return None
+        # a numbered "Recommandation n° 2" is the report's own, even in a follow-up section
+        kind = "suivi" if kind_here == "suivi" and not number else item.kind
+        return Candidate(kind, number, start, end, status or group_status, "label")
+
+    def _tag_previous(self, i: int, text: str, kind_here: str) -> None:
+        """A status tag applies to the item just before it; a paragraph followed by a tag is an item."""
+        st = status_of(text)
+        is_rappel = bool(re.search(r"rappel", text, re.I))
+        prev_line = self.lines[i - 1] if i > 0 else None
+        if self.out and prev_line is not None and self.out[-1].start >= prev_line.start:
+            prev = self.out[-1]
+        elif (prev_line is not None and not prev_line.table and len(prev_line.text) > 20
+              and not prev_line.text.rstrip().endswith(":") and not prev_line.text.lstrip().startswith(("(", "["))
+              and _section_kind(self.index, prev_line.start) not in NO_FINDINGS
+              and not STATUS_TAG.match(prev_line.text)):
+            start, end, status = _clean_span(self.doc, prev_line.start, prev_line.end)
+            n, off = number_prefix(self.doc.text[start:end])
+            kind = "suivi" if kind_here == "suivi" else "recommandation"
+            prev = Candidate(kind, n, start + off, end, status, "tag")
+            self.out.append(prev)
+        else:
+            return
+        if st:
+            prev.status = st
+        if is_rappel and prev.kind == "recommandation":
+            prev.kind = "rappel_au_droit"
+
+    def _status_columns(self, line: Line) -> list[tuple[float, float, str]]:
+        """Status columns of a table header ("Réalisée | En cours de réalisation | Non réalisée")."""
+        block = self._block(line)
+        cells = line.text.split("\t")
+        if block is None or len(block.cells) != len(cells):
+            return []
+        cols = []
+        for (x0, x1), c in zip(block.cells, cells):
+            if len(c) > 80:
+                continue
+            # one cell may hold two headers run together ("Réalisé En cours de"): split by position
+            for m in _HEADER_WORDS.finditer(c):
+                st = status_of(m.group(0))
+                if st:
+                    a = x0 + (x1 - x0) * m.start() / max(len(c), 1)
+                    b = x0 + (x1 - x0) * m.end() / max(len(c), 1)
+                    cols.append((a, b, st))
+        return cols if len(cols) >= 2 else []
+
+    def _block(self, line: Line):
+        for page in self.doc.pages:
+            if page.number == line.page:
+                for b in page.blocks:
+                    if b.start == line.start:
+                        return b
+        return None
+
+    def _table_row(self, line: Line, kind_here, group_kind, group_status, columns) -> Candidate | None:
+        cells = line.text.split("\t")
+        offsets, pos = [], line.start
+        for c in cells:
+            offsets.append(pos)
+            pos += len(c) + 1
+        best = None
+        for idx, c in enumerate(cells):
+            stripped = c.strip()
+            label = parse_label(stripped)
+            item = label or parse_list_item(stripped, loose=True)
+            if item and not item.needs_text and len(stripped) > 20:
+                best = (idx, item)
+                break
+        if best is None:
+            return None
+        idx, item = best
+        cell_start = offsets[idx] + (len(cells[idx]) - len(cells[idx].lstrip()))
+        start, end, status = _clean_span(self.doc, cell_start + item.offset, offsets[idx] + len(cells[idx]))
+        number = item.number
+        if number is None and idx > 0 and re.fullmatch(r"\s*\d{1,2}\s*[.)]?\s*", cells[0]):
+            number = cells[0].strip().rstrip(".)")
+        block = self._block(line)
+        for j, c in enumerate(cells):
+            if j == idx:
+                continue
+            if _MARK.match(c) and block is not None and len(block.cells) == len(cells):
+                x0, x1 = block.cells[j]
+                mid = (x0 + x1) / 2
+                if columns:
+                    status = min(columns, key=lambda col: abs((col[0] + col[1]) / 2 - mid))[2]
+            elif len(c) < 80 and status_of(c) and not re.search(r"\d{2}", c):
+                status = status_of(c)
+        kind = "suivi" if kind_here == "suivi" else (
+            item.kind or group_kind or ("rappel_au_droit" if kind_here == "rappels" else "recommandation"))
+        return Candidate(kind, number, start, end, status or group_status, "table")
+
+
+def _sentences_recommending(doc: Document, sections: list[Section], lines: list[Line]) -> list[Candidate]:
+    out = []
+    index = SectionIndex(sections)
+    for line in lines:
+        kind_here = _section_kind(index, line.start)
+        if kind_here in NO_FINDINGS or kind_here in ("synthese", "suivi", "procedure"):
+            continue
+        for m in RECOMMENDS.finditer(line.text):
+            s = max(line.text.rfind(". ", 0, m.start()), line.text.rfind("; ", 0, m.start()))
+            s = 0 if s < 0 else s + 2
+            e = line.text.find(". ", m.end())
+            e = len(line.text) if e < 0 else e + 1
+            start, end, status = _clean_span(doc, line.start + s, line.start + e)
+            out.append(Candidate("recommandation", None, start, end, status, "sentence"))
+    return out
+
+
+def _complete(doc: Document, c: Candidate) -> bool:
+    return bool(re.search(r"[.;!?)»]\s*$", doc.text[c.start:c.end]))
+
+
+def _more_complete(doc: Document, c: Candidate, first: Candidate) -> bool:
+    """``c`` states in full what ``first`` cuts short ("… conformément aux déc")."""
+    if _complete(doc, first):
+        return False
+    a, b = _norm(doc.text[first.start:first.end]), _norm(doc.text[c.start:c.end])
+    return _complete(doc, c) or (len(b) > len(a) and b[:30] == a[:30])
+
+
+def _norm(text: str) -> str:
+    return re.sub(r"[\W_]+", " ", text.lower()).strip()
+
+
+def _dedupe(cands: list[Candidate], doc: Document) -> list[Candidate]:
+    kept: list[Candidate] = []
+    seen_numbers: dict[tuple[str, str], Candidate] = {}
+    seen_texts: list[tuple[str, Candidate]] = []
+    for c in sorted(cands, key=lambda c: c.start):
+        norm = _norm(doc.text[c.start:c.end])
+        if c.number and c.number != "unique":
+            key = (c.kind, c.number)
+            if key in seen_numbers:
+                first = seen_numbers[key]
+                if (first.source != "label" and c.source == "label") or (
+                        first.source == c.source and _more_complete(doc, c, first)):
+                    # "Recommandation n° 2" wins over a list item; a complete text over a cut one
+                    c.status = c.status or first.status
+                    kept[kept.index(first)] = c
+                    seen_numbers[key] = c
+                    continue
+                first.status = first.status or c.status
+                continue
+            seen_numbers[key] = c
+        dup = next((k for t, k in seen_texts if k.kind == c.kind and (t == norm or (
+            len(norm) > 40 and len(t) > 40 and (t.startswith(norm[:60]) or norm.startswith(t[:60]))))), None)
+        if dup is not None and (dup.number == c.number or not c.number or not dup.number):
+            dup.status = dup.status or c.status
+            dup.number = dup.number or c.number
+            continue
+        seen_texts.append((norm, c))
+        kept.append(c)
+    return kept
+
+
+_RECOMMENDS_PREFIX = re.compile(r"^.{0,120}?\brecommande\w*\s+(?:[àa]\s+[^,]{0,80}?\s+)?(?:de\s+|d['’]|que\s+)", re.I)
+
+
+def _words(text: str) -> set[str]:
+    text = _RECOMMENDS_PREFIX.sub("", text)
+    return {w for w in re.findall(r"[^\W\d_]{4,}", text.lower())}
+
+
+def _drop_restatements(cands: list[Candidate], doc: Document) -> list[Candidate]:
+    """Unnumbered items restating a numbered one (summary list vs body) are the same finding."""
+    numbered = [c for c in cands if c.number and c.source == "label"]
+    if not numbered:
+        return cands
+    words = {id(c): _words(doc.text[c.start:c.end]) for c in cands}
+    out = []
+    for c in cands:
+        if c.number or c.source == "label":
+            out.append(c)
+            continue
+        wc = words[id(c)]
+        match = None
+        for n in numbered:
+            wn = words[id(n)]
+            if wc and wn and len(wc & wn) >= 0.6 * min(len(wc), len(wn)):
+                match = n
+                break
+        if match is None:
+            out.append(c)
+        else:
+            match.status = match.status or c.status
+    return out
+
+
+def find_recommendations(doc: Document, sections: list[Section], lines: list[Line] | None = None) -> list[Candidate]:
+    """Recommandations, rappels au droit and suivi items, deduplicated, in text order."""
+    lines = lines if lines is not None else lines_of(doc)
+    cands = _Scanner(doc, sections, lines).run()
+    if not any(c.kind == "recommandation" for c in cands):
+        cands += _sentences_recommending(doc, sections, lines)
+    return _dedupe(_drop_restatements(cands, doc), doc)
+
+
+def make_finding(doc: Document, index: SectionIndex, report_id: str, kind: str, start: int, end: int,
+                 number: str | None = None, status: str | None = None) -> Finding:
+    section = index.at(start)
+    text = re.sub(r"\s+", " ", doc.text[start:end]).strip()
+    page, page_end = doc.page_at(start), doc.page_at(max(start, end - 1))
+    return Finding(id=finding_id(report_id, start, end), report_id=report_id, kind=kind, number=number,
+                   text=text, page=page, page_end=page_end if page_end != page else None, start=start, end=end,
+                   section_path=list(section.path) if section else [], status=status)
+
+
+def extract_findings(doc: Document, sections: list[Section], report_id: str) -> list[Finding]:
+    """Every finding of the chamber: recommendations/rappels/suivi, then synthèse and observations."""
+    from nlp.observations import paragraph_findings
+
+    lines = lines_of(doc)
+    index = SectionIndex(sections)
+    recs = find_recommendations(doc, sections, lines)
+    findings = [make_finding(doc, index, report_id, c.kind, c.start, c.end, c.number, c.status) for c in recs]
+    taken = [(c.start, c.end) for c in recs]
+    findings += paragraph_findings(doc, sections, report_id, taken, lines, index)
+    findings.sort(key=lambda f: (f.start, f.end))
+    return findings

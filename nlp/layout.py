@@ -1,0 +1,356 @@
+"""Page layout → clean text: drop running headers, footers and page numbers, set
+footnotes apart, keep table cells separated, join lines and paragraphs.
+
+Input is the compact page text of ``nlp.pagetext`` for every page; output is a
+``Document`` whose ``text`` holds the body blocks one per line (table rows with their
+cells separated by a TAB), each ``Block`` and ``Page`` carrying its offsets in it.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+
+from constats.domain import Block, Document, Page
+from nlp.hyphenation import Lexicon, join_lines
+
+#: Fraction of the page height where running headers / footers are looked for.
+BAND = 0.12
+_PAGE_NUMBER = re.compile(
+    r"^\s*(?:page\s*)?(?:[-–—]\s*)?\d{1,4}(?:\s*[-–—])?\s*(?:(?:/|sur|de)\s*\d{1,4})?\s*$",
+    re.IGNORECASE)
+_DIGITS = re.compile(r"\d+")
+_SPACES = re.compile(r"\s+")
+_ENDS_SENTENCE = re.compile(r"[.!?:;»)\]…]\s*$")
+_FOOTNOTE_START = re.compile(r"^\s*(?:\(?\d{1,3}\)?|\*+|[¹²³⁴⁵⁶⁷⁸⁹⁰]+)\s*\S")
+
+
+@dataclass
+class Unit:
+    """A paragraph-like run of lines with one typography."""
+
+    page: int
+    bbox: list[float]
+    lines: list[str]
+    size: float
+    bold: bool
+    starts_superscript: bool = False
+    tabular: bool = False
+    cell_x: list[tuple[float, float]] = field(default_factory=list)
+    role: str = "body"
+    text: str = ""
+    cells: list["Unit"] = field(default_factory=list)
+
+
+@dataclass
+class RawPage:
+    number: int
+    width: float
+    height: float
+    blocks: list[dict]
+    ocr: bool = False
+
+
+def _line_text(line: dict) -> str:
+    return "".join(s["text"] for s in line["spans"]).strip()
+
+
+def _bold(span: dict) -> bool:
+    if span["flags"] & 16:
+        return True
+    font = span["font"]
+    return "Bold" in font or "Black" in font or "Heavy" in font
+
+
+def _line_style(line: dict) -> tuple[float, bool]:
+    """Dominant font size and boldness of a line (by characters, footnote calls aside)."""
+    spans = line["spans"]
+    if len(spans) == 1:
+        return round(spans[0]["size"], 1), _bold(spans[0])
+    sizes: dict[float, int] = {}
+    bold = total = 0
+    for s in spans:
+        n = len(s["text"].strip())
+        if not n or s["flags"] & 1:
+            continue
+        size = round(s["size"], 1)
+        sizes[size] = sizes.get(size, 0) + n
+        if _bold(s):
+            bold += n
+        total += n
+    if not total:
+        return round(spans[0]["size"], 1), _bold(spans[0])
+    return max(sizes, key=sizes.get), bold * 2 > total
+
+
+def _visual_lines(block: dict) -> list[tuple[list[float], str, list[dict], list[tuple[float, float]]]]:
+    """Merge the pieces of one visual line (spans kept apart by the extraction).
+
+    Pieces side by side on one baseline are either the same line (small gap: a bold
+    word, a footnote call) or the cells of a table row (wide gap: joined by a TAB).
+    Returns ``(bbox, text, spans, cell x-ranges)`` per visual line.
+    """
+    out: list = []
+    for line in block.get("lines", ()):
+        text = _line_text(line)
+        if not text:
+            continue
+        bbox = list(line["bbox"])
+        if out:
+            pbbox, ptext, pspans, pcells = out[-1]
+            overlap = min(pbbox[3], bbox[3]) - max(pbbox[1], bbox[1])
+            height = min(pbbox[3] - pbbox[1], bbox[3] - bbox[1]) or 1
+            if overlap > 0.5 * height and bbox[0] >= pbbox[2] - 1.5:
+                size = max(s["size"] for s in line["spans"])
+                gap = bbox[0] - pbbox[2]
+                a, b = pspans[-1], line["spans"][0]
+                same_style = (a["font"], round(a["size"], 1), a["flags"] & 17) == (
+                    b["font"], round(b["size"], 1), b["flags"] & 17)
+                # one style split in two pieces means a gap wider than a space: two cells
+                if gap < 0.8 * size and not same_style:
+                    sep = " " if gap > 0.15 * size and not ptext.endswith(" ") else ""
+                    pcells[-1] = (pcells[-1][0], bbox[2])
+                else:
+                    sep = "\t"
+                    pcells.append((bbox[0], bbox[2]))
+                merged = [min(pbbox[0], bbox[0]), min(pbbox[1], bbox[1]), max(pbbox[2], bbox[2]), max(pbbox[3], bbox[3])]
+                out[-1] = (merged, ptext + sep + text, pspans + line["spans"], pcells)
+                continue
+        out.append((bbox, text, list(line["spans"]), [(bbox[0], bbox[2])]))
+    return out
+
+
+def _units(page: RawPage) -> list[Unit]:
+    """Split PyMuPDF blocks where the typography changes (a heading glued to its text)."""
+    units: list[Unit] = []
+    for block in page.blocks:
+        current: Unit | None = None
+        for bbox, text, spans, cells in _visual_lines(block):
+            size, bold = _line_style({"spans": spans})
+            tabular = len(cells) > 1
+            if current and not tabular and not current.tabular and abs(current.size - size) < 0.6 \
+                    and current.bold == bold:
+                current.lines.append(text)
+                current.bbox = [min(current.bbox[0], bbox[0]), current.bbox[1],
+                                max(current.bbox[2], bbox[2]), max(current.bbox[3], bbox[3])]
+                continue
+            current = Unit(page=page.number, bbox=bbox, lines=[text], size=size, bold=bold,
+                           starts_superscript=bool(spans[0]["flags"] & 1), tabular=tabular,
+                           cell_x=cells if tabular else [])
+            units.append(current)
+    return _ocr_paragraphs(units) if page.ocr else units
+
+
+def _ocr_paragraphs(units: list[Unit]) -> list[Unit]:
+    """OCR gives a block per line or two: lines close below each other, starting at the same
+    left edge (or indented less than two ems), are one paragraph again."""
+    out: list[Unit] = []
+    for u in units:
+        prev = out[-1] if out else None
+        gap = u.bbox[1] - prev.bbox[3] if prev is not None else -1
+        if (prev is not None and not prev.tabular and not u.tabular and abs(prev.size - u.size) < 1.5
+                and 0 <= gap < 0.45 * u.size and abs(u.bbox[0] - prev.bbox[0]) < 2 * u.size
+                and not _ENDS_SENTENCE.search(prev.lines[-1])):
+            prev.lines += u.lines
+            prev.bbox = [min(prev.bbox[0], u.bbox[0]), prev.bbox[1], max(prev.bbox[2], u.bbox[2]), u.bbox[3]]
+            continue
+        out.append(u)
+    return out
+
+
+def body_font_size(units: list[Unit]) -> float:
+    """The most common font size, weighted by characters."""
+    sizes = Counter()
+    for u in units:
+        sizes[round(u.size * 2) / 2] += sum(len(t) for t in u.lines)
+    return sizes.most_common(1)[0][0] if sizes else 10.0
+
+
+def _mark_furniture(pages: list[RawPage], units_by_page: list[list[Unit]]) -> None:
+    """Running headers/footers (repeated in the top/bottom band) and page numbers."""
+    keys_pages: dict[str, set[int]] = {}
+    for page, units in zip(pages, units_by_page):
+        for u in units:
+            band = _band(u, page)
+            if band:
+                key = band + _SPACES.sub(" ", _DIGITS.sub("#", " ".join(u.lines).lower())).strip()
+                keys_pages.setdefault(key, set()).add(page.number)
+    n = len(pages)
+    threshold = max(2, math.ceil(0.25 * n)) if n > 2 else 2
+    for page, units in zip(pages, units_by_page):
+        for u in units:
+            band = _band(u, page)
+            if not band:
+                continue
+            text = " ".join(u.lines)
+            key = band + _SPACES.sub(" ", _DIGITS.sub("#", text.lower())).strip()
+            if _PAGE_NUMBER.match(text):
+                u.role = "page_number"
+            elif len(keys_pages.get(key, ())) >= threshold:
+                u.role = "header" if band == "t" else "footer"
+
+
+def _band(u: Unit, page: RawPage) -> str:
+    if len(u.lines) > 2 or sum(len(t) for t in u.lines) > 160:
+        return ""  # running headers and footers are short
+    if u.bbox[3] <= page.height * BAND:
+        return "t"
+    if u.bbox[1] >= page.height * (1 - BAND):
+        return "b"
+    return ""
+
+
+def _mark_footnotes(page: RawPage, units: list[Unit], body_size: float) -> None:
+    """Small type at the foot of the page with nothing of body size below it."""
+    content = [u for u in units if u.role in ("body", "table")]
+    lowest_body = max((u.bbox[3] for u in content if u.size > body_size * 0.88), default=0)
+    in_notes = False
+    for u in sorted(content, key=lambda u: u.bbox[1]):
+        if u.role == "table":
+            # a note number set beside its text reads as a two-cell row
+            if len(u.cells) != 2 or not re.fullmatch(r"\(?\d{1,3}\)?|\*+", " ".join(u.cells[0].lines)):
+                continue
+            u.lines = [" ".join(u.cells[0].lines) + " " + " ".join(u.cells[1].lines)]
+            u.size = u.cells[1].size
+            u.cells = []
+        small = u.size <= body_size * 0.88
+        if (small and u.bbox[1] >= page.height * 0.45 and u.bbox[1] >= lowest_body - 1
+                and (in_notes or u.starts_superscript or _FOOTNOTE_START.match(u.lines[0]))):
+            u.role = "footnote"
+            in_notes = True
+        elif not u.cells and u.role == "table":
+            u.role = "body"
+
+
+def _group_rows(units: list[Unit]) -> list[Unit]:
+    """Side-by-side blocks on one row are the cells of a table row: one unit, cells by x."""
+    content = [u for u in units if u.role == "body"]
+    row_of: dict[int, Unit] = {}
+    rows: list[Unit] = []
+    for u in content:
+        placed = False
+        for row in rows[-6:]:  # a cell joins one of the rows just before it in reading order
+            if _same_row(row, u):
+                row.cells.append(u)
+                row.bbox = [min(row.bbox[0], u.bbox[0]), min(row.bbox[1], u.bbox[1]),
+                            max(row.bbox[2], u.bbox[2]), max(row.bbox[3], u.bbox[3])]
+                row_of[id(u)] = row
+                placed = True
+                break
+        if not placed:
+            row = Unit(page=u.page, bbox=list(u.bbox), lines=[], size=u.size, bold=u.bold, cells=[u])
+            rows.append(row)
+            row_of[id(u)] = row
+    out: list[Unit] = []
+    emitted: set[int] = set()
+    for u in units:
+        if u.role != "body":
+            out.append(u)
+            continue
+        row = row_of[id(u)]
+        if id(row) in emitted:
+            continue
+        emitted.add(id(row))
+        if len(row.cells) == 1:
+            out.append(row.cells[0])
+        else:
+            row.role = "table"
+            row.starts_superscript = row.cells[0].starts_superscript
+            row.cells.sort(key=lambda c: c.bbox[0])
+            out.append(row)
+    return out
+
+
+def _same_row(row: Unit, u: Unit) -> bool:
+    for c in row.cells:
+        if c.bbox[0] < u.bbox[2] - 2 and u.bbox[0] < c.bbox[2] - 2:
+            return False  # overlapping horizontally: one above the other
+    top_aligned = any(abs(c.bbox[1] - u.bbox[1]) < 3 for c in row.cells)
+    overlap = min(row.bbox[3], u.bbox[3]) - max(row.bbox[1], u.bbox[1])
+    smaller = min(row.bbox[3] - row.bbox[1], u.bbox[3] - u.bbox[1]) or 1
+    return top_aligned or overlap / smaller > 0.5
+
+
+def layout(pages: list[RawPage], *, warnings: list[str] | None = None,
+           pdf_metadata: dict[str, str] | None = None) -> Document:
+    """Build the cleaned ``Document`` from the compact text of every page."""
+    units_by_page = [_units(p) for p in pages]
+    all_units = [u for us in units_by_page for u in us]
+    body_size = body_font_size(all_units)
+    hyphenated = any(t.endswith(("-", "‐")) for u in all_units for t in u.lines[:-1])
+    vocab = Lexicon("\n".join(t for u in all_units for t in u.lines)) if hyphenated else frozenset()
+    _mark_furniture(pages, units_by_page)
+    footnotes: list[str] = []
+    for i, (page, units) in enumerate(zip(pages, units_by_page)):
+        units_by_page[i] = _group_rows(units)
+        _mark_footnotes(page, units_by_page[i], body_size)
+    out_pages: list[Page] = []
+    parts: list[str] = []
+    pos = 0
+    prev_text_unit: Unit | None = None
+    for page, units in zip(pages, units_by_page):
+        blocks: list[Block] = []
+        page_start = None
+        for u in units:
+            if u.role == "table" and u.cells:
+                texts, u.cell_x = [], []
+                for c in u.cells:
+                    if c.tabular:
+                        sub = [join_lines(t.split("\n"), vocab) for t in "\n".join(c.lines).split("\t")]
+                        texts += sub
+                        u.cell_x += c.cell_x if len(c.cell_x) == len(sub) else [(c.bbox[0], c.bbox[2])] * len(sub)
+                    else:
+                        texts.append(join_lines(c.lines, vocab))
+                        u.cell_x.append((c.bbox[0], c.bbox[2]))
+                u.text = "\t".join(texts)
+            elif u.tabular:
+                u.text = join_lines([t.replace("\t", " \x00 ") for t in u.lines], vocab)
+                u.text = re.sub(r"\s*\x00\s*", "\t", u.text)
+                u.role = "table"
+            else:
+                u.text = join_lines(u.lines, vocab)
+            if not u.text:
+                continue
+            block = Block(text=u.text, bbox=tuple(u.bbox), font_size=u.size, bold=u.bold, role=_role(u, body_size),
+                          cells=u.cell_x if u.role == "table" and u.text.count("\t") + 1 == len(u.cell_x) else [])
+            blocks.append(block)
+            if u.role in ("header", "footer", "page_number", "footnote"):
+                if u.role == "footnote":
+                    footnotes.append(u.text)
+                continue
+            if parts:
+                sep = " " if _continues(prev_text_unit, u, page_start is None) else "\n"
+                parts.append(sep)
+                pos += len(sep)
+            if page_start is None:
+                page_start = pos
+            block.start, block.end = pos, pos + len(u.text)
+            parts.append(u.text)
+            pos += len(u.text)
+            prev_text_unit = u
+        out_pages.append(Page(number=page.number, width=page.width, height=page.height, blocks=blocks,
+                              ocr=page.ocr, start=pos if page_start is None else page_start, end=pos))
+    text = "".join(parts)
+    for i, p in enumerate(out_pages):
+        p.end = out_pages[i + 1].start if i + 1 < len(out_pages) else len(text)
+    return Document(text=text, pages=out_pages, footnotes=footnotes,
+                    pdf_metadata=pdf_metadata or {}, warnings=list(warnings or []))
+
+
+def _role(u: Unit, body_size: float) -> str:
+    if u.role != "body":
+        return u.role
+    if (u.size >= body_size + 1 or u.bold) and sum(len(t) for t in u.lines) < 250:
+        return "heading"
+    return "body"
+
+
+def _continues(prev: Unit | None, u: Unit, first_on_page: bool) -> bool:
+    """A paragraph cut by a page break: no final punctuation, next starts in lower case."""
+    if not first_on_page or prev is None or prev.role != "body" or u.role != "body":
+        return False
+    if abs(prev.size - u.size) > 0.6 or prev.bold != u.bold:
+        return False
+    return not _ENDS_SENTENCE.search(prev.text) and u.text.lstrip("(«“\"' ")[:1].islower()

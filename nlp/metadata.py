@@ -1,0 +1,248 @@
+"""Report metadata from its text: chamber, audited body and its kind, département,
+audited period, deliberation date, announced numbers of recommendations and rappels.
+
+Read from the front of the report (letter, cover, procedure) where these are stated.
+The body is linked to its INSEE/SIREN code by ``nlp.geo.link_body`` when available.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from datetime import date
+
+from constats.domain import Body, Document, ReportMetadata
+from nlp.chambers import (DEPARTEMENT_NAMES, chamber_for_departement, chamber_from_name, departement_code,
+                          departement_from_postcode)
+
+FRONT_CHARS = 25_000
+_MONTHS = {m: i for i, m in enumerate(
+    "janvier février mars avril mai juin juillet août septembre octobre novembre décembre".split(), 1)}
+_MONTHS.update({"fevrier": 2, "aout": 8, "decembre": 12})
+_DATE = r"(\d{1,2})(?:er)?\s+(janvier|f[ée]vrier|mars|avril|mai|juin|juillet|ao[uû]t|septembre|octobre|novembre|d[ée]cembre)\s+(\d{4})"
+_DELIB = re.compile(r"(?:s[ée]ance|d[ée]lib[ée]r[ée]e?s?|d[ée]lib[ée]ration|arr[êe]t[ée]e?s?)[,\s]+(?:[^.;]{0,60}?[,\s])?"
+                    r"(?:du|le|en date du)[,\s]+" + _DATE, re.I)
+_CHAMBER = re.compile(r"chambre\s+r[ée]gionale\s+des\s+comptes\s+(?:de\s+la\s+|de\s+l['’]|des\s+|du\s+|de\s+|d['’])\s*"
+                      r"(?P<name>[A-ZÉÎ][\w'’\-]+(?:(?:\s*,\s*|\s+et\s+|\s+|-)(?:de\s+la\s+|d['’]|de\s+)?[A-ZÉÎ][\w'’\-]+){0,4})")
+_CTC = re.compile(r"chambre\s+territoriale\s+des\s+comptes\s+(?:de\s+la\s+|de\s+|d['’])\s*(?P<name>[A-ZÉ][\w\-]+)", re.I)
+_PERIOD = re.compile(r"(?:exercices?|ann[ée]es?|p[ée]riode)\s+(?:\w+\s+){0,2}?(?P<a>(?:19|20)\d{2})\s*"
+                     r"(?:(?P<suiv>et\s+(?:les\s+)?suivant(?:e)?s)|(?:[-–àa]|jusqu['’]à|au)\s*(?P<b>(?:19|20)\d{2}))", re.I)
+_BODY = re.compile(
+    r"(?:gestion|comptes)\s+(?:de\s+la\s+|du\s+|de\s+l['’]|des\s+|de\s+|d['’])\s*(?P<body>"
+    r"(?:commune|ville|communaut[ée]|centre|syndicat|office|soci[ée]t[ée]|r[ée]gion|d[ée]partement|association"
+    r"|[ée]tablissement|m[ée]tropole|groupement|chambre|SEM|SPL|SDIS|service|OPH|EPCC|CCAS|CIAS|GIP|EHPAD|CHU|"
+    r"r[ée]gie|institut|maison|agence|h[ôo]pital|Habitat|EPIC|conseil)\b[^.;:\n\t]{0,120}?)"
+    r"(?=\s+(?:pour\s+les|au\s+cours|depuis|à\s+compter|sur\s+la\s+p[ée]riode|concernant|portant|,\s*pour|,\s*au|"
+    r"en\s+ce\s+qui|et\s+(?:a|de)\s|,\s*ainsi|à\s+partir|(?:durant|pendant)\s)|\s*[.;,\n\t(]|\s+exercices?)", re.I)
+_COVER_BODY = re.compile(r"^\s*(?P<body>(?:COMMUNE|VILLE|COMMUNAUT[ÉE]|CENTRE|SYNDICAT|OFFICE|SOCI[ÉE]T[ÉE]|"
+                         r"R[ÉE]GION|D[ÉE]PARTEMENT|ASSOCIATION|[ÉE]TABLISSEMENT|M[ÉE]TROPOLE|GROUPEMENT)\b.{3,120})$",
+                         re.I | re.M)
+_POSTCODE = re.compile(r"\b(\d{5})\s+[A-ZÉÈ][A-ZÉÈ\-' ]{2,}")
+_NUMBER_WORDS = {w: i for i, w in enumerate(
+    "zéro un deux trois quatre cinq six sept huit neuf dix onze douze treize quatorze quinze seize".split())}
+_NUMBER_WORDS.update({"une": 1, "vingt": 20, "dix-sept": 17, "dix-huit": 18, "dix-neuf": 19})
+_N = r"(\d{1,2}|" + "|".join(sorted(_NUMBER_WORDS, key=len, reverse=True)) + r")"
+_COUNTED = re.compile(r"recommandations?\b|rappels?\s+(?:au|du|à\s+la)\s+(?:droit|r[ée]glementation|loi)", re.I)
+_ANNOUNCED_BEFORE = re.compile(r"(?:formule|adresse|[ée]met|comporte|contient)\w*\s+(?:\w+\s+){0,3}?" + _N + r"\s+$", re.I)
+_BOTH_BEFORE = re.compile(_N + r"\s+rappels?\s+(?:au|du)\s+droit\s+et\s+" + _N + r"\s+$", re.I)
+
+#: Body kind from its name: first match wins (CCAS before commune, syndicat before EPCI…).
+KIND_RULES: list[tuple[str, str]] = [
+    ("ccas", r"centre\s+(?:inter)?communal\s+d.action\s+sociale|\bc[ci]as\b"),
+    ("office_tourisme", r"office\s+(?:\w+\s+)?(?:de|du)\s+tourisme|office\s+intercommunal\s+de\s+tourisme"),
+    ("oph", r"office\s+public\s+(?:de\s+l.|d.)?(?:habitat|hlm)|\boph\b|\bopac\b|habitat\b"),
+    ("hopital", r"centre\s+hospitalier|h[ôo]pita|\bchu\b|\bchr\b|hospitali|\behpad\b|maison\s+de\s+retraite"),
+    ("sem", r"soci[ée]t[ée]\s+d.[ée]conomie\s+mixte|\bsaem\b|\bsem\b|soci[ée]t[ée]\s+publique\s+locale|\bspl\b"),
+    ("syndicat", r"syndicat|\bsivu\b|\bsivom\b|\bsyndicats?\b"),
+    ("epci", r"communaut[ée]\s+(?:de\s+communes|d.agglom[ée]ration|urbaine)|m[ée]tropole|\bepci\b"),
+    ("association", r"association"),
+    ("departement", r"^(?:le\s+)?(?:d[ée]partement|conseil\s+(?:d[ée]partemental|g[ée]n[ée]ral))\b"),
+    ("region", r"^(?:la\s+)?(?:r[ée]gion|conseil\s+r[ée]gional)\b"),
+    ("commune", r"^(?:la\s+)?(?:commune|ville)\b"),
+    ("etablissement_public", r"[ée]tablissement\s+public|\bepcc\b|\bsdis\b|service\s+d[ée]partemental|\bgip\b|"
+                             r"groupement\s+d.int[ée]r[êe]t|chambre\s+de|r[ée]gie|\bepic\b|institut|agence"),
+]
+
+
+def body_kind(name: str) -> str:
+    low = name.lower()
+    for kind, rx in KIND_RULES:
+        if re.search(rx, low):
+            return kind
+    return "autre"
+
+
+def _date(m: re.Match, offset: int = 1) -> date | None:
+    day, month, year = m.group(offset), m.group(offset + 1).lower(), m.group(offset + 2)
+    month_n = _MONTHS.get(month) or _MONTHS.get(month.replace("é", "e").replace("û", "u"))
+    try:
+        return date(int(year), month_n, int(day))
+    except (TypeError, ValueError):
+        return None
+
+
+def deliberation_date(text: str) -> date | None:
+    """The date the chamber adopted the final observations (not the provisional ones)."""
+    best: tuple[int, date] | None = None
+    for m in _DELIB.finditer(text):
+        d = _date(m)
+        if d is None:
+            continue
+        window = text[max(0, m.start() - 150): m.end() + 200].lower()
+        sentence_end = text.find(".", m.end())
+        sentence = text[max(0, text.rfind(".", 0, m.start())): sentence_end if sentence_end > 0 else m.end() + 200].lower()
+        if "provisoire" in sentence and "définitiv" not in sentence:
+            continue
+        score = 3 if "définitiv" in sentence or "arrêt" in sentence else 1 if "définitiv" in window else 0
+        if re.match(r"d[ée]lib[ée]r[ée]", m.group(0), re.I):
+            score = max(score, 2)
+        if best is None or score > best[0]:
+            best = (score, d)
+    return best[1] if best and best[0] > 0 else None
+
+
+def _number(word: str) -> int | None:
+    return int(word) if word.isdigit() else _NUMBER_WORDS.get(word.lower())
+
+
+def announced_counts(text: str) -> tuple[int | None, int | None]:
+    """``(recommendations, rappels)`` as announced ("la chambre formule trois recommandations").
+
+    Looks back from each "recommandations" / "rappels au droit" (a fast literal scan) rather
+    than running the whole pattern over a long report.
+    """
+    rec = rap = None
+    for m in _COUNTED.finditer(text):
+        before = text[max(0, m.start() - 160): m.start()]
+        if m.group(0).lower().startswith("recommandation"):
+            both = _BOTH_BEFORE.search(before)
+            if both and rap is None and rec is None:
+                return _number(both.group(2)), _number(both.group(1))
+            found = _ANNOUNCED_BEFORE.search(before)
+            if found and rec is None:
+                rec = _number(found.group(1))
+        else:
+            found = _ANNOUNCED_BEFORE.search(before)
+            if found and rap is None:
+                rap = _number(found.group(1))
+        if rec is not None and rap is not None:
+            break
+    return rec, rap
+
+
+def find_chamber(front: str) -> str | None:
+    """The chamber as the report names it ("CRC Aquitaine, Poitou-Charentes" in 2015)."""
+    for rx in (_CHAMBER, _CTC):
+        m = rx.search(front)
+        if m:
+            name = m.group(0)
+            for cut in (len(name), *[i for i in range(len(name), 0, -1) if name[i - 1] in ", "]):
+                canonical = _canonical(name[:cut])  # the longest prefix that is a known chamber
+                if canonical:
+                    return canonical
+            return chamber_from_name(m.group("name"))
+    return None
+
+
+def _canonical(text: str) -> str | None:
+    try:
+        from nlp.geo_chambers import canonical_chamber
+    except ImportError:
+        return None
+    return canonical_chamber(text)
+
+
+def _chamber_for(departement: str, year: int | None) -> str | None:
+    try:
+        from nlp.geo_chambers import chamber_for_departement as by_map
+    except ImportError:
+        return chamber_for_departement(departement)
+    return by_map(departement, year)
+
+
+def find_body_name(front: str) -> str | None:
+    m = _BODY.search(front)
+    if m:
+        return _tidy_name(m.group("body"))
+    m = _COVER_BODY.search(front[:6000])
+    if m:
+        return _tidy_name(m.group("body"))
+    return None
+
+
+def _tidy_name(name: str) -> str:
+    name = re.sub(r"\s+", " ", name).strip(" ,–-")
+    if name.isupper():
+        name = name[:1] + name[1:].lower()
+    return name
+
+
+def find_departement(front: str, body_name: str | None) -> str | None:
+    for m in re.finditer(r"\(([A-ZÉÎ][\w'’\- ]{2,30})\)", front[:8000]):
+        code = departement_code(m.group(1))
+        if code:
+            return code
+    codes = Counter(c for c in (departement_from_postcode(p) for p in _POSTCODE.findall(front[:6000])) if c)
+    if codes:
+        return codes.most_common(1)[0][0]
+    names = Counter()
+    for code, name in DEPARTEMENT_NAMES.items():
+        n = len(re.findall(r"(?:d[ée]partement|conseil d[ée]partemental|conseil g[ée]n[ée]ral)\s+(?:de\s+la\s+|de\s+l['’]|du\s+|des\s+|de\s+|d['’])"
+                           + re.escape(name) + r"\b", front))
+        if n:
+            names[code] = n
+    return names.most_common(1)[0][0] if names else None
+
+
+def _link(name: str, kind: str, departement: str | None) -> Body:
+    bare = re.sub(r"^(?:la\s+)?(?:commune|ville)\s+(?:de\s+la\s+|de\s+l['’]|du\s+|des\s+|de\s+|d['’])", "", name, flags=re.I)
+    try:
+        from nlp.geo import link_body
+    except ImportError:
+        return Body(name=name, kind=kind, departement=departement, link_status="not_linkable")
+    names = [bare if kind == "commune" else name]
+    quoted = re.search(r"[«“\"]\s*([^»”\"]{3,60}?)\s*[»”\"]", name)
+    if quoted:
+        names.append(quoted.group(1))
+    body = None
+    try:
+        for candidate in names:
+            for dep in (departement, None) if departement else (None,):
+                body = link_body(candidate, kind, dep)
+                if body.link_status == "linked":
+                    body.name = name
+                    return body
+    except Exception:  # noqa: BLE001 - linking is best effort; the report stays readable
+        body = None
+    if body is None:
+        return Body(name=name, kind=kind, departement=departement, link_status="not_linkable")
+    body.name, body.departement = name, departement or body.departement
+    return body
+
+
+def extract_metadata(doc: Document) -> ReportMetadata:
+    front = doc.text[:FRONT_CHARS]
+    chamber = find_chamber(front)
+    name = find_body_name(front)
+    kind = body_kind(name) if name else "autre"
+    departement = find_departement(front, name)
+    meta = ReportMetadata(chamber=chamber, chamber_source="text" if chamber else "unknown",
+                          departement=departement, title=name)
+    if name:
+        meta.body = _link(name, kind, departement)
+        if meta.body.departement and not departement:
+            meta.departement = departement = meta.body.departement
+    meta.deliberation_date = deliberation_date(doc.text[:FRONT_CHARS * 2]) or deliberation_date(doc.text[-20000:])
+    if not chamber and departement:
+        year = meta.deliberation_date.year if meta.deliberation_date else None
+        meta.chamber = _chamber_for(departement, year)
+        meta.chamber_source = "departement" if meta.chamber else "unknown"
+    if departement and meta.chamber:
+        meta.region = meta.chamber.split(" ", 1)[1] if " " in meta.chamber else None
+    m = _PERIOD.search(front)
+    if m:
+        meta.period = re.sub(r"\s+", " ", m.group(0)).strip()
+        meta.period_start = int(m.group("a"))
+        meta.period_end = int(m.group("b")) if m.group("b") else None
+    meta.announced_recommendations, meta.announced_rappels = announced_counts(doc.text)
+    return meta

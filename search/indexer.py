@@ -1,0 +1,307 @@
+"""Indexing: store rows → validated documents → Meilisearch.
+
+- ``index_reports`` upserts the findings and the report documents of some reports and
+  deletes the findings of those reports that are no longer in the store (stale spans);
+- ``rebuild`` builds fresh ``{prefix}-findings-<ts>`` / ``{prefix}-reports-<ts>`` indexes,
+  swaps them with the live ones in one atomic ``swap-indexes`` task and deletes the old
+  ones, so that search keeps answering during a reindex;
+- ``index_bodies`` fills the lookup index of communes, EPCI, départements.
+
+Every document is validated before it is sent; invalid ones are skipped and listed in the
+``IndexSummary``. Should Meilisearch still reject a batch, the batch is split in halves
+until the offending documents are isolated, so the others are indexed anyway.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from typing import Any, Callable, Iterable, Iterator
+
+from search import settings as index_settings
+from search.client import MeiliClient, MeiliTaskError
+from search.documents import finding_document, report_document, report_metadata, validate_document
+
+log = logging.getLogger(__name__)
+
+#: Bump when documents or settings change in a way that needs a reindex.
+INDEX_VERSION = "search-2"
+BATCH_SIZE = 500
+
+
+@dataclass
+class IndexSummary:
+    findings_indexed: int = 0
+    reports_indexed: int = 0
+    bodies_indexed: int = 0
+    stale_deleted: int = 0
+    skipped: list[tuple[str, list[str]]] = field(default_factory=list)  # (id, problems)
+    seconds: float = 0.0
+    index_uid: str | None = None
+
+    def merge(self, other: "IndexSummary") -> None:
+        self.findings_indexed += other.findings_indexed
+        self.reports_indexed += other.reports_indexed
+        self.bodies_indexed += other.bodies_indexed
+        self.stale_deleted += other.stale_deleted
+        self.skipped += other.skipped
+
+
+def embedder_dim(embedder) -> int | None:
+    return int(embedder.dim) if embedder is not None else None
+
+
+_APPLIED: set[tuple[str, str, int | None]] = set()
+
+
+def ensure_settings(client: MeiliClient, prefix: str, dim: int | None) -> None:
+    """Apply the settings once per process and (server, prefix, dimension)."""
+    key = (client.url, prefix, dim)
+    if key not in _APPLIED or client.get_index(index_settings.index_names(prefix)["findings"]) is None:
+        index_settings.apply_settings(client, prefix, dim)
+        _APPLIED.add(key)
+
+
+# ---------------------------------------------------------------------------- sending
+def send_documents(client: MeiliClient, uid: str, docs: list[dict], *,
+                   timeout: float = 600.0) -> tuple[int, list[tuple[str, list[str]]]]:
+    """Add ``docs`` in one task; on failure split until the culprits are isolated.
+    Returns (number indexed, [(id, [error])] rejected by Meilisearch)."""
+    if not docs:
+        return 0, []
+    try:
+        client.wait_task(client.add_documents(uid, docs), timeout=timeout)
+        return len(docs), []
+    except MeiliTaskError as exc:
+        if exc.code == "timeout":
+            raise
+        if len(docs) == 1:
+            return 0, [(str(docs[0].get("id")), [f"rejected by Meilisearch: {exc}"])]
+        mid = len(docs) // 2
+        n1, bad1 = send_documents(client, uid, docs[:mid], timeout=timeout)
+        n2, bad2 = send_documents(client, uid, docs[mid:], timeout=timeout)
+        return n1 + n2, bad1 + bad2
+
+
+def _batches(items: Iterable[Any], size: int) -> Iterator[list[Any]]:
+    batch: list[Any] = []
+    for item in items:
+        batch.append(item)
+        if len(batch) >= size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+def build_finding_documents(pairs: list[tuple[Any, Any]], embedder,
+                            lemmatizer: Callable[[list[str]], list[str]] | None = None) -> list[dict]:
+    """Documents for (finding_row, report_row) pairs: lemmas and vectors computed per batch."""
+    if lemmatizer is None:
+        from search.lemmas import lemmatize as lemmatizer
+    texts = [f.text or "" for f, _ in pairs]
+    lemmas = lemmatizer(texts)
+    vectors = embed_texts(embedder, texts)
+    metas: dict[str, dict] = {}
+    docs = []
+    for (frow, rrow), lem, vec in zip(pairs, lemmas, vectors):
+        meta = metas.get(rrow.id) or metas.setdefault(rrow.id, report_metadata(rrow))
+        docs.append(finding_document(frow, rrow, vector=vec, lemmas=lem, report_meta=meta))
+    return docs
+
+
+def embed_texts(embedder, texts: list[str]) -> list[list[float] | None]:
+    if embedder is None or not texts:
+        return [None] * len(texts)
+    matrix = embedder.embed(texts)
+    return [row.tolist() for row in matrix]
+
+
+def _index_findings(client: MeiliClient, uid: str, pairs: Iterable[tuple[Any, Any]], embedder,
+                    summary: IndexSummary, *, batch_size: int = BATCH_SIZE,
+                    lemmatizer=None) -> set[str]:
+    dim = embedder_dim(embedder)
+    sent_ids: set[str] = set()
+    for batch in _batches(pairs, batch_size):
+        valid = []
+        for doc in build_finding_documents(batch, embedder, lemmatizer):
+            problems = validate_document(doc, dim=dim)
+            if problems:
+                log.warning("finding %s skipped: %s", doc.get("id"), "; ".join(problems))
+                summary.skipped.append((str(doc.get("id")), problems))
+            else:
+                valid.append(doc)
+        n, rejected = send_documents(client, uid, valid)
+        summary.findings_indexed += n
+        summary.skipped += rejected
+        rejected_ids = {r[0] for r in rejected}
+        sent_ids.update(d["id"] for d in valid if d["id"] not in rejected_ids)
+    return sent_ids
+
+
+def _report_doc(report_row, findings: list) -> dict:
+    counts = Counter(f.kind for f in findings)
+    synth = " ".join(f.text for f in findings if f.kind == "synthese")
+    return report_document(report_row, counts=counts, synthese=synth or None)
+
+
+def existing_ids(client: MeiliClient, uid: str, filter_: str) -> set[str]:
+    out: set[str] = set()
+    offset = 0
+    while True:
+        page = client.fetch_documents(uid, filter_=filter_, fields=["id"], limit=1000, offset=offset)
+        out.update(d["id"] for d in page["results"])
+        offset += len(page["results"])
+        if not page["results"] or offset >= page["total"]:
+            return out
+
+
+# ---------------------------------------------------------------------------- public API
+def index_reports(session, client: MeiliClient, report_ids: Iterable[str], embedder,
+                  prefix: str) -> IndexSummary:
+    """Upsert the findings and report documents of ``report_ids``; drop their stale findings."""
+    from store import repo
+
+    t0 = time.perf_counter()
+    dim = embedder_dim(embedder)
+    ensure_settings(client, prefix, dim)
+    names = index_settings.index_names(prefix)
+    summary = IndexSummary(index_uid=names["findings"])
+    report_docs = []
+    for rid in dict.fromkeys(report_ids):
+        row = repo.get_report(session, rid)
+        if row is None:
+            summary.skipped.append((rid, ["unknown report"]))
+            continue
+        findings = list(row.findings)
+        quoted = rid.replace('"', "")
+        before = existing_ids(client, names["findings"], f'report_id = "{quoted}"')
+        sent = _index_findings(client, names["findings"], [(f, row) for f in findings],
+                               embedder, summary)
+        stale = sorted(before - sent - {f.id for f in findings})
+        if stale:
+            client.wait_task(client.delete_documents(names["findings"], stale))
+            summary.stale_deleted += len(stale)
+        doc = _report_doc(row, findings)
+        problems = validate_document(doc, kind="report")
+        if problems:
+            summary.skipped.append((rid, problems))
+        else:
+            report_docs.append(doc)
+    n, rejected = send_documents(client, names["reports"], report_docs)
+    summary.reports_indexed += n
+    summary.skipped += rejected
+    summary.seconds = time.perf_counter() - t0
+    return summary
+
+
+def rebuild(session, client: MeiliClient, embedder, prefix: str, *,
+            batch_size: int = BATCH_SIZE, pairs: Iterable[tuple[Any, Any]] | None = None,
+            lemmatizer=None) -> IndexSummary:
+    """Reindex everything into new indexes, then swap them in atomically and drop the old.
+
+    ``pairs`` (finding_row, report_row) defaults to every finding of the store; the bench
+    passes its own generated rows.
+    """
+    from store.repo import iter_findings
+
+    t0 = time.perf_counter()
+    started = datetime.now(timezone.utc)
+    dim = embedder_dim(embedder)
+    names = index_settings.index_names(prefix)
+    stamp = time.strftime("%Y%m%d%H%M%S") + f"{int(time.time() * 1000) % 1000:03d}"
+    new = {kind: f"{uid}-{stamp}" for kind, uid in names.items() if kind != "bodies"}
+    for kind, uid in new.items():
+        index_settings.apply_index_settings(client, uid, index_settings.declared_settings(kind, dim))
+    summary = IndexSummary(index_uid=names["findings"])
+    by_report: dict[str, tuple[Any, list]] = {}
+    source = pairs if pairs is not None else iter_findings(session, batch=batch_size)
+
+    def tracked() -> Iterator[tuple[Any, Any]]:
+        for frow, rrow in source:
+            entry = by_report.setdefault(rrow.id, (rrow, []))
+            entry[1].append(_Light(frow.kind, frow.text if frow.kind == "synthese" else ""))
+            yield frow, rrow
+
+    _index_findings(client, new["findings"], tracked(), embedder, summary,
+                    batch_size=batch_size, lemmatizer=lemmatizer)
+    if pairs is None:  # reports without findings still get a report document
+        from sqlalchemy import select
+
+        from store.models import ReportRow
+
+        for row in session.scalars(select(ReportRow).where(ReportRow.status != "failed")):
+            by_report.setdefault(row.id, (row, []))
+    report_docs = []
+    for rid, (row, light) in by_report.items():
+        doc = _report_doc(row, light)
+        problems = validate_document(doc, kind="report")
+        (summary.skipped.append((rid, problems)) if problems else report_docs.append(doc))
+    for batch in _batches(report_docs, 1000):
+        n, rejected = send_documents(client, new["reports"], batch)
+        summary.reports_indexed += n
+        summary.skipped += rejected
+    for kind, uid in names.items():  # the live indexes must exist to be swapped
+        if kind in new:
+            client.ensure_index(uid)
+    client.swap_indexes([(names[k], new[k]) for k in new])
+    for uid in new.values():  # now holding the old contents
+        client.delete_index(uid)
+    _APPLIED.add((client.url, prefix, dim))
+    if pairs is None:  # reports the worker indexed into the old index meanwhile: send again
+        summary.merge(_catch_up(session, client, embedder, prefix, started))
+    summary.seconds = time.perf_counter() - t0
+    return summary
+
+
+def _catch_up(session, client: MeiliClient, embedder, prefix: str, since: datetime) -> IndexSummary:
+    from sqlalchemy import select
+
+    from store.models import ReportRow
+
+    session.expire_all()
+    recent = [rid for rid, at in session.execute(select(ReportRow.id, ReportRow.indexed_at))
+              if at is not None and (at if at.tzinfo else at.replace(tzinfo=timezone.utc)) >= since]
+    summary = index_reports(session, client, recent, embedder, prefix) if recent else IndexSummary()
+    summary.findings_indexed = summary.reports_indexed = 0  # already counted by the rebuild
+    return summary
+
+
+@dataclass
+class _Light:
+    kind: str
+    text: str
+
+
+def index_bodies(client: MeiliClient, prefix: str, bodies: Iterable[Any] | None = None,
+                 *, batch_size: int = 5000) -> IndexSummary:
+    """Fill ``{prefix}-bodies`` from ``nlp.geo.all_bodies()`` (skipped with a log if absent)."""
+    from search.documents import body_document
+
+    t0 = time.perf_counter()
+    uid = index_settings.index_names(prefix)["bodies"]
+    summary = IndexSummary(index_uid=uid)
+    if bodies is None:
+        try:
+            from nlp.geo import all_bodies
+        except ImportError as exc:
+            log.warning("bodies index not filled: nlp.geo.all_bodies unavailable (%s)", exc)
+            return summary
+        bodies = all_bodies()
+    index_settings.apply_index_settings(client, uid, index_settings.declared_settings("bodies", None))
+    for batch in _batches(bodies, batch_size):
+        valid = []
+        for body in batch:
+            doc = body_document(body)
+            problems = validate_document(doc, kind="body")
+            if not doc.get("name"):
+                problems.append("name: missing")
+            (summary.skipped.append((doc["id"], problems)) if problems else valid.append(doc))
+        n, rejected = send_documents(client, uid, valid)
+        summary.bodies_indexed += n
+        summary.skipped += rejected
+    summary.seconds = time.perf_counter() - t0
+    return summary

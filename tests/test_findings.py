@@ -1,0 +1,161 @@
+"""Findings: recommendations and rappels in all their forms, statuses, suivi, observations."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from constats.domain import finding_id
+from nlp.report import understand
+from tests.corpus import corpus_txt, needs_corpus
+from tests.pdf_fixtures import render_corpus, render_html, render_paragraphs
+from tests.sample_report import sample_html
+
+FILLER = ("Les services de la collectivité ont transmis les pièces demandées et la chambre les a examinées "
+          "avec attention au regard des règles applicables à la période sous revue. ")
+
+
+def _norm(text: str) -> str:
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def _recs(report, kind="recommandation"):
+    return [f for f in report.findings if f.kind == kind]
+
+
+@pytest.fixture(scope="module")
+def sample():
+    return understand(render_html(sample_html(styled=False)), "rsample")
+
+
+def test_numbered_recommendations_with_status_once_each(sample):
+    recs = _recs(sample)
+    assert [(f.number, f.status) for f in recs] == [
+        ("1", "non_mise_en_oeuvre"), ("2", "totalement_mise_en_oeuvre"), ("3", "en_cours")]
+    assert recs[0].text == ("constituer les provisions pour risques et charges dès l'ouverture d'un "
+                            "contentieux.")
+    assert recs[0].section_path[-1] == "RECOMMANDATIONS"
+
+
+def test_rappel_au_droit(sample):
+    (rappel,) = _recs(sample, "rappel_au_droit")
+    assert rappel.number == "1" and rappel.text.startswith("annexer au compte administratif")
+
+
+def test_suivi_items_with_status(sample):
+    suivi = _recs(sample, "suivi")
+    assert [(f.text, f.status) for f in suivi] == [
+        ("Adopter un règlement intérieur de la commande publique.", "totalement_mise_en_oeuvre"),
+        ("Fiabiliser l'inventaire des immobilisations.", "non_mise_en_oeuvre")]
+
+
+def test_finding_identity_offsets_and_pages(sample):
+    for f in sample.findings:
+        assert f.id == finding_id("rsample", f.start, f.end)
+        assert 1 <= f.page <= sample.n_pages
+    assert len({f.id for f in sample.findings}) == len(sample.findings)
+
+
+def test_observations_and_synthese(sample):
+    synth = _recs(sample, "synthese")
+    assert len(synth) == 2 and synth[0].text.startswith("La situation financière de la commune")
+    obs = _recs(sample, "observation")
+    assert any(f.section_path[-1] == "Les provisions pour litiges" and "contentieux indemnitaire" in f.text
+               for f in obs)
+    assert all(len(f.text) < 2000 for f in obs)
+
+
+def test_announced_counts_match_without_warning(sample):
+    assert sample.metadata.announced_recommendations == 3 and sample.metadata.announced_rappels == 1
+    assert not any("annonce" in w for w in sample.warnings)
+
+
+def test_count_mismatch_is_flagged():
+    paras = ["La chambre formule quatre recommandations.", "RECOMMANDATIONS",
+             "Recommandation n° 1 : mettre en place un contrôle interne des régies.",
+             "Recommandation n° 2 : fiabiliser l'inventaire.", FILLER * 3]
+    report = understand(render_paragraphs(paras), "r1")
+    assert len(_recs(report)) == 2
+    assert any("annonce 4 recommandations" in w for w in report.warnings)
+
+
+def test_recap_list_with_opener_and_group_status():
+    paras = ["SYNTHÈSE", FILLER, "RÉCAPITULATION DES RECOMMANDATIONS",
+             "Recommandations totalement mises en œuvre :",
+             "1. Adopter un règlement budgétaire et financier.",
+             "Recommandations à mettre en œuvre :",
+             "2. Conclure un pacte financier et fiscal avec l'intercommunalité.",
+             "3. Réduire le délai global de paiement des fournisseurs.",
+             "PROCÉDURE", FILLER * 2]
+    report = understand(render_paragraphs(paras), "r2")
+    assert [(f.number, f.status, f.text) for f in _recs(report)] == [
+        ("1", "totalement_mise_en_oeuvre", "Adopter un règlement budgétaire et financier."),
+        ("2", "non_mise_en_oeuvre", "Conclure un pacte financier et fiscal avec l'intercommunalité."),
+        ("3", "non_mise_en_oeuvre", "Réduire le délai global de paiement des fournisseurs.")]
+
+
+def test_la_chambre_recommande_sentences_when_nothing_else():
+    paras = ["1. LA COMMANDE PUBLIQUE", FILLER,
+             "Les marchés de faible montant sont passés sans publicité. La chambre recommande à la commune "
+             "de formaliser ses procédures d'achat. Elle note des progrès récents.", FILLER]
+    recs = _recs(understand(render_paragraphs(paras), "r3"))
+    assert [f.text for f in recs] == ["La chambre recommande à la commune de formaliser ses procédures d'achat."]
+    assert recs[0].number is None
+
+
+def test_items_tagged_after_their_text():
+    paras = ["RAPPEL DES RECOMMANDATIONS", "Les cotations utilisées sont les suivantes :",
+             "[Recommandation totalement mise en œuvre]", "[Recommandation à suivre]",
+             "FIABILITÉ DES COMPTES",
+             "tenir à jour l'état de l'actif en lien avec le comptable public",
+             "[Recommandation partiellement mise en œuvre – Rappel au droit]",
+             "veiller à la qualité des prévisions budgétaires",
+             "[Recommandation à suivre]", "LA PROCÉDURE", FILLER * 2]
+    report = understand(render_paragraphs(paras), "r4")
+    items = [(f.kind, f.status, f.text) for f in report.findings if f.kind in ("recommandation", "rappel_au_droit")]
+    assert items == [
+        ("rappel_au_droit", "en_cours", "tenir à jour l'état de l'actif en lien avec le comptable public"),
+        ("recommandation", "non_mise_en_oeuvre", "veiller à la qualité des prévisions budgétaires")]
+
+
+def test_status_table_columns():
+    table = ("<table><tr><td>Recommandations</td><td>Réalisée</td><td>En cours de réalisation</td>"
+             "<td>Non réalisée</td><td>Page</td></tr>"
+             "<tr><td>Conclure une convention de service comptable et financier avec le comptable.</td>"
+             "<td></td><td></td><td>X</td><td>9</td></tr>"
+             "<tr><td>Mettre en place un plan de formation des agents de la collectivité.</td>"
+             "<td>X</td><td></td><td></td><td>12</td></tr></table>")
+    report = understand(render_paragraphs(["RECOMMANDATIONS", table, "PROCÉDURE", FILLER * 2]), "r5")
+    assert [(f.text[:20], f.status) for f in _recs(report)] == [
+        ("Conclure une convent", "non_mise_en_oeuvre"), ("Mettre en place un p", "totalement_mise_en_oeuvre")]
+
+
+@needs_corpus
+@pytest.mark.parametrize("key", ["260333", "388687"])
+def test_corpus_numbered_recommendations(key):
+    """Every "Recommandation n° N : text" of the corpus text is extracted with its number and text."""
+    expected = {}
+    for line in corpus_txt(key).splitlines():
+        m = re.match(r"Recommandation n\s*°\s*(\d+)\s*[:.]\s*(.+)$", line.strip())
+        if m and m.group(1) not in expected:
+            expected[m.group(1)] = _norm(m.group(2))
+    assert expected
+    report = understand(render_corpus(key, variant=1), key)
+    got = {f.number: _norm(f.text) for f in _recs(report)}
+    assert got == expected
+
+
+@needs_corpus
+@pytest.mark.slow
+def test_gold_report_through_the_project_renderer():
+    """260333 rendered by replica.render in every text-layer variant matches its gold exactly."""
+    from nlp.evaluate import load_gold, score_extraction
+    from replica.render import TEXT_VARIANTS, render_corpus_report
+
+    rows = [r for r in load_gold() if r["key"] == "260333"]
+    for variant in TEXT_VARIANTS:
+        report = understand(render_corpus_report("260333", variant=variant), "260333")
+        scores = score_extraction(rows, {"260333": report})
+        assert scores["findings"]["all"]["f1"] == 1.0, (variant.name, scores["errors"])
+        assert scores["metadata"]["deliberation_date"]["accuracy"] == 1.0

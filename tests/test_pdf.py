@@ -1,0 +1,115 @@
+"""Reading PDFs: page furniture dropped, hyphenation repaired, footnotes and tables kept apart."""
+
+from __future__ import annotations
+
+import re
+
+import pymupdf
+import pytest
+
+from nlp.hyphenation import join_lines, vocabulary
+from nlp.pdf import read_pdf
+from tests.corpus import corpus_txt, needs_corpus
+from tests.pdf_fixtures import render_corpus, render_paragraphs
+
+PARAS = [f"Paragraphe {i} : la collectivité de Testville a engagé des dépenses d'équipement importantes "
+         f"au cours de l'exercice, financées par l'emprunt et par l'autofinancement." for i in range(60)]
+
+
+def _norm(text: str) -> str:
+    return re.sub(r"\s+", " ", text).strip()
+
+
+@pytest.mark.parametrize("numbers", ["{n}/{N}", "- {n} -", "Page {n} sur {N}"])
+def test_running_header_and_page_numbers_are_dropped(numbers):
+    data = render_paragraphs(PARAS, header="Commune de Testville – Rapport d'observations définitives",
+                             page_numbers=numbers)
+    doc = read_pdf(data)
+    assert len(doc.pages) >= 3
+    assert "Testville – Rapport" not in doc.text
+    n = len(doc.pages)
+    assert numbers.format(n=2, N=n) not in doc.text
+    roles = {b.role for p in doc.pages for b in p.blocks}
+    assert {"header", "page_number"} <= roles
+    for i in range(60):  # nothing of the body is lost
+        assert f"Paragraphe {i} :" in doc.text
+
+
+def test_offsets_of_blocks_and_pages():
+    doc = read_pdf(render_paragraphs(PARAS))
+    for page in doc.pages:
+        for b in page.blocks:
+            if b.start >= 0:
+                assert doc.text[b.start:b.end] == b.text
+                assert page.start <= b.start and b.end <= page.end
+                assert doc.page_at(b.start) == page.number
+    assert doc.pages[0].start == 0 and doc.pages[-1].end == len(doc.text)
+
+
+def test_paragraph_cut_by_a_page_break_is_joined():
+    long = "La commune " + ("n'a pas constitué de provisions pour les contentieux en cours alors que le "
+                           "risque était connu depuis plusieurs exercices et ") * 14 + "cela fausse le résultat."
+    doc = read_pdf(render_paragraphs(PARAS[:16] + [long]))
+    assert len(doc.pages) >= 2
+    assert _norm(long) in _norm(doc.text)
+    start = doc.text.index("La commune n'a pas constitué")
+    assert "\n" not in doc.text[start:start + len(long)]
+
+
+def _lines_pdf(lines: list[str]) -> bytes:
+    doc = pymupdf.open()
+    page = doc.new_page()
+    y = 100
+    for line in lines:
+        page.insert_text((72, y), line, fontsize=11, fontname="tiro")
+        y += 14
+    return doc.tobytes()
+
+
+def test_hyphenation_is_repaired_and_real_hyphens_kept():
+    data = _lines_pdf(["La chambre recommande de procéder au provision-",
+                       "nement des risques et de revoir le provisionnement passé.",
+                       "Le siège est situé à Neuville-",
+                       "de-Poitou, près de la commune de Saint-",
+                       "Martin, depuis vingt-",
+                       "huit ans."])
+    text = read_pdf(data).text
+    assert "au provisionnement des risques" in text
+    assert "Neuville-de-Poitou" in text
+    assert "Saint-Martin" in text
+    assert "vingt-huit" in text
+
+
+def test_join_lines_uses_the_document_vocabulary():
+    vocab = vocabulary(["le contrôle interne", "un porte-parole"])
+    assert join_lines(["un con-", "trôle"], vocab) == "un contrôle"
+    assert join_lines(["un porte-", "parole"], vocab) == "un porte-parole"
+    assert join_lines(["fin de", "ligne"], vocab) == "fin de ligne"
+
+
+def test_footnotes_are_kept_apart():
+    data = render_paragraphs(PARAS[:20], footnotes={1: ["Article L. 2313-1 du code général des collectivités "
+                                                       "territoriales, note de bas de page."]})
+    doc = read_pdf(data)
+    assert any("note de bas de page" in f for f in doc.footnotes)
+    assert "note de bas de page" not in doc.text
+
+
+def test_table_cells_are_separated():
+    table = ("<table><tr><td>Exercice</td><td>2013</td><td>2014</td></tr>"
+             "<tr><td>Capacité d'autofinancement brute</td><td>1 250</td><td>980</td></tr></table>")
+    doc = read_pdf(render_paragraphs(PARAS[:3] + [table] + PARAS[3:5]))
+    rows = [b for p in doc.pages for b in p.blocks if b.role == "table"]
+    assert any(b.text.split("\t") == ["Capacité d'autofinancement brute", "1 250", "980"] for b in rows)
+    assert "Capacité d'autofinancement brute\t1 250\t980" in doc.text
+
+
+@needs_corpus
+def test_corpus_report_reads_back_its_text():
+    doc = read_pdf(render_corpus("260333", variant=1))
+    txt = corpus_txt("260333")
+    # every corpus paragraph of some length is found in the PDF's cleaned text
+    paragraphs = [p for p in txt.splitlines() if len(p) > 150 and "\t" not in p and "↩" not in p]
+    text = _norm(doc.text)
+    found = sum(_norm(p) in text for p in paragraphs)
+    assert found >= 0.95 * len(paragraphs)
