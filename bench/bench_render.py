@@ -15,6 +15,7 @@ import csv
 import io
 import os
 import random
+import statistics
 import time
 from pathlib import Path
 
@@ -54,6 +55,7 @@ def main() -> dict:
         ours = raw = 0.0
         pages = cut = failed = 0
         slowest = (0.0, "")
+        times: list[float] = []
         for i, key in enumerate(keys):
             variant = TEXT_VARIANTS[i % len(TEXT_VARIANTS)]
             html = (corpus / "html" / f"{key}.html").read_text(encoding="utf-8")
@@ -69,6 +71,7 @@ def main() -> dict:
                 continue
             spent = time.perf_counter() - start
             ours += spent
+            times.append(spent)
             slowest = max(slowest, (spent, key))
             with pymupdf.open(stream=pdf, filetype="pdf") as doc:
                 pages += len(doc)
@@ -76,7 +79,8 @@ def main() -> dict:
         n = len(keys) - failed
         results["corpus"] = {
             "reports": len(keys), "failed": failed, "cut_at_cap": cut, "pages": pages,
-            "s_per_report": round(ours / max(n, 1), 3), "pages_per_s": round(pages / ours, 1),
+            "s_per_report": round(ours / max(n, 1), 3),
+            "median_s_per_report": round(statistics.median(times), 3) if times else None, "pages_per_s": round(pages / ours, 1),
             "raw_story_s_per_report": round(raw / len(keys), 3),
             "ratio_to_raw_story": round(ours / raw, 2),
             "slowest": [round(slowest[0], 2), slowest[1]],

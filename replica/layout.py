@@ -300,14 +300,16 @@ def layout_pdf(body: list[str], body_css: str, footnotes: dict[str, str], varian
                          min_room=variant.font_size * 4)
     body_budget = max(1, max_pages - 1)  # page 1 is the cover
     reserve: list[float] = []
-    for _ in range(_PASSES if footnotes else 1):
+    for _ in range(_PASSES):
         pages, cut = _paginate(story, geometry, reserve, body_budget)
         _assign_notes(pages, notes, geometry)
         wanted = _demand(pages, notes, geometry)
-        if wanted == reserve[: len(wanted)]:
-            break
-        reserve = [max(a, b) for a, b in zip(wanted, reserve + [0.0] * len(wanted))]
-    pages, cut = _paginate(story, geometry, reserve, body_budget)
+        padded = reserve + [0.0] * max(0, len(wanted) - len(reserve))
+        if all(w <= r for w, r in zip(wanted, padded)):
+            break  # every page already has the room its footnotes need: this layout is final
+        reserve = [max(w, r) for w, r in zip(wanted, padded)]
+    else:
+        pages, cut = _paginate(story, geometry, reserve, body_budget)
     extra = _assign_notes(pages, notes, geometry)
     extra = extra[: max(0, body_budget - len(pages))]
     total = 1 + len(pages) + len(extra)
