@@ -22,12 +22,12 @@ from email.utils import parsedate_to_datetime
 from pathlib import Path
 from typing import Iterator
 from urllib.parse import urljoin, urlsplit
-from urllib.robotparser import RobotFileParser
 
 import httpx
 
 from crawler.errors import FetchError
 from crawler.limiter import Limiter, MemoryLimiter
+from crawler.robots import Robots
 from crawler.rawstore import RawStore, file_sha256
 from crawler.safety import check_url, host_of
 
@@ -91,12 +91,11 @@ class Fetcher:
         self.settings = settings
         self.limiter = limiter or MemoryLimiter(settings.crawl_rate_limit)
         self.respect_robots = respect_robots
-        self.robots_agent = settings.user_agent.split("/", 1)[0].strip() or "*"
         self.client = httpx.Client(headers={"User-Agent": settings.user_agent},
                                    timeout=httpx.Timeout(settings.crawl_timeout),
                                    follow_redirects=False)
         self.stats: Counter[str] = Counter()
-        self._robots: dict[str, RobotFileParser | FetchError] = {}
+        self.robots = Robots(self)
         self._sems: dict[str, threading.BoundedSemaphore] = {}
         self._lock = threading.Lock()
 
@@ -326,44 +325,8 @@ class Fetcher:
 
     # ------------------------------------------------------------------ robots.txt
     def _check_robots(self, url: str) -> None:
-        if not self.respect_robots:
-            return
-        parts = urlsplit(url)
-        if parts.path == "/robots.txt":
-            return
-        rules = self._robots_for(f"{parts.scheme}://{parts.netloc}")
-        if isinstance(rules, FetchError):
-            raise rules
-        if not rules.can_fetch(self.robots_agent, url):
-            raise FetchError("robots_disallowed", f"robots.txt disallows {url}")
-
-    def _robots_for(self, origin: str) -> RobotFileParser | FetchError:
-        with self._lock:
-            if origin in self._robots:
-                return self._robots[origin]
-        parser = RobotFileParser(origin + "/robots.txt")
-        result: RobotFileParser | FetchError = parser
-        try:
-            resp = self._send(origin + "/robots.txt", {})
-            try:
-                if resp.status_code == 200:
-                    parser.parse(resp.read().decode("utf-8", errors="replace").splitlines())
-                else:  # 4xx (and odd redirects): no rules, everything allowed (RFC 9309)
-                    parser.allow_all = True
-            finally:
-                resp.close()
-        except FetchError as exc:
-            if exc.status is not None and 400 <= exc.status < 500 and exc.status != 429:
-                parser.allow_all = True
-            else:  # unreachable or 5xx: assume complete disallow (RFC 9309 §2.3.1.4)
-                result = FetchError("robots_unavailable", f"robots.txt of {origin}: {exc.message}")
-        if isinstance(result, RobotFileParser):
-            delay = parser.crawl_delay(self.robots_agent)
-            if delay:
-                self.limiter.set_rate(host_of(origin), min(self.settings.crawl_rate_limit, 1.0 / float(delay)))
-        with self._lock:
-            self._robots[origin] = result
-        return result
+        if self.respect_robots:
+            self.robots.check(url)
 
 
 def _conditional(etag: str | None, last_modified: str | None) -> dict[str, str]:

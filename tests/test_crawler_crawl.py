@@ -140,7 +140,7 @@ def test_since_chamber_and_limit(tmp_path):
     settings = crawl_settings(tmp_path)
     with ReplicaSite(pubs, page_size=3) as site:
         s1 = crawl_source("ccomptes", settings, base_url=site.base_url, chamber="bretagne")
-        s2 = crawl_source("ccomptes", settings, base_url=site.base_url, since=date(2024, 6, 25))
+        s2 = crawl_source("ccomptes", settings, base_url=site.base_url, since="2024-06-25")  # as Celery sends it
         s3 = crawl_source("ccomptes", settings, base_url=site.base_url, limit=2)
         s4 = crawl_source("ccomptes", settings, base_url=site.base_url, chamber="Nulle Part")
     assert s1.publications == 4 and s1.withdrawn == 0
