@@ -64,7 +64,7 @@ eval: setup-dev                ## quality numbers on the corpus (extraction, the
 	$(BIN)/constats eval retrieval
 
 dsfr:                          ## the French State design system theme (State services only)
-	npm install --no-audit --no-fund --prefix build/dsfr @gouvfr/dsfr@1.15.3
+	npm install --no-audit --no-fund --ignore-scripts --prefix build/dsfr @gouvfr/dsfr@1.15.3
 	rm -rf api/static/dsfr && cp -r build/dsfr/node_modules/@gouvfr/dsfr/dist api/static/dsfr
 
 clean:

@@ -16,6 +16,7 @@ from fastapi.staticfiles import StaticFiles
 
 from api import errors
 from api.deps import Services
+from api.recurring import RecurringGroups, groups_path
 from api.ratelimit import RateLimitMiddleware, SlidingWindowLimiter, parse_rate
 from constats.config import Settings, get_settings
 
@@ -43,11 +44,13 @@ def create_app(settings: Settings | None = None, *, embedder=None) -> FastAPI:
         app.state.services.close()
 
     app = FastAPI(title="Constats", version="0.1.0", description=DESCRIPTION, lifespan=lifespan,
+                  docs_url=None, redoc_url=None,  # /docs is rendered here, without any CDN
                   openapi_tags=[{"name": "recherche"}, {"name": "rapports et exports"},
                                 {"name": "administration"}, {"name": "santé"}])
     app.state.settings = settings
     app.state.services = Services(settings, embedder=embedder)
     app.state.limiter = SlidingWindowLimiter(limit, window)
+    app.state.recurring = RecurringGroups(groups_path(settings.state_dir))
     app.add_middleware(RateLimitMiddleware, limiter=app.state.limiter, prefix="/api/")
     errors.install(app)
 

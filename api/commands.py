@@ -64,3 +64,37 @@ def register(app: typer.Typer) -> None:
                     n = export_to_file(fmt, iter_matching(session, params), fh)
                 tmp.replace(output)  # a failed export never leaves a half file under the name
         typer.echo(f"{n} constats exportés" + (f" dans {output}" if tmp else ""), err=True)
+
+    @app.command("recurring")
+    def recurring(threshold: float = typer.Option(None, min=0.0, max=1.0,
+                                                  help="Similarité minimale (défaut : celle mesurée)."),
+                  embedder: str = typer.Option(None, help="Embedder (défaut : réglage embedder).")) -> None:
+        """Compute the groups of recurring findings served by GET /api/recurring."""
+        from api.recurring import compute, groups_path, write
+        from constats.config import get_settings
+        from store.db import session_scope
+        from store.repo import iter_findings
+
+        s = get_settings()
+        try:
+            from search.commands import project_embedder
+
+            emb = project_embedder(embedder)
+        except Exception as exc:  # noqa: BLE001
+            emb, why = None, exc
+        else:
+            why = "embedder 'none'"
+        if emb is None:
+            typer.secho(f"impossible de calculer les constats récurrents sans embedder ({why})",
+                        fg="red", err=True)
+            raise typer.Exit(1)
+        try:
+            with session_scope(s.db_url) as session:
+                data = compute(iter_findings(session), emb, threshold=threshold)
+        except ImportError as exc:
+            typer.secho(f"module de regroupement absent : {exc}", fg="red", err=True)
+            raise typer.Exit(1)
+        path = groups_path(s.state_dir)
+        write(path, data)
+        typer.echo(f"{len(data['groups'])} groupes sur {data['findings']} constats écrits dans {path}")
+

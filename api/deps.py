@@ -44,7 +44,7 @@ class Services:
         if self._meili is None:
             with self._lock:
                 if self._meili is None:
-                    self._meili = MeiliClient(self.settings.meili, self._search_key(), timeout=10)
+                    self._meili = MeiliClient(self.settings.meili, self._search_key(), timeout=30)
         return self._meili
 
     def _search_key(self) -> str:

@@ -13,6 +13,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+from dataclasses import dataclass
 from typing import Any, Callable, Iterable, Iterator
 
 EXPORT_SCHEMA_VERSION = "1.0"
@@ -56,6 +57,7 @@ COLUMNS: list[tuple[str, str, str, bool]] = [
     ("classifier_version", "string", "Version du classifieur thématique", False),
 ]
 NAMES = [c[0] for c in COLUMNS]
+LOW_CONFIDENCE = NAMES.index("low_confidence")
 
 
 def table_schema(base_url: str = "") -> dict[str, Any]:
@@ -73,24 +75,55 @@ def table_schema(base_url: str = "") -> dict[str, Any]:
     }
 
 
-def row_for(frow, rrow) -> dict[str, Any]:
-    meta = ((rrow.structure or {}).get("metadata") or {})
-    themes = [t for t in (frow.themes or []) if isinstance(t, dict)]
+@dataclass(frozen=True)
+class ReportInfo:
+    """What an export row needs of its report (the structure itself is not kept)."""
+
+    id: str
+    title: str | None = None
+    chamber: str | None = None
+    body_name: str | None = None
+    body_kind: str | None = None
+    departement: str | None = None
+    region: str | None = None
+    insee: str | None = None
+    siren: str | None = None
+    year: int | None = None
+    deliberation_date: str | None = None
+    publication_date: str | None = None
+    source_url: str | None = None
+    extractor_version: str | None = None
+    classifier_version: str | None = None
+
+
+def report_info(row) -> ReportInfo:
+    meta = ((row.structure or {}).get("metadata") or {})
+    return ReportInfo(
+        id=row.id, title=row.title, chamber=row.chamber, body_name=row.body_name,
+        body_kind=row.body_kind, departement=row.departement, region=meta.get("region"),
+        insee=row.insee, siren=row.siren, year=row.year,
+        deliberation_date=meta.get("deliberation_date"), publication_date=meta.get("publication_date"),
+        source_url=row.source_url, extractor_version=row.extractor_version,
+        classifier_version=row.classifier_version)
+
+
+def row_for(f: dict, rrow: ReportInfo) -> dict[str, Any]:
+    """One export row from a finding's columns (a mapping) and its report."""
+    themes = [t for t in (f["themes"] or []) if isinstance(t, dict)]
     url = rrow.source_url
     return {
-        "finding_id": frow.id, "report_id": frow.report_id, "kind": frow.kind, "number": frow.number,
-        "text": frow.text, "page": frow.page, "page_end": frow.page_end, "start": frow.start,
-        "end": frow.end, "section_path": " > ".join(frow.section_path or []) or None,
-        "status": frow.status, "primary_theme": frow.primary_theme,
+        "finding_id": f["id"], "report_id": f["report_id"], "kind": f["kind"], "number": f["number"],
+        "text": f["text"], "page": f["page"], "page_end": f["page_end"], "start": f["start"],
+        "end": f["end"], "section_path": " > ".join(f["section_path"] or []) or None,
+        "status": f["status"], "primary_theme": f["primary_theme"],
         "themes": "; ".join(f"{t.get('code')}:{float(t.get('score', 0)):.3f}" for t in themes) or None,
-        "confidence": frow.confidence, "low_confidence": bool(frow.low_confidence),
-        "sector": frow.sector, "earlier_report_id": frow.earlier_report_id,
+        "confidence": f["confidence"], "low_confidence": bool(f["low_confidence"]),
+        "sector": f["sector"], "earlier_report_id": f["earlier_report_id"],
         "report_title": rrow.title, "chamber": rrow.chamber, "body_name": rrow.body_name,
-        "body_kind": rrow.body_kind, "departement": rrow.departement, "region": meta.get("region"),
+        "body_kind": rrow.body_kind, "departement": rrow.departement, "region": rrow.region,
         "insee": rrow.insee, "siren": rrow.siren, "year": rrow.year,
-        "deliberation_date": meta.get("deliberation_date"),
-        "publication_date": meta.get("publication_date"),
-        "report_url": url, "page_url": f"{url.split('#')[0]}#page={frow.page}" if url else None,
+        "deliberation_date": rrow.deliberation_date, "publication_date": rrow.publication_date,
+        "report_url": url, "page_url": f"{url.split('#')[0]}#page={f['page']}" if url else None,
         "extractor_version": rrow.extractor_version, "classifier_version": rrow.classifier_version,
     }
 
@@ -123,13 +156,14 @@ class _Drain(io.RawIOBase):
 
 def iter_csv(rows: Iterable[dict]) -> Iterator[bytes]:
     buf = io.StringIO()
-    writer = csv.DictWriter(buf, fieldnames=NAMES, extrasaction="ignore", lineterminator="\r\n")
+    writer = csv.writer(buf, lineterminator="\r\n")
     yield "\ufeff".encode()  # BOM: spreadsheet software then reads UTF-8 accents right
-    writer.writeheader()
+    writer.writerow(NAMES)
     n = 0
     for row in rows:
-        writer.writerow({k: ("true" if v is True else "false" if v is False else v)
-                         for k, v in row.items()})
+        values = [row.get(k) for k in NAMES]
+        values[LOW_CONFIDENCE] = "true" if values[LOW_CONFIDENCE] else "false"
+        writer.writerow(values)
         n += 1
         if n % 200 == 0:
             yield buf.getvalue().encode()
@@ -189,7 +223,7 @@ WRITERS: dict[str, Callable[[Iterable[dict]], Iterator[bytes]]] = {
 
 
 def stream_export(fmt: str, pairs: Iterable[tuple[Any, Any]]) -> Iterator[bytes]:
-    """Bytes of the export of ``pairs`` (finding row, report row) in ``fmt``."""
+    """Bytes of the export of ``pairs`` (finding row, ``ReportInfo``) in ``fmt``."""
     return WRITERS[fmt](row_for(f, r) for f, r in pairs)
 
 

@@ -16,6 +16,7 @@ from pydantic import ValidationError
 from sqlalchemy import Select, and_, func, select
 
 from constats import taxonomy
+from api.export import ReportInfo, report_info
 from search.query import SearchParams
 from store.models import FindingRow, ReportRow
 
@@ -91,7 +92,7 @@ def export_params(filters: dict = Depends(filter_params)) -> SearchParams:
 
 # ---------------------------------------------------------------------------- SQL (exports)
 def findings_query(params: SearchParams) -> Select:
-    """Every finding matching the filters, with its report, in a stable order."""
+    """Columns of every finding matching the filters, in a stable order (report, offset)."""
     conds = []
     for column, values in ((ReportRow.chamber, params.chamber), (ReportRow.departement, params.departement),
                            (ReportRow.body_kind, params.body_kind), (ReportRow.insee, params.insee),
@@ -109,7 +110,7 @@ def findings_query(params: SearchParams) -> Select:
         conds.append(FindingRow.low_confidence.is_(params.low_confidence))
     for word in _words(params.q):
         conds.append(func.lower(FindingRow.text).contains(word.lower(), autoescape=True))
-    stmt = select(FindingRow, ReportRow).join(ReportRow, FindingRow.report_id == ReportRow.id)
+    stmt = select(*FindingRow.__table__.c).join(ReportRow, FindingRow.report_id == ReportRow.id)
     if conds:
         stmt = stmt.where(and_(*conds))
     return stmt.order_by(FindingRow.report_id, FindingRow.start)
@@ -119,27 +120,29 @@ def _words(q: str) -> list[str]:
     return [w for w in (q or "").split() if len(w) > 1][:10]
 
 
-def matches_in_python(params: SearchParams, frow: FindingRow, rrow: ReportRow) -> bool:
+def matches_in_python(params: SearchParams, frow: dict, report: ReportInfo) -> bool:
     """Filters that live in JSON columns (themes, région): checked row by row."""
     if params.theme:
-        codes = {frow.primary_theme} | {t.get("code") for t in (frow.themes or []) if isinstance(t, dict)}
+        codes = {frow["primary_theme"]} | {t.get("code") for t in (frow["themes"] or [])
+                                           if isinstance(t, dict)}
         if not codes & set(params.theme):
             return False
-    if params.region:
-        region = ((rrow.structure or {}).get("metadata") or {}).get("region")
-        if region not in params.region:
-            return False
+    if params.region and report.region not in params.region:
+        return False
     return True
 
 
-def iter_matching(session, params: SearchParams, batch: int = 1000) -> Iterator[tuple[FindingRow, ReportRow]]:
-    """Stream the matching (finding, report) rows in constant memory."""
-    stmt = findings_query(params).execution_options(yield_per=batch)
-    for frow, rrow in session.execute(stmt):
-        if matches_in_python(params, frow, rrow):
-            yield frow, rrow
-        session.expunge(frow)
-    # report rows stay in the identity map (one per report: bounded by the number of reports)
+def iter_matching(session, params: SearchParams, batch: int = 2000) -> Iterator[tuple[dict, ReportInfo]]:
+    """Stream the matching (finding row, report info) pairs in constant memory: plain rows
+    (no ORM objects) and one report's metadata at a time (findings come ordered by report)."""
+    current: ReportInfo | None = None
+    for row in session.execute(findings_query(params).execution_options(yield_per=batch)):
+        frow = row._asdict()
+        if current is None or current.id != frow["report_id"]:
+            current = report_info(session.get(ReportRow, frow["report_id"]))
+            session.expunge_all()
+        if matches_in_python(params, frow, current):
+            yield frow, current
 
 
 __all__ = ["search_params", "export_params", "filter_params", "make_params", "check_codes",

@@ -18,6 +18,7 @@ COMMAND_MODULES = [
     "crawler.commands",
     "nlp.commands",
     "nlp.eval_commands",
+    "nlp.train_commands",
     "search.commands",
     "api.commands",
     "worker.commands",

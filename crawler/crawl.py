@@ -2,7 +2,7 @@
 
 State is committed after each publication and each file, so a crawl killed at any moment
 and started again continues where it stopped and downloads nothing twice (known files are
-asked for conditionally; see also ``crawler.journal``). Bytes are stored once per content
+asked for conditionally; interrupted downloads resume, see ``Fetcher.download``). Bytes are stored once per content
 hash and a report row is registered per distinct hash; ``on_new_file(file_id, report_id)``
 hands new content to the pipeline.
 """
@@ -19,7 +19,6 @@ from typing import Callable
 from crawler import state
 from crawler.errors import DiscoveryError, FetchError
 from crawler.fetcher import Download, Fetcher
-from crawler.journal import Journal
 from crawler.limiter import Limiter
 from crawler.rawstore import RawStore
 from crawler.sources import CcomptesSource, FolderSource, Source
@@ -81,7 +80,6 @@ def run_crawl(source: Source, settings, *, since: date | None = None, chamber: s
               params: dict | None = None) -> CrawlSummary:
     db = settings.db_url
     store = RawStore(settings.raw_dir)
-    journal = Journal(settings.raw_dir / "journal")
     full = since is None and chamber is None and limit is None
     summary = CrawlSummary(source=source.name)
     started = time.monotonic()
@@ -116,10 +114,7 @@ def run_crawl(source: Source, settings, *, since: date | None = None, chamber: s
                 summary.failed += 1
                 summary.errors.append({"url": job.url, "code": error.code, "message": error.message})
             else:
-                if result.not_modified:
-                    noted = journal.get(job.url)
-                    if not row.sha256 and noted is not None:  # killed after the move last time
-                        result = noted
+                if result.not_modified or result.confirmed:
                     summary.not_modified += 1
                 else:
                     summary.downloaded += 1
@@ -139,7 +134,7 @@ def run_crawl(source: Source, settings, *, since: date | None = None, chamber: s
                     state.link_responses(s, row.publication_id)
                 elif not result.not_modified and report.file_id != row.id:
                     summary.duplicates += 1
-        journal.forget(job.url)
+        store.forget_part(job.url)
         if new and on_new_file is not None:
             try:
                 on_new_file(*new)
@@ -150,10 +145,7 @@ def run_crawl(source: Source, settings, *, since: date | None = None, chamber: s
             progress(summary)
 
     def download(job: _Job) -> Download:
-        result = source.fetch(job.url, job.etag, job.last_modified, store=store)
-        if not result.not_modified:
-            journal.note(result)
-        return result
+        return source.fetch(job.url, job.etag, job.last_modified, store=store)
 
     seen: set[str] = set()
     pending: dict[Future, _Job] = {}
@@ -184,12 +176,8 @@ def run_crawl(source: Source, settings, *, since: date | None = None, chamber: s
                     frow, _ = state.upsert_file(s, prow, ref)
                     summary.files += 1
                     have = bool(frow.sha256) and store.exists(frow.sha256)
-                    noted = None if have else journal.get(ref.url)
-                    if noted is not None and not (noted.sha256 and store.exists(noted.sha256)):
-                        noted = None
-                    src = frow if have else noted
-                    jobs.append(_Job(frow.id, ref.url, src.etag if src else None,
-                                     src.last_modified if src else None))
+                    jobs.append(_Job(frow.id, ref.url, frow.etag if have else None,
+                                     frow.last_modified if have else None))
             for job in jobs:
                 pending[pool.submit(download, job)] = job
             collect(block_until=2 * workers)
@@ -295,7 +283,9 @@ def fetch_file(file_id: int, settings) -> str | None:
             state.record_file_error(s, row, error.code, error.message)
             return None
         state.record_download(s, row, result)
-        return _register(s, row)
+        rid = _register(s, row)
+    store.forget_part(url)
+    return rid
 
 
 def _register(session, row: FileRow) -> str:

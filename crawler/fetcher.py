@@ -10,7 +10,8 @@ temporary file then atomic move into the ``RawStore``. Every failure is a ``Fetc
 
 from __future__ import annotations
 
-import hashlib
+import json
+import os
 import random
 import threading
 import time
@@ -18,6 +19,7 @@ from collections import Counter
 from contextlib import contextmanager
 from dataclasses import dataclass
 from email.utils import parsedate_to_datetime
+from pathlib import Path
 from typing import Iterator
 from urllib.parse import urljoin, urlsplit
 from urllib.robotparser import RobotFileParser
@@ -26,7 +28,7 @@ import httpx
 
 from crawler.errors import FetchError
 from crawler.limiter import Limiter, MemoryLimiter
-from crawler.rawstore import RawStore
+from crawler.rawstore import RawStore, file_sha256
 from crawler.safety import check_url, host_of
 
 MAX_REDIRECTS = 8
@@ -61,6 +63,7 @@ class Download:
     content_type: str | None = None
     etag: str | None = None
     last_modified: str | None = None
+    confirmed: bool = False  # already in the store from an interrupted run (a 304 confirmed it)
 
     @property
     def not_modified(self) -> bool:
@@ -131,67 +134,120 @@ class Fetcher:
 
     def download(self, url: str, store: RawStore, etag: str | None = None,
                  last_modified: str | None = None) -> Download:
-        """GET a PDF into ``store`` (conditionally when validators are given)."""
+        """GET a PDF into ``store`` (conditionally when validators are given).
+
+        The body streams into a per-URL ``.part`` file, with the response's validators noted
+        beside it (``.json``) as soon as the headers arrive: a download interrupted by a crash
+        resumes with a ``Range`` request (``If-Range``); a finished one (whose note then gets
+        its sha256) is confirmed with a conditional GET (304) instead of being downloaded
+        again. The note stays until the caller has recorded the file and calls
+        ``store.forget_part(url)``, so that no crash window loses a finished download.
+        """
+        part, meta = store.part_path(url), store.part_meta_path(url)
         attempt = 0
-        while True:
-            try:
-                return self._download_once(url, store, etag, last_modified)
-            except _BodyError as exc:
-                if not exc.retryable or attempt >= self.settings.crawl_max_retries:
-                    raise FetchError(exc.code, exc.message, status=exc.status) from exc
-                self.stats["retries"] += 1
-                time.sleep(self._backoff(attempt))
-                attempt += 1
+        try:
+            while True:
+                try:
+                    return self._download_once(url, store, part, meta, etag, last_modified)
+                except _BodyError as exc:
+                    if not exc.retryable or attempt >= self.settings.crawl_max_retries:
+                        raise FetchError(exc.code, exc.message, status=exc.status) from exc
+                    self.stats["retries"] += 1
+                    time.sleep(self._backoff(attempt))
+                    attempt += 1
+        except FetchError:
+            part.unlink(missing_ok=True)
+            meta.unlink(missing_ok=True)
+            raise
 
     # ------------------------------------------------------------------ internals
-    def _download_once(self, url: str, store: RawStore, etag, last_modified) -> Download:
+    def _download_once(self, url: str, store: RawStore, part: Path, meta_path: Path,
+                       etag: str | None, last_modified: str | None) -> Download:
         max_bytes = self.settings.crawl_max_file_bytes
-        with self._open(url, _conditional(etag, last_modified)) as (resp, final):
-            if resp.status_code == 304:
+        resume = _read_meta(meta_path)
+        stored = bool(resume and resume.get("sha256") and store.exists(resume["sha256"]))
+        if resume and not stored and not part.exists():
+            resume = None
+        offset = part.stat().st_size if resume and not stored else 0
+        if stored or (resume and offset and resume.get("length") and offset >= resume["length"]):
+            headers = _conditional(resume["etag"], resume.get("last_modified"))
+        elif resume and offset:
+            headers = {"Range": f"bytes={offset}-", "If-Range": resume["etag"]}
+        else:
+            resume, offset = None, 0
+            headers = _conditional(etag, last_modified)
+        with self._open(url, headers) as (resp, final):
+            code = resp.status_code
+            if code == 304 and stored:  # moved into the store by a run that died before committing
+                self.stats["confirmed"] += 1
+                return Download(resume.get("url") or final, 200, resume["sha256"], resume.get("size"),
+                                resume.get("content_type"), resume["etag"], resume.get("last_modified"),
+                                confirmed=True)
+            if code == 304 and resume:  # the finished .part is still the current version
+                return self._finalize(store, part, meta_path, resume)
+            if code == 304:
                 self.stats["not_modified"] += 1
                 return Download(final, 304, etag=etag, last_modified=last_modified)
-            if resp.status_code != 200:
-                raise FetchError(f"http_{resp.status_code}", f"unexpected status for {url}",
-                                 status=resp.status_code)
+            if code == 206 and resume and resp.headers.get("content-range", "").startswith(f"bytes {offset}-"):
+                mode = "ab"
+                self.stats["resumed"] += 1
+            elif code == 200:
+                mode, offset = "wb", 0
+            else:
+                raise FetchError(f"http_{code}", f"unexpected status for {url}", status=code)
             ctype = resp.headers.get("content-type", "").split(";")[0].strip().lower()
             if ctype and ctype not in PDF_TYPES:
                 raise FetchError("not_pdf", f"content type {ctype!r} is not a PDF: {url}")
             encoded = resp.headers.get("content-encoding", "identity").lower() not in ("identity", "")
             declared = None if encoded else resp.headers.get("content-length")
             declared_n = int(declared) if declared and declared.isdigit() else None
-            if declared_n is not None and declared_n > max_bytes:
-                raise FetchError("too_large", f"{declared_n} bytes announced, limit {max_bytes}: {url}")
-            tmp = store.new_tmp()
-            digest, size, head = hashlib.sha256(), 0, b""
-            try:
-                with open(tmp, "wb") as fh:
-                    try:
-                        for chunk in (resp.iter_bytes(1 << 16) if encoded else resp.iter_raw(1 << 16)):
-                            if len(head) < 1024:
-                                head += chunk[: 1024 - len(head)]
-                                if len(head) >= 1024 and b"%PDF-" not in head:
-                                    raise FetchError("not_pdf", f"no %PDF header (served as {ctype}): {url}")
-                            size += len(chunk)
-                            if size > max_bytes:
-                                raise FetchError("too_large", f"more than {max_bytes} bytes: {url}")
-                            digest.update(chunk)
-                            fh.write(chunk)
-                    except httpx.TimeoutException as exc:
-                        raise _BodyError("timeout", f"reading {url}: {exc}") from exc
-                    except httpx.TransportError as exc:
-                        raise _BodyError("truncated", f"{size} bytes received of {declared or '?'}: {exc}") from exc
-                if declared_n is not None and size != declared_n:
-                    raise _BodyError("truncated", f"{size} bytes received of {declared_n}: {url}")
-                if b"%PDF-" not in head:
-                    raise FetchError("not_pdf", f"no %PDF header (served as {ctype or 'no type'}): {url}")
-                sha = store.put_file(tmp, digest.hexdigest())
-            except BaseException:
-                tmp.unlink(missing_ok=True)
-                raise
-            self.stats["downloaded"] += 1
-            self.stats["bytes"] += size
-            return Download(final, 200, sha, size, ctype or None, resp.headers.get("etag"),
-                            resp.headers.get("last-modified"))
+            if declared_n is not None and offset + declared_n > max_bytes:
+                raise FetchError("too_large", f"{offset + declared_n} bytes announced, limit {max_bytes}: {url}")
+            if mode == "wb":
+                info = {"url": final, "etag": resp.headers.get("etag"), "content_type": ctype or None,
+                        "last_modified": resp.headers.get("last-modified"), "length": declared_n}
+                if info["etag"] and not info["etag"].startswith("W/"):
+                    _write_meta(meta_path, info)
+                else:
+                    meta_path.unlink(missing_ok=True)
+            else:
+                info = resume
+            size, head = offset, b""
+            with open(part, mode, buffering=0) as fh:  # unbuffered: a crash keeps what arrived
+                try:
+                    for chunk in (resp.iter_bytes() if encoded else resp.iter_raw()):
+                        if offset == 0 and len(head) < 1024:
+                            head += chunk[: 1024 - len(head)]
+                            if len(head) >= 1024 and b"%PDF-" not in head:
+                                raise FetchError("not_pdf", f"no %PDF header (served as {ctype}): {url}")
+                        size += len(chunk)
+                        if size > max_bytes:
+                            raise FetchError("too_large", f"more than {max_bytes} bytes: {url}")
+                        fh.write(chunk)
+                except httpx.TimeoutException as exc:
+                    raise _BodyError("timeout", f"reading {url}: {exc}") from exc
+                except httpx.TransportError as exc:
+                    raise _BodyError("truncated", f"{size} bytes received: {exc}") from exc
+            if declared_n is not None and size - offset != declared_n:
+                raise _BodyError("truncated", f"{size - offset} bytes received of {declared_n}: {url}")
+            return self._finalize(store, part, meta_path, info)
+
+    def _finalize(self, store: RawStore, part: Path, meta_path: Path, info: dict) -> Download:
+        """Check the finished ``.part`` and move it into the store."""
+        with open(part, "rb") as fh:
+            head = fh.read(1024)
+        if b"%PDF-" not in head:
+            raise FetchError("not_pdf", f"no %PDF header (served as {info.get('content_type') or 'no type'}): "
+                                        f"{info.get('url')}")
+        size = part.stat().st_size
+        sha = file_sha256(part)
+        if info.get("etag"):  # until the caller's ``store.forget_part(url)``: see ``download``
+            _write_meta(meta_path, {**info, "sha256": sha, "size": size})
+        sha = store.put_file(part, sha)
+        self.stats["downloaded"] += 1
+        self.stats["bytes"] += size
+        return Download(info.get("url") or "", 200, sha, size, info.get("content_type"), info.get("etag"),
+                        info.get("last_modified"))
 
     @contextmanager
     def _open(self, url: str, headers: dict[str, str]) -> Iterator[tuple[httpx.Response, str]]:
@@ -317,3 +373,17 @@ def _conditional(etag: str | None, last_modified: str | None) -> dict[str, str]:
     if last_modified:
         headers["If-Modified-Since"] = last_modified
     return headers
+
+
+def _read_meta(path: Path) -> dict | None:
+    try:
+        info = json.loads(path.read_text())
+    except (OSError, ValueError):
+        return None
+    return info if isinstance(info, dict) and info.get("etag") else None
+
+
+def _write_meta(path: Path, info: dict) -> None:
+    tmp = path.with_suffix(".json.tmp")
+    tmp.write_text(json.dumps(info))
+    os.replace(tmp, path)

@@ -65,5 +65,17 @@ class RawStore:
         tmp.write_bytes(data)
         return self.put_file(tmp, hashlib.sha256(data).hexdigest())
 
+    def part_path(self, url: str) -> Path:
+        """Where the download of ``url`` accumulates (stable across restarts, for resuming)."""
+        return self.tmp_dir / (hashlib.sha1(url.encode()).hexdigest() + ".part")
+
+    def part_meta_path(self, url: str) -> Path:
+        return self.part_path(url).with_suffix(".json")
+
+    def forget_part(self, url: str) -> None:
+        """The download of ``url`` is recorded by the caller: drop what resuming needed."""
+        self.part_path(url).unlink(missing_ok=True)
+        self.part_meta_path(url).unlink(missing_ok=True)
+
     def new_tmp(self) -> Path:
         return self.tmp_dir / f"{os.getpid()}-{os.urandom(6).hex()}.part"

@@ -74,7 +74,7 @@ def clean_heading(heading: str | None) -> str:
 class Featurizer:
     """Text → sparse features: word 1-2-grams, char 2-5-grams, heading words (weighted)."""
 
-    def __init__(self, heading_weight: float = 0.6, max_word: int = 40000, max_char: int = 60000):
+    def __init__(self, heading_weight: float = 1.5, max_word: int = 40000, max_char: int = 60000):
         self.heading_weight = heading_weight
         self.word = TfidfVectorizer(ngram_range=(1, 2), min_df=2, max_features=max_word,
                                     sublinear_tf=True, token_pattern=r"(?u)\b\w\w+\b")

@@ -102,7 +102,8 @@ class SentenceTransformerEmbedder(Embedder):
             raise EmbedderError("sentence-transformers is not installed: pip install 'constats[st]'") from exc
         self._model = SentenceTransformer(str(model_dir), device=device)
         self.name = f"st:{model_dir.name}"
-        self.dim = int(self._model.get_sentence_embedding_dimension())
+        dim = getattr(self._model, "get_embedding_dimension", None) or self._model.get_sentence_embedding_dimension
+        self.dim = int(dim())
         digest = hashlib.sha256()
         for f in sorted(model_dir.glob("*.json")):
             digest.update(f.read_bytes())

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import typer
 
-eval_app = typer.Typer(help="Evaluations against the hand-checked gold sets (models/gold/).",
+eval_app = typer.Typer(help="Quality on the corpus: extraction, themes, retrieval (numbers recorded in models/).",
                        no_args_is_help=True)
 
 
@@ -36,12 +36,13 @@ def extraction(
     for run in runs:
         typer.echo(format_table(run.scores, f"{run.name}{' (OCR)' if run.scanned else ''}"))
         typer.echo(f"{run.reports} reports, {run.pages} pages, {run.seconds_per_page:.3f} s/page, "
-                   f"{len(run.failures)} failures\n")
+                   f"{len(run.failures)} extraction failures, {len(run.render_failures)} not rendered\n")
     if write:
         EVALUATION_PATH.write_text(markdown(runs, len(load_gold())), encoding="utf-8")
         typer.echo(f"written {EVALUATION_PATH}")
     if errors:
-        errors.write_text(json.dumps({r.name: {"errors": r.scores["errors"], "failures": r.failures}
+        errors.write_text(json.dumps({r.name: {"errors": r.scores["errors"], "failures": r.failures,
+                                               "render_failures": r.render_failures}
                                       for r in runs}, ensure_ascii=False, indent=1), encoding="utf-8")
 
 

@@ -27,7 +27,8 @@ class VariantRun:
     pages: int
     render_seconds: float
     extract_seconds: float
-    failures: dict[str, str] = field(default_factory=dict)
+    failures: dict[str, str] = field(default_factory=dict)  # extraction failures (scored as empty)
+    render_failures: dict[str, str] = field(default_factory=dict)  # not scored: the renderer's problem
 
     @property
     def seconds_per_page(self) -> float:
@@ -54,15 +55,22 @@ def run_variant(rows: list[dict], variant, scanned: bool, corpus_dir: Path | Non
     failures: dict[str, str] = {}
     pages = 0
     render_s = extract_s = 0.0
+    render_failures: dict[str, str] = {}
+    scored = []
     for row in rows:
         key = row["key"]
         try:
             t0 = time.perf_counter()
             pdf = render_corpus_report(key, corpus_dir=corpus_dir, variant=variant)
             t1 = time.perf_counter()
+        except Exception as exc:  # noqa: BLE001 - a report the renderer cannot lay out is not scored
+            render_failures[key] = f"{type(exc).__name__}: {exc}"[:300]
+            continue
+        scored.append(row)
+        try:
             report = understand(pdf, report_id=key)
             t2 = time.perf_counter()
-        except Exception as exc:  # noqa: BLE001 - one report's failure is a result, not a crash
+        except Exception as exc:  # noqa: BLE001 - an extraction failure scores as an empty report
             failures[key] = f"{type(exc).__name__}: {exc}"[:300]
             continue
         render_s += t1 - t0
@@ -71,8 +79,9 @@ def run_variant(rows: list[dict], variant, scanned: bool, corpus_dir: Path | Non
         predictions[key] = report
         if progress:
             progress(name, key, report)
-    scores = score_extraction(rows, predictions, use_similarity=scanned)
-    return VariantRun(name, scanned, scores, len(predictions), pages, render_s, extract_s, failures)
+    scores = score_extraction(scored, predictions, use_similarity=scanned)
+    return VariantRun(name, scanned, scores, len(predictions), pages, render_s, extract_s, failures,
+                      render_failures)
 
 
 def evaluate(which: str = "all", limit: int | None = None, scanned_limit: int | None = 6,
@@ -101,12 +110,36 @@ def _pooled(runs: list[VariantRun]) -> VariantRun:
         t = sum(r.scores["metadata"][name]["total"] for r in runs)
         metadata[name] = {"correct": c, "total": t, "accuracy": round(c / t, 4) if t else None}
     unlinkable = {k: sum(r.scores["epci_unlinkable"][k] for r in runs) for k in runs[0].scores["epci_unlinkable"]}
+    errors = {f"{r.name}:{key}": errs for r in runs for key, errs in r.scores["errors"].items()}
     scores = {"reports": sum(r.scores["reports"] for r in runs), "match": runs[0].scores["match"],
-              "findings": findings, "metadata": metadata, "epci_unlinkable": unlinkable, "errors": {}}
-    return VariantRun("all text variants", False, scores, sum(r.reports for r in runs),
+              "findings": findings, "metadata": metadata, "epci_unlinkable": unlinkable, "errors": errors}
+    return VariantRun("all text variants (pooled: reports × variants)", False, scores, sum(r.reports for r in runs),
                       sum(r.pages for r in runs), sum(r.render_seconds for r in runs),
                       sum(r.extract_seconds for r in runs),
-                      {f"{r.name}:{k}": v for r in runs for k, v in r.failures.items()})
+                      {f"{r.name}:{k}": v for r in runs for k, v in r.failures.items()},
+                      {f"{r.name}:{k}": v for r in runs for k, v in r.render_failures.items()})
+
+
+def error_summary(scores: dict, limit: int = 12) -> list[str]:
+    """Error counts by type and the reports that carry most of them (keys and numbers only:
+    no report text is written to the repository)."""
+    from collections import Counter  # noqa: PLC0415
+
+    by_type: Counter = Counter()
+    by_report: Counter = Counter()
+    for key, errors in scores["errors"].items():
+        for error in errors:
+            label = error["type"] if error["type"] != "metadata" else f"metadata:{error['field']}"
+            if error["type"] in ("fp", "fn", "status"):
+                label = f"{error['type']}:{error.get('kind', '')}"
+            by_type[label] += 1
+            by_report[key] += 1
+    if not by_type:
+        return []
+    lines = ["Errors by type: " + ", ".join(f"{label} {n}" for label, n in by_type.most_common()) + "."]
+    lines.append("Reports with most errors: " + ", ".join(f"`{key}` ({n})" for key, n in by_report.most_common(limit))
+                 + ".")
+    return lines
 
 
 def markdown(runs: list[VariantRun], gold_reports: int) -> str:
@@ -119,9 +152,14 @@ def markdown(runs: list[VariantRun], gold_reports: int) -> str:
         title = f"Variant `{run.name}`" + (" (scanned, OCR)" if run.scanned else "")
         out.append(format_table(run.scores, title))
         out.append(f"{run.reports} reports read, {run.pages} pages, extraction "
-                   f"{run.seconds_per_page:.3f} s/page (render {run.render_seconds:.1f} s total)."
-                   + (f" Failures: {len(run.failures)}." if run.failures else ""))
+                   f"{run.seconds_per_page:.3f} s/page (render {run.render_seconds:.1f} s total). "
+                   f"Extraction failures (scored as empty): {len(run.failures)}. "
+                   f"Not rendered (not scored): {len(run.render_failures)}"
+                   + (f" ({', '.join(sorted(run.render_failures)[:12])}{'…' if len(run.render_failures) > 12 else ''})"
+                      if run.render_failures else "") + ".")
         for key, message in list(run.failures.items())[:10]:
-            out.append(f"- `{key}`: {message}")
+            out.append(f"- extraction failure `{key}`: {message}")
+        out.append("")
+        out += error_summary(run.scores)
         out.append("")
     return "\n".join(out)

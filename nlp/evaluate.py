@@ -8,9 +8,11 @@ compares ``Report`` objects produced by ``nlp.report.understand`` with it:
   gold item of the same kind and number whose text (or the text of one of its other
   occurrences, ``alt``) is equal after normalisation (``normalise_text``), or, in the
   ``similarity`` variant (OCR), whose character similarity is ≥ ``SIMILARITY``;
+- follow-up status: accuracy over the matched items whose gold states one;
 - metadata: accuracy of body kind, INSEE (communes), SIREN (EPCI present in the
   reference; EPCI absent from it are counted apart as unlinkable), deliberation date,
-  chamber (where the text names it) and announced counts, each over the reports whose
+  chamber (where the text names it; a 2012–2015 name equals its 2016 successor, see
+  ``nlp.geo_chambers.same_chamber``) and announced counts, each over the reports whose
   gold has the field.
 """
 
@@ -97,13 +99,17 @@ def _texts_match(predicted: str, item: dict, use_similarity: bool) -> bool:
     return any(normalise_text(c) == wanted for c in candidates)
 
 
-def match_findings(gold_items: list[dict], predicted: list[tuple[str | None, str]],
-                   use_similarity: bool = False) -> tuple[int, int, int, list[dict]]:
-    """(tp, fp, fn, errors) for one kind of one report; predicted = [(number, text)]."""
+def match_findings(gold_items: list[dict], predicted: list[tuple], use_similarity: bool = False,
+                   statuses: list[int] | None = None) -> tuple[int, int, int, list[dict]]:
+    """(tp, fp, fn, errors) for one kind of one report; predicted = [(number, text[, status])].
+
+    ``statuses``, when given, receives [correct, total] of the follow-up status over the
+    matched items whose gold has a status.
+    """
     unmatched = list(range(len(gold_items)))
     errors = []
     tp = 0
-    for number, text in predicted:
+    for number, text, *rest in predicted:
         hit = next((i for i in unmatched
                     if normalise_number(gold_items[i].get("number")) == normalise_number(number)
                     and _texts_match(text, gold_items[i], use_similarity)), None)
@@ -112,19 +118,23 @@ def match_findings(gold_items: list[dict], predicted: list[tuple[str | None, str
         else:
             unmatched.remove(hit)
             tp += 1
+            gold_status = gold_items[hit].get("status")
+            if statuses is not None and gold_status:
+                ok = bool(rest) and rest[0] == gold_status
+                statuses[0] += int(ok)
+                statuses[1] += 1
+                if not ok:
+                    errors.append({"type": "status", "number": number, "gold": gold_status,
+                                   "predicted": rest[0] if rest else None})
     for i in unmatched:
         errors.append({"type": "fn", "number": gold_items[i].get("number"), "text": gold_items[i]["text"][:120]})
     return tp, len(predicted) - tp, len(unmatched), errors
 
 
 def _same_chamber(gold: str, predicted: str | None) -> bool:
-    from nlp.geo_chambers import TRANSITIONAL_2016, canonical_chamber  # noqa: PLC0415
+    from nlp.geo_chambers import same_chamber  # noqa: PLC0415
 
-    def canon(value: str | None) -> str | None:
-        name = canonical_chamber(value) or value
-        return TRANSITIONAL_2016.get(name, name) if name else None
-
-    return predicted is not None and canon(gold) == canon(predicted)
+    return same_chamber(gold, predicted)
 
 
 def score_extraction(gold_rows: Iterable[dict], predictions: dict[str, Report],
@@ -136,7 +146,7 @@ def score_extraction(gold_rows: Iterable[dict], predictions: dict[str, Report],
     """
     counts = {kind: [0, 0, 0] for kind in FINDING_KINDS}
     fields = {name: [0, 0] for name in ("body_kind", "insee", "siren", "deliberation_date", "chamber",
-                                        "announced_recommendations")}
+                                        "announced_recommendations", "status")}
     unlinkable = {"gold": 0, "predicted_not_linkable": 0}
     per_report = {}
     for row in gold_rows:
@@ -146,8 +156,8 @@ def score_extraction(gold_rows: Iterable[dict], predictions: dict[str, Report],
         errors: list[dict] = []
         for kind in FINDING_KINDS:
             gold_items = [it for it in row.get("items", []) if it["kind"] == kind]
-            predicted = [(f.number, f.text) for f in findings if f.kind == kind]
-            tp, fp, fn, errs = match_findings(gold_items, predicted, use_similarity)
+            predicted = [(f.number, f.text, f.status) for f in findings if f.kind == kind]
+            tp, fp, fn, errs = match_findings(gold_items, predicted, use_similarity, fields["status"])
             for i, value in enumerate((tp, fp, fn)):
                 counts[kind][i] += value
             errors += [{"kind": kind, **e} for e in errs]

@@ -23,10 +23,10 @@ import re
 from dataclasses import dataclass
 
 from constats.domain import Document, Finding, Section, finding_id
-from nlp.items import (CONCLUSION_TAG, OPENER, RECOMMENDS, STATUS_TAG, number_prefix, parse_label,
+from nlp.items import (CONCLUSION_TAG, OPENER, RECOMMENDS, STATUS_TAG, SUB_ITEM, number_prefix, parse_label,
                        parse_list_item)
 from nlp.status import split_trailing_status, status_of
-from nlp.structure import Line, lines_of, section_at
+from nlp.structure import Line, SectionIndex, lines_of
 
 NO_FINDINGS = ("reponse", "toc", "letter", "cover", "glossaire")
 LIST_SECTIONS = ("recommandations", "rappels", "suivi")
@@ -56,8 +56,8 @@ def _clean_span(doc: Document, start: int, end: int) -> tuple[int, int, str | No
     return start, start + len(head), status
 
 
-def _section_kind(sections: list[Section], offset: int) -> str:
-    s = section_at(sections, offset)
+def _section_kind(index: SectionIndex, offset: int) -> str:
+    s = index.at(offset)
     return s.kind if s else "body"
 
 
@@ -81,6 +81,7 @@ class _Scanner:
         self.doc, self.sections, self.lines = doc, sections, lines
         self.out: list[Candidate] = []
         self.heading_starts = {s.start for s in sections}
+        self.index = SectionIndex(sections)
         self.heading_level = {s.start: s.level for s in sections if s.kind not in ("cover", "letter")}
 
     def run(self) -> list[Candidate]:
@@ -94,7 +95,7 @@ class _Scanner:
             if skip_next:
                 skip_next = False
                 continue
-            kind_here = _section_kind(self.sections, line.start)
+            kind_here = _section_kind(self.index, line.start)
             if kind_here in NO_FINDINGS or "↩" in line.text:
                 lenient = lenient and kind_here not in NO_FINDINGS
                 prev_kind = kind_here
@@ -126,7 +127,7 @@ class _Scanner:
                 cand = self._labelled(i, item, kind_here, group_status if in_list else None)
                 if cand:
                     self.out.append(cand)
-                    skip_next = item.needs_text
+                    skip_next = item.needs_text and cand.start < self.lines[i + 1].end
                 continue
             if STATUS_TAG.match(text) or (CONCLUSION_TAG.match(text) and status_of(text)):
                 self._tag_previous(i, text, kind_here)
@@ -167,7 +168,12 @@ class _Scanner:
         if item.needs_text:
             if i + 1 >= len(self.lines):
                 return None
-            nxt = self.lines[i + 1]
+            j = i + 1
+            nxt = self.lines[j]
+            if (len(nxt.text) < 90 and nxt.text.rstrip().endswith(":") and j + 1 < len(self.lines)
+                    and not SUB_ITEM.match(self.lines[j + 1].text)):
+                j += 1  # "Suivi comptable du centre de santé :" titles the recommendation below it
+                nxt = self.lines[j]
             if nxt.start in self.heading_starts and not number and len(nxt.text) < 60:
                 return None
             n2, off = number_prefix(nxt.text)
@@ -175,10 +181,19 @@ class _Scanner:
             start, end = nxt.start + off, nxt.end
         else:
             start, end = line.start + item.offset, line.end
+            j = i
+        # sub-items of one recommendation ("2.1 …", "2.2 …", "- …") belong to it
+        first = self.lines[j].text
+        if SUB_ITEM.match(first) or first.rstrip().endswith(":"):
+            for nxt in self.lines[j + 1: j + 12]:
+                if nxt.table or nxt.start in self.heading_starts or not SUB_ITEM.match(nxt.text):
+                    break
+                end = nxt.end
         start, end, status = _clean_span(self.doc, start, end)
         if end - start < 10:
             return None
-        kind = "suivi" if kind_here == "suivi" else item.kind
+        # a numbered "Recommandation n° 2" is the report's own, even in a follow-up section
+        kind = "suivi" if kind_here == "suivi" and not number else item.kind
         return Candidate(kind, number, start, end, status or group_status, "label")
 
     def _tag_previous(self, i: int, text: str, kind_here: str) -> None:
@@ -190,7 +205,7 @@ class _Scanner:
             prev = self.out[-1]
         elif (prev_line is not None and not prev_line.table and len(prev_line.text) > 20
               and not prev_line.text.rstrip().endswith(":") and not prev_line.text.lstrip().startswith(("(", "["))
-              and _section_kind(self.sections, prev_line.start) not in NO_FINDINGS
+              and _section_kind(self.index, prev_line.start) not in NO_FINDINGS
               and not STATUS_TAG.match(prev_line.text)):
             start, end, status = _clean_span(self.doc, prev_line.start, prev_line.end)
             n, off = number_prefix(self.doc.text[start:end])
@@ -271,8 +286,9 @@ class _Scanner:
 
 def _sentences_recommending(doc: Document, sections: list[Section], lines: list[Line]) -> list[Candidate]:
     out = []
+    index = SectionIndex(sections)
     for line in lines:
-        kind_here = _section_kind(sections, line.start)
+        kind_here = _section_kind(index, line.start)
         if kind_here in NO_FINDINGS or kind_here in ("synthese", "suivi", "procedure"):
             continue
         for m in RECOMMENDS.finditer(line.text):
@@ -283,6 +299,18 @@ def _sentences_recommending(doc: Document, sections: list[Section], lines: list[
             start, end, status = _clean_span(doc, line.start + s, line.start + e)
             out.append(Candidate("recommandation", None, start, end, status, "sentence"))
     return out
+
+
+def _complete(doc: Document, c: Candidate) -> bool:
+    return bool(re.search(r"[.;!?)»]\s*$", doc.text[c.start:c.end]))
+
+
+def _more_complete(doc: Document, c: Candidate, first: Candidate) -> bool:
+    """``c`` states in full what ``first`` cuts short ("… conformément aux déc")."""
+    if _complete(doc, first):
+        return False
+    a, b = _norm(doc.text[first.start:first.end]), _norm(doc.text[c.start:c.end])
+    return _complete(doc, c) or (len(b) > len(a) and b[:30] == a[:30])
 
 
 def _norm(text: str) -> str:
@@ -299,6 +327,13 @@ def _dedupe(cands: list[Candidate], doc: Document) -> list[Candidate]:
             key = (c.kind, c.number)
             if key in seen_numbers:
                 first = seen_numbers[key]
+                if (first.source != "label" and c.source == "label") or (
+                        first.source == c.source and _more_complete(doc, c, first)):
+                    # "Recommandation n° 2" wins over a list item; a complete text over a cut one
+                    c.status = c.status or first.status
+                    kept[kept.index(first)] = c
+                    seen_numbers[key] = c
+                    continue
                 first.status = first.status or c.status
                 continue
             seen_numbers[key] = c
@@ -313,18 +348,51 @@ def _dedupe(cands: list[Candidate], doc: Document) -> list[Candidate]:
     return kept
 
 
-def find_recommendations(doc: Document, sections: list[Section]) -> list[Candidate]:
+_RECOMMENDS_PREFIX = re.compile(r"^.{0,120}?\brecommande\w*\s+(?:[àa]\s+[^,]{0,80}?\s+)?(?:de\s+|d['’]|que\s+)", re.I)
+
+
+def _words(text: str) -> set[str]:
+    text = _RECOMMENDS_PREFIX.sub("", text)
+    return {w for w in re.findall(r"[^\W\d_]{4,}", text.lower())}
+
+
+def _drop_restatements(cands: list[Candidate], doc: Document) -> list[Candidate]:
+    """Unnumbered items restating a numbered one (summary list vs body) are the same finding."""
+    numbered = [c for c in cands if c.number and c.source == "label"]
+    if not numbered:
+        return cands
+    words = {id(c): _words(doc.text[c.start:c.end]) for c in cands}
+    out = []
+    for c in cands:
+        if c.number or c.source == "label":
+            out.append(c)
+            continue
+        wc = words[id(c)]
+        match = None
+        for n in numbered:
+            wn = words[id(n)]
+            if wc and wn and len(wc & wn) >= 0.6 * min(len(wc), len(wn)):
+                match = n
+                break
+        if match is None:
+            out.append(c)
+        else:
+            match.status = match.status or c.status
+    return out
+
+
+def find_recommendations(doc: Document, sections: list[Section], lines: list[Line] | None = None) -> list[Candidate]:
     """Recommandations, rappels au droit and suivi items, deduplicated, in text order."""
-    lines = lines_of(doc)
+    lines = lines if lines is not None else lines_of(doc)
     cands = _Scanner(doc, sections, lines).run()
     if not any(c.kind == "recommandation" for c in cands):
         cands += _sentences_recommending(doc, sections, lines)
-    return _dedupe(cands, doc)
+    return _dedupe(_drop_restatements(cands, doc), doc)
 
 
-def make_finding(doc: Document, sections: list[Section], report_id: str, kind: str, start: int, end: int,
+def make_finding(doc: Document, index: SectionIndex, report_id: str, kind: str, start: int, end: int,
                  number: str | None = None, status: str | None = None) -> Finding:
-    section = section_at(sections, start)
+    section = index.at(start)
     text = re.sub(r"\s+", " ", doc.text[start:end]).strip()
     page, page_end = doc.page_at(start), doc.page_at(max(start, end - 1))
     return Finding(id=finding_id(report_id, start, end), report_id=report_id, kind=kind, number=number,
@@ -336,9 +404,11 @@ def extract_findings(doc: Document, sections: list[Section], report_id: str) -> 
     """Every finding of the chamber: recommendations/rappels/suivi, then synthèse and observations."""
     from nlp.observations import paragraph_findings
 
-    recs = find_recommendations(doc, sections)
-    findings = [make_finding(doc, sections, report_id, c.kind, c.start, c.end, c.number, c.status) for c in recs]
+    lines = lines_of(doc)
+    index = SectionIndex(sections)
+    recs = find_recommendations(doc, sections, lines)
+    findings = [make_finding(doc, index, report_id, c.kind, c.start, c.end, c.number, c.status) for c in recs]
     taken = [(c.start, c.end) for c in recs]
-    findings += paragraph_findings(doc, sections, report_id, taken)
+    findings += paragraph_findings(doc, sections, report_id, taken, lines, index)
     findings.sort(key=lambda f: (f.start, f.end))
     return findings

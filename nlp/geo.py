@@ -53,6 +53,22 @@ def _rows(table: dict, name: str) -> list[dict]:
     return [dict(zip(columns, row)) for row in table[name]]
 
 
+def _epci_keys(name: str) -> set[str]:
+    """Lookup keys of an EPCI name: full, without legal form, without and inside its parenthesis
+    ("… de la Presqu'île de Guérande Atlantique (Cap Atlantique)" → also "cap atlantique")."""
+    keys = {normalise_name(name), epci_core(name)}
+    match = re.search(r"\(([^()]+)\)\s*$", name)
+    if match:
+        bare = name[: match.start()].strip()
+        keys |= {normalise_name(bare), epci_core(bare), normalise_name(match.group(1))}
+    # "Colmar Agglomération", "Mayenne Communauté", "Bordeaux Métropole": the generic word alone
+    keys |= {_GENERIC.sub(" ", key).strip() for key in list(keys)}
+    return {" ".join(key.split()) for key in keys if key and len(key) > 2}
+
+
+_GENERIC = re.compile(r"\b(agglomeration|agglo|communaute|metropole)\b")
+
+
 @lru_cache(maxsize=1)
 def reference() -> Reference:
     """The reference table, loaded once."""
@@ -70,8 +86,9 @@ def reference() -> Reference:
     ref.departement_by_key["polynesie"] = "987"
     for epci in _rows(table, "epci"):
         ref.epci[epci["siren"]] = epci
-        ref.epci_by_key[normalise_name(epci["name"])].append(epci)
-        ref.epci_by_key[epci_core(epci["name"])].append(epci)
+        for key in _epci_keys(epci["name"]):
+            if epci not in ref.epci_by_key[key]:
+                ref.epci_by_key[key].append(epci)
     for commune in _rows(table, "communes"):
         commune["full_name"] = full_name(commune["name"], commune["article"])
         ref.communes.append(commune)
@@ -166,7 +183,7 @@ def find_epci(name: str, departement: str | None = None) -> list[dict]:
     """Current EPCI matching ``name`` (full name or name without its legal form)."""
     ref = reference()
     rows: dict[str, dict] = {}
-    for key in (normalise_name(name), epci_core(name)):
+    for key in _epci_keys(name):
         for epci in ref.epci_by_key.get(key, []):
             rows[epci["siren"]] = epci
     if departement:
@@ -324,6 +341,8 @@ def find_bodies(text: str, limit: int = 10) -> list[dict]:
             score = 2.0
         elif name.startswith(stripped):
             score = 1.5 + len(stripped) / max(len(name), 1) / 10
+        elif len(stripped) >= 4 and f" {stripped} " in f" {name} ":
+            score = 1.2 + len(stripped) / max(len(name), 1) / 10
         else:
             score = difflib.SequenceMatcher(None, stripped, name).ratio()
         if score >= 0.75:

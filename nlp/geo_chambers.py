@@ -93,10 +93,38 @@ TRANSITIONAL_2016 = {
     "CRC Languedoc-Roussillon, Midi-Pyrénées": "CRC Occitanie",
     "CRC Centre-Val de Loire": "CRC Centre-Val de Loire",
 }
+#: The 2016 successor of each 2012–2015 chamber whose territory passed to a single new chamber
+#: ("Centre, Limousin" split between Centre-Val de Loire and Nouvelle-Aquitaine: no successor).
+SUCCESSOR_2016 = {
+    "CRC Alsace": "CRC Grand Est",
+    "CRC Aquitaine, Poitou-Charentes": "CRC Nouvelle-Aquitaine",
+    "CRC Auvergne, Rhône-Alpes": "CRC Auvergne-Rhône-Alpes",
+    "CRC Basse-Normandie, Haute-Normandie": "CRC Normandie",
+    "CRC Bourgogne, Franche-Comté": "CRC Bourgogne-Franche-Comté",
+    "CRC Champagne-Ardenne, Lorraine": "CRC Grand Est",
+    "CRC Languedoc-Roussillon, Midi-Pyrénées": "CRC Occitanie",
+    "CRC Nord-Pas-de-Calais, Picardie": "CRC Hauts-de-France",
+} | {name: successor for name, successor in TRANSITIONAL_2016.items()}
 ALL_CHAMBERS = sorted(set(_BY_DEP_2016.values()) | set(_BY_DEP_2012.values()) | set(TRANSITIONAL_2016))
-_FOLDED = {fold(name[4:]): name for name in ALL_CHAMBERS}
+def _key(name: str) -> str:
+    """Folded chamber name; a comma reads as "et" so that "Bourgogne, Franche-Comté" (2012)
+    and "Bourgogne-Franche-Comté" (2016) stay distinct."""
+    return fold(name.replace(",", " et "))
+
+
+_FOLDED = {_key(name[4:]): name for name in ALL_CHAMBERS}
 _PREFIX = re.compile(
     r"^(la\s+)?(chambres?\s+(regionales?|territoriales?)\s+des\s+comptes|crc|ctc|crtc)\s*(de\s+la|de\s+l|des|du|de|d)?\s*")
+
+
+def same_chamber(a: str | None, b: str | None) -> bool:
+    """Whether two chamber names designate the same institution, allowing for the 2016
+    renaming ("CRC Aquitaine, Poitou-Charentes" ≡ "CRC Nouvelle-Aquitaine")."""
+    def lineage(name: str | None) -> str | None:
+        name = canonical_chamber(name) or name
+        return SUCCESSOR_2016.get(name, name) if name else None
+
+    return a is not None and b is not None and lineage(a) == lineage(b)
 
 
 def canonical_chamber(text: str | None) -> str | None:
@@ -107,6 +135,5 @@ def canonical_chamber(text: str | None) -> str | None:
     """
     if not text:
         return None
-    key = _PREFIX.sub("", fold(text))
-    key = key.replace(" et ", " ")
+    key = _PREFIX.sub("", _key(text))
     return _FOLDED.get(key)

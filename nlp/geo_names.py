@@ -111,10 +111,10 @@ def body_kind_keyword(title: str) -> str | None:
 _PAREN_TAIL = re.compile(r"\(([^()]*)\)\s*$")
 _DASHES = re.compile(r"\s+[-–—]\s+|\s+[-–—]$|^[-–—]\s+")
 _COMMUNE_PREFIX = re.compile(
-    r"^(commune|ville|mairie|municipalite)\s+(de\s+la|de\s+l|des|du|de|d)?\s*", re.IGNORECASE)
+    r"^(commune|ville|mairie|municipalite)\s+(?:(?:de\s+la|de\s+l|des|du|de|d)\b)?\s*", re.IGNORECASE)
 _EPCI_PREFIX = re.compile(
     r"^(communaute\s+(de\s+communes|d\s+agglomeration|urbaine)|metropole|cc|ca|cu)\s+"
-    r"(de\s+la|de\s+l|des|du|de|d)?\s*")
+    r"(?:(?:de\s+la|de\s+l|des|du|de|d)\b)?\s*")
 
 
 def split_title(title: str) -> tuple[list[str], str | None]:

@@ -39,7 +39,21 @@ def vocabulary(texts) -> frozenset[str]:
     return frozenset(vocab)
 
 
-def keep_hyphen(left: str, right: str, vocab: frozenset[str]) -> bool:
+class Lexicon:
+    """The document's words, looked up lazily in its lower-cased text (a fast substring test).
+
+    Building a full vocabulary costs a pass over every word; a report has only a few dozen
+    hyphenated line ends, each needing one or two look-ups.
+    """
+
+    def __init__(self, text: str):
+        self.text = text.lower()
+
+    def __contains__(self, word: str) -> bool:
+        return word in self.text
+
+
+def keep_hyphen(left: str, right: str, vocab) -> bool:
     """Whether the hyphen between ``left`` (end of a line) and ``right`` is a real one."""
     lw = _LEFT.search(left + "-")
     rw = _RIGHT.match(right)
@@ -64,7 +78,7 @@ def keep_hyphen(left: str, right: str, vocab: frozenset[str]) -> bool:
     return False
 
 
-def join_lines(lines: list[str], vocab: frozenset[str]) -> str:
+def join_lines(lines: list[str], vocab) -> str:
     """Join the lines of one paragraph with spaces, repairing hyphenation."""
     out = ""
     for raw in lines:
@@ -84,6 +98,8 @@ def join_lines(lines: list[str], vocab: frozenset[str]) -> str:
                 out = out + line
             else:
                 out = out[:-1] + line
+        elif out.endswith("/"):  # "autorisations de programme/" + "d'engagement"
+            out = out + line
         else:
             out = out + " " + line
     return out.replace("\u00ad", "")

@@ -16,7 +16,9 @@ LABEL = re.compile(
     r"|rappel\s+r[ée]glementaire|rappel\s+(?:au|du)\s+respect\s+de\s+la\s+(?:loi|r[ée]glementation))"
     r"\s*(?:(?P<num>(?:n\s*[°º]|n[o°]\.?|num[ée]ro)?\s*\d{1,2}(?:\s*bis)?)|(?P<unique>unique))?"
     r"\s*(?P<sep>[:.\-–)]|$)\s*(?P<text>.*)$", re.I | re.S)
-NUMBERED_ITEM = re.compile(r"^\s*(?P<num>\d{1,2})\s*(?:[.)°]|\s*[-–])\s*(?P<text>\S.*)$", re.S)
+_LEADERS = re.compile(r"\s*[.…·_]{3,}\s*(?:p(?:age|\.)?\s*)?\d{0,4}\s*$", re.I)
+NUMBERED_ITEM = re.compile(r"^\s*(?P<num>\d{1,2})\s*(?:\.(?!\d)|[)°]|\s*[-–])\s*(?P<text>\S.*)$", re.S)
+SUB_ITEM = re.compile(r"^\s*(?:[-–•·▪]\s*|\d{1,2}\.\d{1,2}\.?\s+|[a-h]\)\s+)\S")
 BULLET_ITEM = re.compile(r"^\s*[-–•·▪➢►■□✓→]\s*(?P<text>\S.*)$", re.S)
 STATUS_TAG = re.compile(r"^\s*[\[(]\s*(?:recommandation|rappel)[^\])]{0,120}[\])]\s*\.?\s*$", re.I)
 CONCLUSION_TAG = re.compile(r"^\s*conclusion\s*:\s*(?P<text>.{0,120})$", re.I)
@@ -83,7 +85,7 @@ def parse_label(text: str) -> Item | None:
         number = re.sub(r"\s+", " ", re.sub(r"^(?:n\s*[°º]|n[o°]\.?|num[ée]ro)\s*", "", num_raw.strip(), flags=re.I))
     elif m.group("unique"):
         number = "unique"
-    body = m.group("text")
+    body = _LEADERS.sub("", m.group("text"))
     if not body.strip():
         return Item(kind, number, len(text), needs_text=True)
     return Item(kind, number, m.start("text"))
@@ -116,4 +118,7 @@ def number_prefix(text: str) -> tuple[str | None, int]:
     m = NUMBERED_ITEM.match(text)
     if m:
         return m.group("num"), m.start("text")
+    m = BULLET_ITEM.match(text)
+    if m:
+        return None, m.start("text")
     return None, len(text) - len(text.lstrip())

@@ -14,7 +14,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from constats.domain import Block, Document, Page
-from nlp.hyphenation import join_lines, vocabulary
+from nlp.hyphenation import Lexicon, join_lines
 
 #: Fraction of the page height where running headers / footers are looked for.
 BAND = 0.12
@@ -54,23 +54,35 @@ class RawPage:
 
 
 def _line_text(line: dict) -> str:
-    return "".join(s["t"] for s in line["spans"]).strip()
+    return "".join(s["text"] for s in line["spans"]).strip()
+
+
+def _bold(span: dict) -> bool:
+    if span["flags"] & 16:
+        return True
+    font = span["font"]
+    return "Bold" in font or "Black" in font or "Heavy" in font
 
 
 def _line_style(line: dict) -> tuple[float, bool]:
-    chars = Counter()
-    bold = 0
-    total = 0
-    for s in line["spans"]:
-        n = len(s["t"].strip())
-        if not n or s.get("sup"):
+    """Dominant font size and boldness of a line (by characters, footnote calls aside)."""
+    spans = line["spans"]
+    if len(spans) == 1:
+        return round(spans[0]["size"], 1), _bold(spans[0])
+    sizes: dict[float, int] = {}
+    bold = total = 0
+    for s in spans:
+        n = len(s["text"].strip())
+        if not n or s["flags"] & 1:
             continue
-        chars[s["s"]] += n
-        bold += n if s["b"] else 0
+        size = round(s["size"], 1)
+        sizes[size] = sizes.get(size, 0) + n
+        if _bold(s):
+            bold += n
         total += n
     if not total:
-        return (line["spans"][0]["s"], bool(line["spans"][0]["b"]))
-    return chars.most_common(1)[0][0], bold * 2 > total
+        return round(spans[0]["size"], 1), _bold(spans[0])
+    return max(sizes, key=sizes.get), bold * 2 > total
 
 
 def _visual_lines(block: dict) -> list[tuple[list[float], str, list[dict], list[tuple[float, float]]]]:
@@ -81,7 +93,7 @@ def _visual_lines(block: dict) -> list[tuple[list[float], str, list[dict], list[
     Returns ``(bbox, text, spans, cell x-ranges)`` per visual line.
     """
     out: list = []
-    for line in block["lines"]:
+    for line in block.get("lines", ()):
         text = _line_text(line)
         if not text:
             continue
@@ -91,10 +103,11 @@ def _visual_lines(block: dict) -> list[tuple[list[float], str, list[dict], list[
             overlap = min(pbbox[3], bbox[3]) - max(pbbox[1], bbox[1])
             height = min(pbbox[3] - pbbox[1], bbox[3] - bbox[1]) or 1
             if overlap > 0.5 * height and bbox[0] >= pbbox[2] - 1.5:
-                size = max(s["s"] for s in line["spans"])
+                size = max(s["size"] for s in line["spans"])
                 gap = bbox[0] - pbbox[2]
                 a, b = pspans[-1], line["spans"][0]
-                same_style = (a.get("f"), a["s"], a["b"], a.get("sup")) == (b.get("f"), b["s"], b["b"], b.get("sup"))
+                same_style = (a["font"], round(a["size"], 1), a["flags"] & 17) == (
+                    b["font"], round(b["size"], 1), b["flags"] & 17)
                 # one style split in two pieces means a gap wider than a space: two cells
                 if gap < 0.8 * size and not same_style:
                     sep = " " if gap > 0.15 * size and not ptext.endswith(" ") else ""
@@ -124,10 +137,27 @@ def _units(page: RawPage) -> list[Unit]:
                                 max(current.bbox[2], bbox[2]), max(current.bbox[3], bbox[3])]
                 continue
             current = Unit(page=page.number, bbox=bbox, lines=[text], size=size, bold=bold,
-                           starts_superscript=bool(spans[0].get("sup")), tabular=tabular,
+                           starts_superscript=bool(spans[0]["flags"] & 1), tabular=tabular,
                            cell_x=cells if tabular else [])
             units.append(current)
-    return units
+    return _ocr_paragraphs(units) if page.ocr else units
+
+
+def _ocr_paragraphs(units: list[Unit]) -> list[Unit]:
+    """OCR gives a block per line or two: lines close below each other, starting at the same
+    left edge (or indented less than two ems), are one paragraph again."""
+    out: list[Unit] = []
+    for u in units:
+        prev = out[-1] if out else None
+        gap = u.bbox[1] - prev.bbox[3] if prev is not None else -1
+        if (prev is not None and not prev.tabular and not u.tabular and abs(prev.size - u.size) < 1.5
+                and 0 <= gap < 0.45 * u.size and abs(u.bbox[0] - prev.bbox[0]) < 2 * u.size
+                and not _ENDS_SENTENCE.search(prev.lines[-1])):
+            prev.lines += u.lines
+            prev.bbox = [min(prev.bbox[0], u.bbox[0]), prev.bbox[1], max(prev.bbox[2], u.bbox[2]), u.bbox[3]]
+            continue
+        out.append(u)
+    return out
 
 
 def body_font_size(units: list[Unit]) -> float:
@@ -201,7 +231,7 @@ def _group_rows(units: list[Unit]) -> list[Unit]:
     rows: list[Unit] = []
     for u in content:
         placed = False
-        for row in rows:
+        for row in rows[-6:]:  # a cell joins one of the rows just before it in reading order
             if _same_row(row, u):
                 row.cells.append(u)
                 row.bbox = [min(row.bbox[0], u.bbox[0]), min(row.bbox[1], u.bbox[1]),
@@ -249,7 +279,8 @@ def layout(pages: list[RawPage], *, warnings: list[str] | None = None,
     units_by_page = [_units(p) for p in pages]
     all_units = [u for us in units_by_page for u in us]
     body_size = body_font_size(all_units)
-    vocab = vocabulary(t for u in all_units for t in u.lines)
+    hyphenated = any(t.endswith(("-", "‐")) for u in all_units for t in u.lines[:-1])
+    vocab = Lexicon("\n".join(t for u in all_units for t in u.lines)) if hyphenated else frozenset()
     _mark_furniture(pages, units_by_page)
     footnotes: list[str] = []
     for i, (page, units) in enumerate(zip(pages, units_by_page)):
@@ -322,4 +353,4 @@ def _continues(prev: Unit | None, u: Unit, first_on_page: bool) -> bool:
         return False
     if abs(prev.size - u.size) > 0.6 or prev.bold != u.bold:
         return False
-    return not _ENDS_SENTENCE.search(prev.text) and u.text[:1].islower()
+    return not _ENDS_SENTENCE.search(prev.text) and u.text.lstrip("(«“\"' ")[:1].islower()

@@ -20,7 +20,8 @@ _MONTHS = {m: i for i, m in enumerate(
     "janvier février mars avril mai juin juillet août septembre octobre novembre décembre".split(), 1)}
 _MONTHS.update({"fevrier": 2, "aout": 8, "decembre": 12})
 _DATE = r"(\d{1,2})(?:er)?\s+(janvier|f[ée]vrier|mars|avril|mai|juin|juillet|ao[uû]t|septembre|octobre|novembre|d[ée]cembre)\s+(\d{4})"
-_DELIB = re.compile(r"(?:s[ée]ance|d[ée]lib[ée]r[ée]e?|d[ée]lib[ée]ration)\s+(?:[^.;]{0,60}?\s)?(?:du|le|en date du)\s+" + _DATE, re.I)
+_DELIB = re.compile(r"(?:s[ée]ance|d[ée]lib[ée]r[ée]e?s?|d[ée]lib[ée]ration|arr[êe]t[ée]e?s?)[,\s]+(?:[^.;]{0,60}?[,\s])?"
+                    r"(?:du|le|en date du)[,\s]+" + _DATE, re.I)
 _CHAMBER = re.compile(r"chambre\s+r[ée]gionale\s+des\s+comptes\s+(?:de\s+la\s+|de\s+l['’]|des\s+|du\s+|de\s+|d['’])\s*"
                       r"(?P<name>[A-ZÉÎ][\w'’\-]+(?:(?:\s*,\s*|\s+et\s+|\s+|-)(?:de\s+la\s+|d['’]|de\s+)?[A-ZÉÎ][\w'’\-]+){0,4})")
 _CTC = re.compile(r"chambre\s+territoriale\s+des\s+comptes\s+(?:de\s+la\s+|de\s+|d['’])\s*(?P<name>[A-ZÉ][\w\-]+)", re.I)
@@ -41,10 +42,9 @@ _NUMBER_WORDS = {w: i for i, w in enumerate(
     "zéro un deux trois quatre cinq six sept huit neuf dix onze douze treize quatorze quinze seize".split())}
 _NUMBER_WORDS.update({"une": 1, "vingt": 20, "dix-sept": 17, "dix-huit": 18, "dix-neuf": 19})
 _N = r"(\d{1,2}|" + "|".join(sorted(_NUMBER_WORDS, key=len, reverse=True)) + r")"
-_ANNOUNCED_REC = re.compile(r"(?:formule|adresse|[ée]met|comporte|contient)\w*\s+(?:\w+\s+){0,3}?" + _N + r"\s+recommandations?", re.I)
-_ANNOUNCED_RAP = re.compile(r"(?:formule|adresse|[ée]met|comporte|contient)\w*\s+(?:\w+\s+){0,3}?" + _N
-                            + r"\s+rappels?\s+(?:au|du|à la)\s+(?:droit|r[ée]glementation|loi)", re.I)
-_ANNOUNCED_BOTH = re.compile(_N + r"\s+rappels?\s+(?:au|du)\s+droit\s+et\s+" + _N + r"\s+recommandations?", re.I)
+_COUNTED = re.compile(r"recommandations?\b|rappels?\s+(?:au|du|à\s+la)\s+(?:droit|r[ée]glementation|loi)", re.I)
+_ANNOUNCED_BEFORE = re.compile(r"(?:formule|adresse|[ée]met|comporte|contient)\w*\s+(?:\w+\s+){0,3}?" + _N + r"\s+$", re.I)
+_BOTH_BEFORE = re.compile(_N + r"\s+rappels?\s+(?:au|du)\s+droit\s+et\s+" + _N + r"\s+$", re.I)
 
 #: Body kind from its name: first match wins (CCAS before commune, syndicat before EPCI…).
 KIND_RULES: list[tuple[str, str]] = [
@@ -53,7 +53,7 @@ KIND_RULES: list[tuple[str, str]] = [
     ("oph", r"office\s+public\s+(?:de\s+l.|d.)?(?:habitat|hlm)|\boph\b|\bopac\b|habitat\b"),
     ("hopital", r"centre\s+hospitalier|h[ôo]pita|\bchu\b|\bchr\b|hospitali|\behpad\b|maison\s+de\s+retraite"),
     ("sem", r"soci[ée]t[ée]\s+d.[ée]conomie\s+mixte|\bsaem\b|\bsem\b|soci[ée]t[ée]\s+publique\s+locale|\bspl\b"),
-    ("syndicat", r"syndicat"),
+    ("syndicat", r"syndicat|\bsivu\b|\bsivom\b|\bsyndicats?\b"),
     ("epci", r"communaut[ée]\s+(?:de\s+communes|d.agglom[ée]ration|urbaine)|m[ée]tropole|\bepci\b"),
     ("association", r"association"),
     ("departement", r"^(?:le\s+)?(?:d[ée]partement|conseil\s+(?:d[ée]partemental|g[ée]n[ée]ral))\b"),
@@ -94,7 +94,7 @@ def deliberation_date(text: str) -> date | None:
         if "provisoire" in sentence and "définitiv" not in sentence:
             continue
         score = 3 if "définitiv" in sentence or "arrêt" in sentence else 1 if "définitiv" in window else 0
-        if "délibéré" in m.group(0).lower():
+        if re.match(r"d[ée]lib[ée]r[ée]", m.group(0), re.I):
             score = max(score, 2)
         if best is None or score > best[0]:
             best = (score, d)
@@ -106,28 +106,58 @@ def _number(word: str) -> int | None:
 
 
 def announced_counts(text: str) -> tuple[int | None, int | None]:
-    """``(recommendations, rappels)`` as announced ("la chambre formule trois recommandations")."""
+    """``(recommendations, rappels)`` as announced ("la chambre formule trois recommandations").
+
+    Looks back from each "recommandations" / "rappels au droit" (a fast literal scan) rather
+    than running the whole pattern over a long report.
+    """
     rec = rap = None
-    m = _ANNOUNCED_BOTH.search(text)
-    if m:
-        return _number(m.group(2)), _number(m.group(1))
-    m = _ANNOUNCED_REC.search(text)
-    if m:
-        rec = _number(m.group(1))
-    m = _ANNOUNCED_RAP.search(text)
-    if m:
-        rap = _number(m.group(1))
+    for m in _COUNTED.finditer(text):
+        before = text[max(0, m.start() - 160): m.start()]
+        if m.group(0).lower().startswith("recommandation"):
+            both = _BOTH_BEFORE.search(before)
+            if both and rap is None and rec is None:
+                return _number(both.group(2)), _number(both.group(1))
+            found = _ANNOUNCED_BEFORE.search(before)
+            if found and rec is None:
+                rec = _number(found.group(1))
+        else:
+            found = _ANNOUNCED_BEFORE.search(before)
+            if found and rap is None:
+                rap = _number(found.group(1))
+        if rec is not None and rap is not None:
+            break
     return rec, rap
 
 
 def find_chamber(front: str) -> str | None:
-    m = _CHAMBER.search(front)
-    if m:
-        return chamber_from_name(m.group("name"))
-    m = _CTC.search(front)
-    if m:
-        return chamber_from_name(m.group("name")) or f"CTC {m.group('name')}"
+    """The chamber as the report names it ("CRC Aquitaine, Poitou-Charentes" in 2015)."""
+    for rx in (_CHAMBER, _CTC):
+        m = rx.search(front)
+        if m:
+            name = m.group(0)
+            for cut in (len(name), *[i for i in range(len(name), 0, -1) if name[i - 1] in ", "]):
+                canonical = _canonical(name[:cut])  # the longest prefix that is a known chamber
+                if canonical:
+                    return canonical
+            return chamber_from_name(m.group("name"))
     return None
+
+
+def _canonical(text: str) -> str | None:
+    try:
+        from nlp.geo_chambers import canonical_chamber
+    except ImportError:
+        return None
+    return canonical_chamber(text)
+
+
+def _chamber_for(departement: str, year: int | None) -> str | None:
+    try:
+        from nlp.geo_chambers import chamber_for_departement as by_map
+    except ImportError:
+        return chamber_for_departement(departement)
+    return by_map(departement, year)
 
 
 def find_body_name(front: str) -> str | None:
@@ -170,10 +200,23 @@ def _link(name: str, kind: str, departement: str | None) -> Body:
         from nlp.geo import link_body
     except ImportError:
         return Body(name=name, kind=kind, departement=departement, link_status="not_linkable")
+    names = [bare if kind == "commune" else name]
+    quoted = re.search(r"[«“\"]\s*([^»”\"]{3,60}?)\s*[»”\"]", name)
+    if quoted:
+        names.append(quoted.group(1))
+    body = None
     try:
-        body = link_body(bare if kind == "commune" else name, kind, departement)
+        for candidate in names:
+            for dep in (departement, None) if departement else (None,):
+                body = link_body(candidate, kind, dep)
+                if body.link_status == "linked":
+                    body.name = name
+                    return body
     except Exception:  # noqa: BLE001 - linking is best effort; the report stays readable
+        body = None
+    if body is None:
         return Body(name=name, kind=kind, departement=departement, link_status="not_linkable")
+    body.name, body.departement = name, departement or body.departement
     return body
 
 
@@ -189,16 +232,17 @@ def extract_metadata(doc: Document) -> ReportMetadata:
         meta.body = _link(name, kind, departement)
         if meta.body.departement and not departement:
             meta.departement = departement = meta.body.departement
+    meta.deliberation_date = deliberation_date(doc.text[:FRONT_CHARS * 2]) or deliberation_date(doc.text[-20000:])
     if not chamber and departement:
-        meta.chamber = chamber_for_departement(departement)
+        year = meta.deliberation_date.year if meta.deliberation_date else None
+        meta.chamber = _chamber_for(departement, year)
         meta.chamber_source = "departement" if meta.chamber else "unknown"
     if departement and meta.chamber:
-        meta.region = meta.chamber.split(" ", 1)[1]
+        meta.region = meta.chamber.split(" ", 1)[1] if " " in meta.chamber else None
     m = _PERIOD.search(front)
     if m:
         meta.period = re.sub(r"\s+", " ", m.group(0)).strip()
         meta.period_start = int(m.group("a"))
         meta.period_end = int(m.group("b")) if m.group("b") else None
-    meta.deliberation_date = deliberation_date(doc.text[:FRONT_CHARS * 2]) or deliberation_date(doc.text[-20000:])
     meta.announced_recommendations, meta.announced_rappels = announced_counts(doc.text)
     return meta

@@ -8,16 +8,19 @@ Table rows, headings and spans already taken by recommendations are left out.
 from __future__ import annotations
 
 from constats.domain import Document, Finding, Section
-from nlp.structure import lines_of, section_at
+from nlp.structure import Line, SectionIndex, lines_of
 
 #: A run of paragraphs stops growing past this many characters.
 RUN_CHARS = 700
 MIN_CHARS = 40
 
 
-def paragraph_findings(doc: Document, sections: list[Section], report_id: str,
-                       taken: list[tuple[int, int]]) -> list[Finding]:
+def paragraph_findings(doc: Document, sections: list[Section], report_id: str, taken: list[tuple[int, int]],
+                       lines: list[Line] | None = None, index: SectionIndex | None = None) -> list[Finding]:
     from nlp.findings import make_finding
+
+    index = index or SectionIndex(sections)
+    taken = sorted(taken)
 
     heading_starts = {s.start for s in sections}
     out: list[Finding] = []
@@ -30,13 +33,13 @@ def paragraph_findings(doc: Document, sections: list[Section], report_id: str,
             start, end = run[0].start, run[-1].end
             if end - start >= MIN_CHARS:
                 kind = "synthese" if run_section.kind == "synthese" else "observation"
-                out.append(make_finding(doc, sections, report_id, kind, start, end))
+                out.append(make_finding(doc, index, report_id, kind, start, end))
         run = []
 
-    for line in lines_of(doc):
-        section = section_at(sections, line.start)
+    for line in lines if lines is not None else lines_of(doc):
+        section = index.at(line.start)
         if (section is None or section.kind not in ("body", "synthese") or line.start in heading_starts
-                or line.table or any(s < line.end and line.start < e for s, e in taken)):
+                or line.table or _overlaps(taken, line.start, line.end)):
             flush()
             continue
         if section is not run_section:
@@ -51,3 +54,11 @@ def paragraph_findings(doc: Document, sections: list[Section], report_id: str,
             flush()
     flush()
     return out
+
+
+def _overlaps(spans: list[tuple[int, int]], start: int, end: int) -> bool:
+    """Whether [start, end) overlaps one of the sorted, disjoint ``spans``."""
+    import bisect
+
+    i = bisect.bisect_left(spans, (end, end))
+    return i > 0 and spans[i - 1][1] > start

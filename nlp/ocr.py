@@ -20,7 +20,7 @@ import pymupdf
 from nlp.pagetext import page_blocks
 
 #: Bump when the cached OCR output changes shape.
-OCR_CACHE_VERSION = "1"
+OCR_CACHE_VERSION = "2"
 
 
 class OcrCache:
@@ -87,7 +87,7 @@ def page_content_hash(page: pymupdf.Page, *, dpi: int, language: str) -> str:
 
 def needs_ocr(page: pymupdf.Page, blocks: list[dict]) -> bool:
     """A page without text that shows an image (a scan)."""
-    if any(span["t"].strip() for b in blocks for line in b["lines"] for span in line["spans"]):
+    if any(span["text"].strip() for b in blocks for line in b.get("lines", ()) for span in line["spans"]):
         return False
     return bool(page.get_images(full=False))
 

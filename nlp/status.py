@@ -35,8 +35,16 @@ def status_of(text: str) -> str | None:
     return None
 
 
+#: "… Cette recommandation est partiellement mise en œuvre." after the recommendation.
+STATUS_SENTENCE = re.compile(r"\s*(?:cette|la)\s+recommandation\s+(?:est|a\s+été|n['’]a\s+pas\s+été|reste|demeure)"
+                             r"\s+[^.]{0,80}\.?\s*$", re.I)
+
+
 def split_trailing_status(text: str) -> tuple[str, str | None]:
     """``("Sécuriser les régies.", "non_mise_en_oeuvre")`` from "Sécuriser les régies. Non mise en œuvre."."""
+    m = STATUS_SENTENCE.search(text)
+    if m and m.start() > 15 and status_of(m.group(0)) and re.search(r"[.;)\]»]$", text[: m.start()].rstrip()):
+        return text[: m.start()].rstrip(), status_of(m.group(0))
     m = TRAILING_STATUS.search(text)
     if not m or m.start() < 15:
         return text, None

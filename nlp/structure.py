@@ -10,6 +10,7 @@ own depth. Sections get a ``SectionKind`` from their title, children inheriting 
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass
 
@@ -25,6 +26,8 @@ _NOT_HEADING = re.compile(r"^(?:sources?\s*:|\(?source|note\s*:|recommandation\s
                           r"|rappel (?:au|du) droit\s*(?:n\s*°\s*\d+)?\s*[:.\-–]\s*\S|[-•–·▪]\s)", re.I)
 _DANGLING = re.compile(r"\b(?:et|ou|de|des|du|la|le|les|à|au|aux|en|pour|par|sur|dans|un|une|que|qui|d’|l’|d'|l')$", re.I)
 _ROMAN = re.compile(r"^[IVXL]+$")
+_TOC_TITLE = re.compile(r"^\s*(?:sommaire|table\s+des\s+mati[èe]res)\s*$", re.I)
+_TOC_LOOSE = re.compile(r"^(?P<title>(?=.*[^\W\d_]{3}).*?\S)\s+(?P<page>\d{1,3})\s*$")
 _TOC_LINE = re.compile(r"^(?P<title>.*?\S)\s*(?:\.{3,}|…+|\s{2,}|\t)\s*(?P<page>\d{1,4})\s*$")
 _END_PUNCT = re.compile(r"[.;,!?]\s*$")
 _LETTER_END = re.compile(r"^\s*RAPPORT\s+D.OBSERVATIONS\s+D[ÉE]FINITIVES\b", re.IGNORECASE)
@@ -35,9 +38,9 @@ RESPONSE_TITLE = re.compile(
 #: Title keywords → section kind, first match wins.
 KIND_RULES: list[tuple[str, re.Pattern]] = [
     ("toc", re.compile(r"^(?:sommaire|table des mati[èe]res)\b", re.I)),
-    ("suivi", re.compile(r"^(?:annexe\s*\S{0,3}\s*[:\-–.]?\s*)?(?:le |la |les )?(?:suivi|suites?)\b"
-                         r"|suivi des (?:pr[ée]c[ée]dentes )?recommandations"
-                         r"|(?:pr[ée]c[ée]dent|dernier) (?:contr[ôo]le|rapport|examen)", re.I)),
+    ("suivi", re.compile(r"^(?:annexe\s*\S{0,4}\s*[:\-–.]?\s*)?(?:le |la |les |l['’])?(?:suivi|suites?)\b.{0,40}?"
+                         r"\b(?:recommandations|observations|pr[ée]c[ée]dent|dernier|contr[ôo]le)"
+                         r"|^.{0,60}(?:pr[ée]c[ée]dent|dernier)\s+(?:contr[ôo]le|rapport|examen)", re.I)),
     ("annexe", re.compile(r"^annexes?\b", re.I)),
     ("reponse", re.compile(r"^r[ée]ponses?\b", re.I)),
     ("glossaire", re.compile(r"^(?:glossaire|liste des (?:abr[ée]viations|sigles)|sigles\b|abr[ée]viations)", re.I)),
@@ -48,6 +51,13 @@ KIND_RULES: list[tuple[str, re.Pattern]] = [
     ("procedure", re.compile(r"^(?:(?:le |l['’])?(?:rappel|d[ée]roulement|[ée]l[ée]ments?|d[ée]tails?) de )?(?:la |les )?"
                              r"proc[ée]dures?\b", re.I)),
 ]
+
+
+#: Kinds passed on to sub-sections: end-of-report containers always; the summary and the
+#: lists only until the body's first numbered heading (plain body headings would otherwise
+#: all fall "under" the last title of the front matter).
+_INHERITED = ("annexe", "reponse", "suivi")
+_FRONT_INHERITED = ("synthese", "recommandations", "rappels")
 
 
 @dataclass
@@ -164,6 +174,19 @@ def find_toc(lines: list[Line]) -> tuple[list[Section], set[int]]:
         m = _TOC_LINE.match(l.text.replace("\t", "  "))
         if m and len(l.text) < 250 and not re.search(r"\s(?:x|X)\s+\d+\s*$", l.text):
             by_page.setdefault(l.page, []).append((l, m))
+    title_at = next((i for i, l in enumerate(lines) if _TOC_TITLE.match(l.text)), None)
+    if title_at is not None:  # entries "Title 12" right after "SOMMAIRE", even without leaders
+        misses = 0
+        for l in lines[title_at + 1: title_at + 200]:
+            m = _TOC_LOOSE.match(l.text.replace("\t", " "))
+            if m and l.text.count("\t") <= 1:
+                misses = 0
+                if not any(x is l for x, _ in by_page.get(l.page, [])):
+                    by_page.setdefault(l.page, []).append((l, m))
+            else:
+                misses += 1
+                if misses > 2:
+                    break
     entries: list[Section] = []
     used: set[int] = set()
     for page, items in sorted(by_page.items()):
@@ -270,6 +293,7 @@ def build_sections(doc: Document) -> tuple[list[Section], list[Section]]:
                                 path=["Page de titre"]))
     path: list[tuple[int, str, str]] = []  # (level, title, kind)
     in_response = False
+    front_done = False
     for i, h in enumerate(headings):
         end = text_end
         for nxt in headings[i + 1:]:
@@ -281,7 +305,10 @@ def build_sections(doc: Document) -> tuple[list[Section], list[Section]]:
         own = kind_of_title(h.title)
         if own == "reponse" and not RESPONSE_TITLE.match(h.title):
             own = None
-        inherited = next((k for _, _, k in reversed(path) if k not in ("body",)), None)
+        if h.number or own:
+            front_done = True
+        inherited = next((k for _, _, k in reversed(path) if k in _INHERITED
+                          or (k in _FRONT_INHERITED and not front_done)), None)
         if in_response or own == "reponse":
             in_response = True
             kind = "reponse"
@@ -296,6 +323,11 @@ def build_sections(doc: Document) -> tuple[list[Section], list[Section]]:
                                 page_end=doc.page_at(max(end - 1, h.line.start)), start=h.line.start, end=end,
                                 path=[t for _, t, _ in path]))
     _demote_prose_children(sections, lines)
+    for s in sections:  # a "Sommaire" runs over its entries only, never over the text after it
+        if s.kind == "toc":
+            inside = [e.end for e in toc if s.start <= e.start < s.end]
+            s.end = max(inside) if inside else next((l.end for l in lines if l.start == s.start), s.end)
+            s.page_end = doc.page_at(max(s.end - 1, s.start))
     if toc:
         first, last = min(e.start for e in toc), max(e.end for e in toc)
         sections.append(Section(title="Sommaire", kind="toc", level=1, page=doc.page_at(first),
@@ -331,10 +363,25 @@ def _demote_prose_children(sections: list[Section], lines: list[Line]) -> None:
             demoted_level = s.level
 
 
+class SectionIndex:
+    """Innermost section at an offset, in O(log n): the latest-starting section containing it."""
+
+    def __init__(self, sections: list[Section]):
+        self.sections = sorted(sections, key=lambda s: (s.start, s.level))
+        self.starts = [s.start for s in self.sections]
+
+    def at(self, offset: int) -> Section | None:
+        i = bisect.bisect_right(self.starts, offset) - 1
+        steps = 0
+        while i >= 0 and steps < 400:
+            s = self.sections[i]
+            if s.start <= offset < s.end:
+                return s
+            i -= 1
+            steps += 1
+        return None
+
+
 def section_at(sections: list[Section], offset: int) -> Section | None:
     """The innermost section containing ``offset``."""
-    best = None
-    for s in sections:
-        if s.start <= offset < s.end and (best is None or s.level >= best.level):
-            best = s
-    return best
+    return SectionIndex(sections).at(offset)

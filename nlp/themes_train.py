@@ -113,7 +113,7 @@ def weak_items(corpus_dir: Path, exclude: list[dict], n: int, seed: int) -> list
 
 # --------------------------------------------------------------------------- models
 def _lr(seed: int) -> LogisticRegression:
-    return LogisticRegression(C=8.0, max_iter=3000, class_weight="balanced", random_state=seed)
+    return LogisticRegression(C=20.0, max_iter=3000, class_weight="balanced", random_state=seed)
 
 
 class TfidfModel:
@@ -243,7 +243,7 @@ def summarise(hand: list[Item], proba: np.ndarray) -> dict:
 
 # --------------------------------------------------------------------------- train
 def train(labels_path: Path = LABELS_PATH, corpus_dir: Path | None = None, out_path: Path = DEFAULT_PATH,
-          seed: int = 0, n_weak: int = 2000, compare: bool = True, log=print) -> TrainReport:
+          seed: int = 0, n_weak: int = 600, compare: bool = True, log=print) -> TrainReport:
     """Compare the candidates by report-grouped cross-validation, keep the best, retrain it on
     all the data, save it to ``out_path``; everything seeded (same data → same artefact)."""
     from constats.config import get_settings

@@ -37,7 +37,8 @@ _REGIONS: list[tuple[str, str, str]] = [
     ("Occitanie", "Languedoc-Roussillon, Midi-Pyrénées",
      "Ariège|Aude|Aveyron|Gard|Haute-Garonne|Gers|Hérault|Lot|Lozère|Hautes-Pyrénées|"
      "Pyrénées-Orientales|Tarn|Tarn-et-Garonne"),
-    ("Pays de la Loire", "Pays de la Loire", "Loire-Atlantique|Maine-et-Loire|Mayenne|Sarthe|Vendée"),
+    ("Pays de la Loire", "Pays de la Loire",
+     "Loire-Atlantique|Maine-et-Loire|Mayenne|Sarthe|Vendée"),
     ("Provence-Alpes-Côte d'Azur", "Provence-Alpes-Côte d'Azur",
      "Alpes-de-Haute-Provence|Hautes-Alpes|Alpes-Maritimes|Bouches-du-Rhône|Var|Vaucluse"),
     ("Corse", "Corse", "Corse-du-Sud|Haute-Corse"),

@@ -34,7 +34,8 @@ def css(variant: RenderVariant) -> str:
     return f"""
 body {{ margin: 0; font-family: {variant.font}; font-size: {fs}pt; text-align: {align}; }}
 p {{ margin: 0 0 {fs * 0.55:.1f}pt 0; }}
-h1, h2, h3, h4, h5, h6 {{ font-weight: bold; text-align: left; margin: {fs}pt 0 {fs * 0.5:.1f}pt 0; }}
+h1, h2, h3, h4, h5, h6 {{ font-weight: bold; text-align: left;
+  margin: {fs}pt 0 {fs * 0.5:.1f}pt 0; }}
 h1 {{ font-size: {fs * 1.35:.1f}pt; }}
 h2 {{ font-size: {fs * 1.2:.1f}pt; }}
 h3 {{ font-size: {fs * 1.08:.1f}pt; }}
@@ -44,7 +45,7 @@ ul {{ margin: 0 0 {fs * 0.5:.1f}pt 0; padding-left: 16pt; }}
 li {{ margin: 0 0 {fs * 0.3:.1f}pt 0; }}
 table {{ border-collapse: collapse; margin: 2pt 0 {fs * 0.8:.1f}pt 0; }}
 td {{ border: 0.5pt solid #555555; padding: 1pt 2pt; text-align: left; vertical-align: top; }}
-tr.first td {{ font-weight: bold; background-color: #e6e6e6; }}
+tr.first td {{ font-weight: bold; }}
 p.small {{ font-size: {fs * 0.8:.1f}pt; font-style: italic; }}
 p.box {{ border: 0.5pt solid #777777; background-color: #f2f2f2; padding: 4pt; }}
 p.synthese {{ }}
@@ -156,6 +157,8 @@ def body_html(parsed: ParsedHtml, variant: RenderVariant, width: float,
               flatten_tables: bool = False, chunk_blocks: int = 25) -> list[str]:
     """The document's own blocks as HTML for the Story engine, in chunks of ~``chunk_blocks``.
 
+    Every table carries an id ``b<n>`` so the layout can tell whether a page made progress.
+
     Chunks end at a block boundary outside a list.
     """
     numbers = _heading_numbers(parsed, variant)
@@ -183,7 +186,7 @@ def body_html(parsed: ParsedHtml, variant: RenderVariant, width: float,
             if flatten_tables:
                 out.append(table_rows_html(block.rows))
             else:
-                out.append(table_html(block.rows, width, variant))
+                out.append(f'<div id="b{i}">' + table_html(block.rows, width, variant) + '</div>')
         elif block.kind == "toc":
             out.append(f'<p class="toc{min(block.level, 4)}">{block.html}</p>')
         else:

@@ -63,15 +63,28 @@ def corpus_demo_publications(corpus_dir: Path, n: int) -> list[ReplicaPublicatio
     return pubs
 
 
+MONTHS = ["janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre",
+          "octobre", "novembre", "décembre"]
+
+
+def _french_date(text: str | None) -> date:
+    m = re.search(r"(\d{1,2})(?:er)?\s+([a-zéû]+)\s+(\d{4})", (text or "").lower())
+    if m and m[2] in MONTHS:
+        return date(int(m[3]), MONTHS.index(m[2]) + 1, int(m[1]))
+    return date.today()
+
+
 def sample_demo_publications(n: int) -> list[ReplicaPublication]:
+    """The project's own fictional reports (when the development corpus is absent)."""
     from replica.render import render_sample, sample_reports
 
     pubs = []
     for sample in sample_reports()[:n]:
         pubs.append(ReplicaPublication(
             slug=slugify(sample.title)[:80], title=sample.title, chamber=sample.chamber.upper(),
-            date=sample.date, summary=sample.summary,
-            pdf_bytes_factory=lambda s=sample: render_sample(s)))
+            date=_french_date(sample.deliberation_date),
+            summary=f"Rapport d'observations définitives (exemple fictif) : {sample.title}.",
+            pdf_bytes_factory=lambda s=sample: render_sample(s), code=sample.key.upper()))
     return pubs
 
 

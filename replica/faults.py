@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 FaultKind = Literal["error", "throttle", "delay", "truncate", "redirect_loop", "redirect_foreign",
-                    "html_as_pdf", "huge", "gone"]
+                    "html_as_pdf", "huge", "gone", "stall"]
 
 MB = 1024 * 1024
 
@@ -75,6 +75,10 @@ class FaultPlan:
 
     def huge(self, path: str, size: int = 300 * MB, content_length: bool = True) -> "FaultPlan":
         return self.add(path, Fault("huge", size=size, content_length=content_length))
+
+    def stall(self, path: str, seconds: float, times: int | None = 1) -> "FaultPlan":
+        """Send half of the body, then nothing for ``seconds``, then the rest."""
+        return self.add(path, Fault("stall", times=times, seconds=seconds))
 
     def gone(self, path: str, status: int = 404) -> "FaultPlan":
         return self.add(path, Fault("gone", status=status))

@@ -24,6 +24,7 @@ log = logging.getLogger(__name__)
 
 MAX_FOOTNOTE_SHARE = 0.6  # footnotes never take more than this share of the text height
 _PASSES = 3
+HEADER_MAX_CHARS = 90
 
 
 class LayoutStuck(RuntimeError):
@@ -111,12 +112,15 @@ class ChainedStory:
     chunk and the start of the next.
     """
 
-    def __init__(self, chunks: list[str], css: str, gap: float):
+    def __init__(self, chunks: list[str], css: str, gap: float, min_room: float):
         self.stories = [pymupdf.Story(c, user_css=css) for c in chunks if c.strip()]
         self.gap = gap
+        # a chunk is never started in less room than this: MuPDF mis-places a Story put
+        # into a rectangle shorter than a line (its content then vanishes on the next page)
+        self.min_room = min_room
         self.index = 0
         self._placed: list[pymupdf.Story] = []
-        self._overflow: tuple[int, float] | None = None
+        self._overflow: tuple | None = None
 
     def reset(self) -> None:
         for story in self.stories:
@@ -129,16 +133,18 @@ class ChainedStory:
         self._placed = []
         used = pymupdf.Rect(rect.x0, rect.y0, rect.x1, rect.y0)
         top = rect.y0
-        while self.index < len(self.stories) and top < rect.y1 - 4:
+        while self.index < len(self.stories) and top < rect.y1 - self.min_room:
             story = self.stories[self.index]
             more, filled = story.place(pymupdf.Rect(rect.x0, top, rect.x1, rect.y1))
             filled = pymupdf.Rect(filled)
-            story.element_positions(_ref_collector(refs))
+            blocks: list[str] = []
+            story.element_positions(_collector(refs, blocks))
             self._placed.append(story)
             if not filled.is_empty:
                 used.y1 = max(used.y1, filled.y1)
             if more:
-                overflow = (self.index, round(filled.height, 1)) if filled.y1 > rect.y1 + 1 else None
+                placement = (self.index, tuple(blocks), round(filled.height, 1))
+                overflow = placement if blocks and filled.y1 > rect.y1 + 1 else None
                 if overflow is not None and overflow == self._overflow:
                     # the same unsplittable box, taller than the page, placed again and again
                     raise LayoutStuck("content taller than the page")
@@ -154,7 +160,8 @@ class ChainedStory:
 
 
 def _paginate(story: ChainedStory, geometry: Geometry, reserve: list[float], max_pages: int,
-              writer: pymupdf.DocumentWriter | None = None, before_draw=None) -> tuple[list[_Page], bool]:
+              writer: pymupdf.DocumentWriter | None = None,
+              before_draw=None) -> tuple[list[_Page], bool]:
     """Place the whole story; return its pages and whether it was cut at ``max_pages``."""
     story.reset()
     pages: list[_Page] = []
@@ -180,11 +187,14 @@ def _paginate(story: ChainedStory, geometry: Geometry, reserve: list[float], max
     return pages, False
 
 
-def _ref_collector(refs: list[str]):
+def _collector(refs: list[str], blocks: list[str]):
+    """Records footnote references (``ref<n>``) and blocks (``b<n>``) placed on a page."""
     def collect(position) -> None:
         ident = position.id or ""
         if ident.startswith("ref") and ident[3:] not in refs:
             refs.append(ident[3:])
+        elif ident.startswith("b"):
+            blocks.append(f"{ident}:{position.rect}")
     return collect
 
 
@@ -193,9 +203,14 @@ def _assign_notes(pages: list[_Page], notes: _Notes, geometry: Geometry) -> list
     carried: list[str] = []
     known = notes.footnotes
     max_h = (geometry.bottom - geometry.top) * MAX_FOOTNOTE_SHARE
-    for page in pages:
+    cited = {r for page in pages for r in page.refs}
+    uncited = [n for n in known if n not in cited]  # lose nothing: they go on the last page
+    for index, page in enumerate(pages):
         queue = carried + [r for r in page.refs if r in known]
-        available = min(max_h, geometry.bottom - max(page.filled.y1, page.rect.y0) - 6.0)
+        if index == len(pages) - 1:
+            queue += uncited
+        text_bottom = min(max(page.filled.y1, page.rect.y0), page.rect.y1)
+        available = min(max_h, geometry.bottom - text_bottom)
         take = 0
         while take < len(queue) and notes.height(queue[: take + 1]) <= available:
             take += 1
@@ -246,6 +261,8 @@ def _draw_furniture(device, geometry: Geometry, variant: RenderVariant, furnitur
     m = geometry.margin
     if variant.header_text:
         header = variant.header_text.format(body=furniture.title, chamber=furniture.chamber)
+        if len(header) > HEADER_MAX_CHARS:
+            header = header[: HEADER_MAX_CHARS - 1].rstrip() + "…"
         _draw_html(device, pymupdf.Rect(m, geometry.top - 30, geometry.width - m, geometry.top - 6),
                    f'<p class="h">{html_lib.escape(header)}</p>', css)
     footer = html_lib.escape(_format_number(variant, number, total))
@@ -279,7 +296,8 @@ def layout_pdf(body: list[str], body_css: str, footnotes: dict[str, str], varian
     """Lay out the report; return the PDF bytes and whether it was cut at ``max_pages``."""
     geometry = Geometry(variant.page_size[0], variant.page_size[1], variant.margin)
     notes = _Notes(footnotes, variant, geometry)
-    story = ChainedStory(body, body_css, gap=variant.font_size * 0.55)
+    story = ChainedStory(body, body_css, gap=variant.font_size * 0.55,
+                         min_room=variant.font_size * 4)
     body_budget = max(1, max_pages - 1)  # page 1 is the cover
     reserve: list[float] = []
     for _ in range(_PASSES if footnotes else 1):

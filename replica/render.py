@@ -48,8 +48,10 @@ def render_html(html: str, *, title: str, chamber: str | None,
     ``title`` is the audited body as printed on the cover and in the header; ``chamber``
     None prints the generic "Chambre régionale des comptes".
     """
+    if isinstance(html, (bytes, bytearray)):
+        html = bytes(html).decode("utf-8", errors="replace")
     if not isinstance(html, str):
-        raise RenderError("html must be a str")
+        raise RenderError(f"html must be str or bytes, not {type(html).__name__}")
     if max_pages < 1:
         raise RenderError("max_pages must be at least 1")
     parsed = parse_report_html(html)

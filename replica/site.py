@@ -292,7 +292,8 @@ class _Handler(BaseHTTPRequestHandler):
         if path == "/robots.txt":
             return self._send(rec, 200, site.robots.encode(), "text/plain; charset=utf-8")
         if path.startswith("/sites/default/files/"):
-            return self._send_file(rec, path, truncate=fault is not None and fault.kind == "truncate")
+            return self._send_file(rec, path, truncate=fault is not None and fault.kind == "truncate",
+                                   stall=fault.seconds if fault is not None and fault.kind == "stall" else 0)
         status, html = site.render(path, query)
         if site.html_filter is not None:
             html = site.html_filter(path, html)
@@ -302,7 +303,7 @@ class _Handler(BaseHTTPRequestHandler):
             return self._send(rec, 304, b"", None, {"ETag": etag})
         self._send(rec, status, body, "text/html; charset=utf-8", {"ETag": etag} if status == 200 else {})
 
-    def _send_file(self, rec: RequestRecord, path: str, truncate: bool) -> None:
+    def _send_file(self, rec: RequestRecord, path: str, truncate: bool, stall: float = 0) -> None:
         data = self.replica.file_bytes(path)
         if data is None:
             return self._send(rec, 404, pages.not_found().encode(), "text/html; charset=utf-8")
@@ -310,7 +311,8 @@ class _Handler(BaseHTTPRequestHandler):
         pub_date = next((p.date for p in self.replica.publications if path.startswith(p.pdf_path[:-4])),
                         date(2020, 1, 1))
         modified = datetime(pub_date.year, pub_date.month, pub_date.day, tzinfo=timezone.utc)
-        headers = {"ETag": etag, "Last-Modified": format_datetime(modified, usegmt=True)}
+        headers = {"ETag": etag, "Last-Modified": format_datetime(modified, usegmt=True),
+                   "Accept-Ranges": "bytes"}
         inm, ims = self.headers.get("If-None-Match"), self.headers.get("If-Modified-Since")
         if inm is not None:
             if inm == etag:
@@ -321,15 +323,22 @@ class _Handler(BaseHTTPRequestHandler):
                     return self._send(rec, 304, b"", None, headers)
             except (TypeError, ValueError):
                 pass
+        status, start = 200, 0
+        m = re.fullmatch(r"bytes=(\d+)-", self.headers.get("Range", "").strip())
+        if_range = self.headers.get("If-Range")
+        if m and int(m[1]) < len(data) and (if_range is None or if_range == etag):
+            status, start = 206, int(m[1])
+            headers["Content-Range"] = f"bytes {start}-{len(data) - 1}/{len(data)}"
+        body = data[start:]
         if truncate:
             headers["Connection"] = "close"
             self.close_connection = True
-            return self._send(rec, 200, data[: len(data) // 2], "application/pdf", headers,
-                              length=len(data))
-        self._send(rec, 200, data, "application/pdf", headers)
+            return self._send(rec, status, body[: len(body) // 2], "application/pdf", headers,
+                              length=len(body))
+        self._send(rec, status, body, "application/pdf", headers, stall=stall)
 
     def _send(self, rec: RequestRecord, status: int, body: bytes, ctype: str | None,
-              headers: dict[str, str] | None = None, length: int | None = None) -> None:
+              headers: dict[str, str] | None = None, length: int | None = None, stall: float = 0) -> None:
         rec.status = status
         self.send_response(status)
         if ctype:
@@ -338,6 +347,11 @@ class _Handler(BaseHTTPRequestHandler):
             self.send_header(k, v)
         self.send_header("Content-Length", str(length if length is not None else len(body)))
         self.end_headers()
+        if stall and body:
+            self.wfile.write(body[: len(body) // 2])
+            self.wfile.flush()
+            time.sleep(stall)
+            body = body[len(body) // 2:]
         if body:
             self.wfile.write(body)
         self.wfile.flush()

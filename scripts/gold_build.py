@@ -25,11 +25,12 @@ from gold_candidates import corpus_dir  # noqa: E402
 from gold_spec import SPEC  # noqa: E402
 
 OUT = ROOT / "models" / "gold" / "extraction.jsonl"
+TRAILING_CELLS = re.compile(r"(?:\t[^\t]{0,12})+\t?\s*$")
 KINDS = {"R": "recommandation", "A": "rappel_au_droit"}
 LABEL = re.compile(
     r"^\s*(?:(?:Recommandations?|Rappels? (?:au|du) droit|Rappel à la (?:loi|réglementation))\s*"
     r"(?:(?:n\s*°|N\s*°|no)\s*\d+|unique)?\s*(?:\([^)]{0,60}\))?\s*(?:[:.–—-]\s*)?)?"
-    r"(?:[-–•·]\s+|\d+\s*[/.)]\s+)?")
+    r"(?:[-–•·]\s+|\d+\s*(?:[/)]|[.\-–](?!\d))\s*)?")
 
 
 def line_spans(text: str) -> list[tuple[int, int]]:
@@ -40,9 +41,20 @@ def line_spans(text: str) -> list[tuple[int, int]]:
     return spans
 
 
-def item_span(text: str, spans: list[tuple[int, int]], line_no: int, skip: str | None = None,
-              cut: str | None = None) -> list[int]:
-    """Offsets of the item text on paragraph ``line_no`` (1-based)."""
+def item_span(text: str, spans: list[tuple[int, int]], line_no: int | list[int], skip: str | None = None,
+              cut: str | None = None, keep_tabs: bool = False) -> list[int]:
+    """Offsets of the item text on paragraph ``line_no`` (1-based), or on the run of
+    paragraphs ``[first, last]`` (an item in several parts, "5.1 …", "5.2 …")."""
+    if isinstance(line_no, (list, tuple)):
+        first, last = line_no
+        begin = item_span(text, spans, first, skip, None, keep_tabs)[0]
+        last_start, last_end = spans[last - 1]
+        last_line = text[last_start:last_end]
+        if not keep_tabs:
+            last_line = TRAILING_CELLS.sub("", last_line)
+        match = re.search(cut, last_line) if cut else None
+        last_line = last_line[:match.start()] if match else last_line
+        return [begin, last_start + len(last_line.rstrip())]
     start, end = spans[line_no - 1]
     line = text[start:end]
     offset = LABEL.match(line).end()
@@ -50,9 +62,8 @@ def item_span(text: str, spans: list[tuple[int, int]], line_no: int, skip: str |
         match = re.match(skip, line[offset:])
         offset += match.end() if match else 0
     body = line[offset:]
-    if "\t" in body.strip("\t "):
-        lead = len(body) - len(body.lstrip("\t "))
-        body = body[:lead] + body[lead:].split("\t")[0]
+    if not keep_tabs:  # trailing table cells: status ticks and page ("\tX\t\t\t25\t")
+        body = TRAILING_CELLS.sub("", body)
     if cut:  # a trailing part that is not the item's text (an inline status sentence)
         match = re.search(cut, body)
         body = body[:match.start()] if match else body
@@ -70,7 +81,8 @@ def build_row(key: str, spec: dict) -> dict:
     for entry in spec.get("items", []):
         kind, line_no, number, status, *rest = entry
         options = rest[0] if rest else {}
-        start, end = item_span(text, spans, line_no, options.get("skip"), options.get("cut"))
+        start, end = item_span(text, spans, line_no, options.get("skip"), options.get("cut"),
+                                  options.get("keep_tabs", False))
         item = {"kind": KINDS[kind], "number": number, "start": start, "end": end, "status": status}
         alts = [item_span(text, spans, n, options.get("alt_skip")) for n in options.get("alt", [])]
         if alts:

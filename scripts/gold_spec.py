@@ -205,3 +205,175 @@ SPEC["394672"] = {
                  date="2016-09-15", chamber="CRC Auvergne, Rhône-Alpes"),
     "items": [("R", n, str(n - 36), None) for n in range(37, 43)],
 }
+SPEC["395670"] = {
+    "meta": meta("Commune du Teil", "commune", "07", "07319", date="2016-09-19", chamber="CRC Auvergne, Rhône-Alpes"),
+    "items": [("R", n, str(n - 37), None) for n in (38, 39, 40, 41)]
+             + [("R", n, str(n - 38), None) for n in (43, 44, 45)]
+             + [("R", n, str(n - 39), None) for n in (47, 48)]
+             + [("R", n, str(n - 40), None) for n in (50, 51)],
+}
+SPEC["397351"] = {  # label and text on separate paragraphs; rec 5 in two parts (5.1, 5.2)
+    "meta": meta("Commune de Manosque", "commune", "04", "04112", date="2015-11-02", announced=9),
+    "items": [("R", 40, "1", None, {"alt": [128]}), ("R", 42, "2", None, {"alt": [139]}),
+              ("R", 44, "3", None, {"alt": [156]}), ("R", 46, "4", None, {"alt": [162]}),
+              ("R", [48, 49], "5", None, {"alt": [[472, 473]]}), ("R", 51, "6", None, {"alt": [487]}),
+              ("R", 53, "7", None, {"alt": [862]}), ("R", 55, "8", None, {"alt": [875]}),
+              ("R", 57, "9", None, {"alt": [1031]})],
+    "note": "'La chambre formule dans ce cadre neuf recommandations'. Rec 5 = its two sub-items.",
+}
+SPEC["397354"] = {
+    "meta": meta("Commune de Carpentras", "commune", "84", "84031", date="2015-11-25", announced=5),
+    "items": [("R", n, str(n - 32), None) for n in range(33, 37)]
+             + [("R", [37, 38], "5", None, {"alt": [[837, 838]]})],
+    "note": "Rec 5 = its two sub-items 5.1 and 5.2 (TAB-separated in the summary table).",
+}
+SPEC["399878"] = {  # label and text on separate paragraphs; recs 2 and 6 in two dashed parts
+    "meta": meta("Commune de Monteux", "commune", "84", "84080", date="2015-11-25", announced=6),
+    "items": [("R", 33, "1", None, {"alt": [67]}), ("R", [35, 36], "2", None, {"alt": [[114, 115]]}),
+              ("R", 38, "3", None, {"alt": [131]}), ("R", 40, "4", None, {"alt": [138]}),
+              ("R", 42, "5", None, {"alt": [212]}), ("R", [44, 45], "6", None, {"alt": [[896, 897]]})],
+}
+SPEC["400552"] = {
+    "meta": meta("Centre hospitalier de Saumur", "hopital", "49", chamber="CRC Pays de la Loire"),
+    "items": [("R", 139, "1", None, {"alt": [33]}), ("R", 178, "2", None, {"alt": [34]}),
+              ("R", 246, "3", None, {"alt": [35]}), ("R", 409, "4", None, {"alt": [36]}),
+              ("R", 471, "5", None, {"alt": [37]}), ("R", 508, "6", None, {"alt": [38]})],
+}
+SPEC["400599"] = {
+    "meta": meta("Centre hospitalier Côte de Lumière", "hopital", "85"),
+    "items": [("R", 227, "1", None, {"alt": [37]}), ("R", 343, "2", None, {"alt": [38]}),
+              ("R", 357, "3", None, {"alt": [39]})],
+}
+SPEC["400600"] = {  # summary numbered "1- …", body "Recommandation n° N"
+    "meta": meta("Centre hospitalier de Laval", "hopital", "53"),
+    "items": [("R", 33, "1", None, {"alt": [376]}), ("R", 34, "2", None, {"alt": [377]}),
+              ("R", 35, "3", None, {"alt": [628]}), ("R", 36, "4", None, {"alt": [658]}),
+              ("R", 37, "5", None, {"alt": [720]}), ("R", 38, "6", None, {"alt": [791]})],
+}
+SPEC["400609"] = {  # summary numbered "1/ …"
+    "meta": meta("Commune de La Chapelle-sur-Erdre", "commune", "44", "44035"),
+    "items": [("R", 37, "1", None, {"alt": [61]}), ("R", 38, "2", None, {"alt": [65]}),
+              ("R", 39, "3", None, {"alt": [164]}), ("R", 40, "4", None, {"alt": [174]}),
+              ("R", 41, "5", None, {"alt": [189]})],
+}
+SPEC["400612"] = {  # unnumbered "Il est recommandé … de :" list, numbered in the body
+    "meta": meta("EHPAD de Beauvoir-sur-Mer", "etablissement_public", "85", chamber="CRC Pays de la Loire"),
+    "items": [("R", 68, "1", None, {"alt": [32]}), ("R", 71, "2", None, {"alt": [33]}),
+              ("R", 77, "3", None, {"alt": [34]}), ("R", 88, "4", None, {"alt": [35]}),
+              ("R", 224, "5", None, {"alt": [36]}), ("R", 303, "6", None)],
+    "note": "The summary's last item is cut mid-sentence in the source: gold is the body occurrence.",
+}
+
+# --- Hauts-de-France: tables "Rappels à la réglementation" / "Recommandations" with a status column
+# (Réalisé | En cours de réalisation | Non réalisé); items unnumbered; a cell may span paragraphs.
+SPEC["399924"] = {
+    "meta": meta("Commune de Cappelle-la-Grande", "commune", "59", "59131", date="2016-12-07"),
+    "items": [("A", 16, None, NON), ("A", 17, None, NON), ("R", 20, None, EN_COURS), ("R", 21, None, EN_COURS),
+              ("R", 22, None, EN_COURS)],
+}
+SPEC["399927"] = {
+    "meta": meta("Centre hospitalier interdépartemental de Clermont", "hopital", "60", date="2016-10-17"),
+    "items": [("A", 20, None, FAIT), ("A", [21, 22], None, NON), ("A", [23, 25], None, FAIT), ("A", 26, None, NON),
+              ("R", 29, None, EN_COURS), ("R", 30, None, EN_COURS), ("R", [31, 32], None, NON),
+              ("R", 33, None, EN_COURS), ("R", 34, None, EN_COURS)],
+    "note": "Catalogue title 'Clermont (Oise)': the audited body is the CHI de Clermont (a hospital). "
+            "The régies recommendation holds a TAB-separated list of sub-items inside its cell.",
+}
+SPEC["399928"] = {
+    "meta": meta("Commune d'Armentières", "commune", "59", "59017", date="2016-12-13"),
+    "items": [("A", 53, None, EN_COURS), ("A", 54, None, NON), ("A", 55, None, NON), ("A", 56, None, NON),
+              ("A", 57, None, EN_COURS), ("A", [58, 60], None, NON),
+              ("R", 63, None, EN_COURS), ("R", 64, None, NON), ("R", 65, None, NON), ("R", 66, None, NON),
+              ("R", 67, None, EN_COURS)],
+}
+SPEC["399932"] = {
+    "meta": meta("Commune de Gravelines", "commune", "59", "59273", date="2016-10-19"),
+    "items": [("A", 18, None, NON), ("A", [19, 20], None, NON), ("A", [21, 22], None, NON), ("A", [23, 24], None, NON),
+              ("A", 25, None, NON), ("A", [26, 28], None, NON), ("A", [29, 30], None, NON), ("A", [31, 32], None, NON),
+              ("R", 35, None, NON), ("R", 36, None, NON), ("R", 37, None, EN_COURS), ("R", 38, None, NON),
+              ("R", 39, None, NON)],
+    "note": "Columns 'Mis en œuvre | Partiellement mis en œuvre | Non mis en œuvre'.",
+}
+SPEC["400041"] = {
+    "meta": meta("Commune de Saint-André-lez-Lille", "commune", "59", "59527", date="2016-11-29"),
+    "items": [("A", 18, None, NON), ("A", 19, None, NON), ("A", 20, None, NON), ("A", 21, None, NON),
+              ("A", [22, 23], None, EN_COURS), ("A", 24, None, NON), ("R", 27, None, NON), ("R", 28, None, NON)],
+}
+SPEC["400097"] = {
+    "meta": meta("Communauté de communes Avre, Luce et Moreuil", "epci", "80", link="not_linkable", date="2015-09-11",
+                 chamber="CRC Nord-Pas-de-Calais, Picardie"),
+    "items": [("A", 18, None, NON), ("A", 19, None, EN_COURS), ("A", 20, None, NON), ("A", 21, None, NON),
+              ("A", 22, None, NON), ("A", 23, None, NON), ("R", 26, None, NON), ("R", [27, 28], None, NON)],
+    "note": "Merged into CC Avre Luce Noye (2017): absent from the reference.",
+}
+SPEC["400194"] = {
+    "meta": meta("Commune d'Arras", "commune", "62", "62041", date="2015-11-25"),
+    "items": [("A", [19, 20], None, EN_COURS), ("A", 21, None, NON), ("A", 22, None, EN_COURS), ("A", [23, 24], None, NON),
+              ("A", 25, None, NON), ("A", 26, None, EN_COURS),
+              ("R", 29, None, EN_COURS), ("R", 30, None, EN_COURS), ("R", 31, None, NON), ("R", 32, None, EN_COURS),
+              ("R", 33, None, EN_COURS), ("R", 34, None, NON)],
+}
+SPEC["400420"] = {
+    "meta": meta("Centre hospitalier de Béthune-Beuvry", "hopital", "62", date="2016-02-03"),
+    "items": [("A", 18, None, NON), ("A", 19, None, NON), ("A", 20, None, EN_COURS), ("A", 21, None, NON),
+              ("A", 22, None, EN_COURS), ("A", 23, None, NON),
+              ("R", 26, None, EN_COURS), ("R", 27, None, EN_COURS), ("R", 28, None, NON), ("R", 29, None, EN_COURS),
+              ("R", 30, None, NON)],
+}
+
+# --- "Rappel(s) du droit" lists (Grand Est), récapitulations with follow-up groups, lists in the body
+SPEC["388821"] = {
+    "meta": meta("Commune de Clermont-en-Argonne", "commune", "55", "55117", date="2015-09-16",
+                 chamber="CRC Champagne-Ardenne, Lorraine"),
+    "items": [("A", n, None, None) for n in range(190, 195)] + [("R", 196, None, None)],
+    "note": "'Listes des rappels du droit et des recommandations' at the end of the report, unnumbered.",
+}
+SPEC["391385"] = {
+    "meta": meta("Communauté de communes du Centre Argonne", "epci", "08", link="not_linkable", date="2016-02-03",
+                 chamber="CRC Alsace, Champagne-Ardenne, Lorraine"),
+    "items": [("A", n, None, None) for n in range(281, 286)] + [("R", 287, None, None)],
+    "note": "Merged into CC de l'Argonne Ardennaise (2017): absent from the reference.",
+}
+SPEC["394717"] = {  # Word list numbering lost in the source except the last item's "10."
+    "meta": meta("Commune d'Esternay", "commune", "51", "51237", date="2016-06-22", chamber="CRC Champagne-Ardenne, Lorraine"),
+    "items": [("A", n, None, None) for n in range(299, 308)] + [("R", 309, "10", None)],
+    "note": "Rappels 1-9 were auto-numbered in Word (numbers absent from the HTML); the recommendation "
+            "prints '10.'.",
+}
+SPEC["395548"] = {
+    "meta": meta("Commune de Saint-André-les-Vergers", "commune", "10", "10333", date="2016-07-06",
+                 chamber="CRC Alsace, Champagne-Ardenne, Lorraine"),
+    "items": [("A", n, None, None) for n in range(234, 240)] + [("R", n, None, None) for n in range(241, 244)],
+}
+SPEC["388007"] = {  # Capbreton: recommandations and "rappels d'obligations juridiques", grouped by follow-up
+    "meta": meta("Commune de Capbreton", "commune", "40", "40065", date="2015-11-09"),
+    "items": [("R", n, None, EN_COURS) for n in (88, 89, 90)] + [("R", n, None, NON) for n in (92, 93)]
+             + [("A", n, None, EN_COURS) for n in range(96, 101)] + [("A", n, None, NON) for n in range(102, 110)],
+    "note": "'Rappels d'obligations juridiques' counted as rappels au droit. Groups 'partiellement mis(es) en "
+            "œuvre' → en_cours, 'restant à suivre' → non_mise_en_oeuvre. Deliberation 'lors de sa séance du même "
+            "jour' = the hearing of 9 November 2015.",
+}
+SPEC["260232"] = {  # Neuville-de-Poitou: récapitulation with a single numbered recommendation
+    "meta": meta("Commune de Neuville-de-Poitou", "commune", "86", "86177", date="2015-09-15"),
+    "items": [("R", 36, "1", NON)],
+    "note": "Listed under 'Recommandation à mettre en œuvre' (the legend's 'à suivre').",
+}
+SPEC["389746"] = {  # Boucau: récapitulation with rappels and grouped recommendations, unnumbered
+    "meta": meta("Commune de Boucau", "commune", "64", "64140", date="2016-03-01",
+                 chamber="CRC Aquitaine, Limousin, Poitou-Charentes"),
+    "items": [("A", 51, None, None), ("A", 52, None, None)]
+             + [("R", n, None, None) for n in (55, 57, 58, 60, 61)],
+    "note": "Recommendations 'à mettre en œuvre' formulated during this audit: no follow-up status yet.",
+}
+_INLINE = {"cut": r"\s*Partiellement mise en œuvre\.?\s*$"}
+SPEC["394647"] = {  # Lozère: summary heading without items; numbered recommendations in the body
+    "meta": meta("Département de la Lozère", "departement", "48", date="2016-07-04"),
+    "items": [("R", [226, 228], "1", EN_COURS, _INLINE), ("R", 236, "2", EN_COURS, _INLINE)],
+    "note": "Rec 1 has two dashed sub-items (lines 227-228), part of it. Each ends with the inline status "
+            "'Partiellement mise en œuvre.', excluded from the text.",
+}
+SPEC["394818"] = {  # Le Havre: no recommendation or rappel list at all
+    "meta": meta("Commune du Havre", "commune", "76", "76351", date="2016-09-07", chamber="CRC Normandie"),
+    "items": [],
+    "note": "No labelled recommendation: 'la chambre recommande' sentences in the body are observations (README).",
+}

@@ -19,7 +19,8 @@ def test_compose_file_validates():
             pytest.fail("docker-compose must be installed in CI (make sysdeps)")
         pytest.skip("docker-compose not installed (Debian package docker-compose)")
     env = {**os.environ, "POSTGRES_PASSWORD": "x", "MEILI_MASTER_KEY": "k" * 32,
-           "CONSTATS_ADMIN_API_KEY": "a", "CONSTATS_CRAWL_CONTACT": "ops@example.org"}
+           "CONSTATS_ADMIN_API_KEY": "a", "CONSTATS_CRAWL_CONTACT": "ops@example.org",
+           "MEILI_SEARCH_KEY": "s" * 32}
     proc = subprocess.run([exe, "-f", str(ROOT / "docker-compose.yml"), "config", "-q"],
                           capture_output=True, text=True, env=env)
     assert proc.returncode == 0, proc.stderr

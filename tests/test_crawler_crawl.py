@@ -195,21 +195,22 @@ def test_named_site_is_allowed_and_responses_point_at_their_report(tmp_path):
 
 def test_kill_between_store_and_commit_downloads_nothing_twice(tmp_path):
     """The window a SIGKILL can hit: bytes moved into the store, state not yet committed."""
-    from crawler.fetcher import Download
-    from crawler.journal import Journal
+    import json
 
     pubs = make_publications(2)
     settings = crawl_settings(tmp_path)
+    store = RawStore(settings.raw_dir)
     with ReplicaSite(pubs) as site:
         crawl_source("ccomptes", settings, base_url=site.base_url)
         url = site.base_url + pubs[1].pdf_path
         with session_scope(settings.db_url) as s:  # forget it, as if the commit never happened
             row = s.scalar(select(FileRow).where(FileRow.url == url))
-            kept = Download(url, 200, row.sha256, row.size, row.content_type, row.etag, row.last_modified)
+            note = {"url": url, "etag": row.etag, "last_modified": row.last_modified, "length": row.size,
+                    "content_type": row.content_type, "sha256": row.sha256, "size": row.size}
             s.delete(s.scalar(select(ReportRow).where(ReportRow.sha256 == row.sha256)))
             row.sha256 = row.etag = row.last_modified = None
             row.status = "pending"
-        Journal(settings.raw_dir / "journal").note(kept)
+        store.part_meta_path(url).write_text(json.dumps(note))  # what the fetcher leaves until then
         n = len(site.requests)
         summary = crawl_source("ccomptes", settings, base_url=site.base_url)
         again = [(r.status, r.conditional) for r in site.requests[n:] if r.path == pubs[1].pdf_path]
@@ -217,5 +218,5 @@ def test_kill_between_store_and_commit_downloads_nothing_twice(tmp_path):
     assert summary.new_reports == 1 and summary.downloaded == 0
     with session_scope(settings.db_url) as s:
         row = s.scalar(select(FileRow).where(FileRow.url == url))
-        assert row.sha256 == kept.sha256 and row.status == "downloaded"
-    assert not list((settings.raw_dir / "journal").glob("*.json"))
+        assert row.sha256 == note["sha256"] and row.status == "downloaded" and row.etag == note["etag"]
+    assert list(store.tmp_dir.iterdir()) == []

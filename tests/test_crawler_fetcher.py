@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import time
 
 import pytest
@@ -39,10 +40,16 @@ def test_download_stores_once_and_answers_304_to_conditional_get(site, fetcher, 
     first = fetcher.download(url, store)
     assert first.status == 200 and store.read(first.sha256) == tiny_pdf("commune-0")
     assert first.etag and first.last_modified
+    assert not list(store.tmp_dir.glob("*.part"))
+    assert store.part_meta_path(url).exists()  # the note stays until the caller has recorded the file
+    confirmed = fetcher.download(url, store)  # a run that died before recording it: confirmed by a 304
+    assert confirmed.confirmed and confirmed.sha256 == first.sha256
+    store.forget_part(url)
+    assert not list(store.tmp_dir.iterdir())
     again = fetcher.download(url, store, etag=first.etag, last_modified=first.last_modified)
     assert again.not_modified and again.sha256 is None
-    assert len(stored(store)) == 1 and not list(store.tmp_dir.iterdir())
-    assert site.count(site.pubs[0].pdf_path, 304) == 1
+    assert len(stored(store)) == 1
+    assert site.count(site.pubs[0].pdf_path, 304) == 2 and site.count(site.pubs[0].pdf_path, 200) == 1
 
 
 def test_500_then_ok_is_retried(site, fetcher, tmp_path):
@@ -159,3 +166,35 @@ def test_robots_unavailable_means_nothing_is_fetched(tmp_path):
             f.get_page(site.base_url + "/fr/publications")
         assert err.value.code == "robots_unavailable"
         assert {r.path for r in site.requests} == {"/robots.txt"}
+
+
+def test_truncated_download_resumes_with_a_range_request(site, fetcher, tmp_path):
+    path = site.pubs[4].pdf_path
+    site.faults.truncate(path, times=1)
+    store = RawStore(tmp_path / "raw")
+    result = fetcher.download(site.base_url + path, store)
+    assert store.read(result.sha256) == tiny_pdf("commune-4")
+    assert [(r.status, r.complete) for r in site.requests if r.path == path] == [(200, False), (206, True)]
+    assert list(store.tmp_dir.glob("*.part")) == []
+
+
+def test_download_interrupted_by_a_crash_resumes_or_is_confirmed(site, tmp_path):
+    """What a killed crawler leaves (a .part and its validators) is finished, not fetched again."""
+    path = site.pubs[5].pdf_path
+    store = RawStore(tmp_path / "raw")
+    url = site.base_url + path
+    data = tiny_pdf("commune-5")
+    with Fetcher(crawl_settings(tmp_path)) as f:
+        first = f.download(url, RawStore(tmp_path / "other"))
+        part = store.part_path(url)
+        for kept, expected in ((data[:300], 206), (data, 304)):
+            part.write_bytes(kept)  # a crash mid-body, then a crash after the last byte
+            part.with_suffix(".json").write_text(json.dumps(
+                {"url": url, "etag": first.etag, "length": len(data), "content_type": "application/pdf",
+                 "last_modified": None}))
+            n = len(site.requests)
+            result = f.download(url, store)
+            assert store.read(result.sha256) == data and result.status == 200
+            assert [r.status for r in site.requests[n:] if r.path == path] == [expected]
+            assert list(store.tmp_dir.glob("*.part")) == []
+            store.forget_part(url)

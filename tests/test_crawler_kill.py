@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
+from replica.faults import FaultPlan
 from replica.site import ReplicaSite
 from store.db import migrate, session_scope
 from store.models import Crawl, FileRow, ReportRow
@@ -23,34 +24,38 @@ ROOT = Path(__file__).resolve().parents[1]
 def _crawler(base_url: str, state: Path) -> subprocess.Popen:
     env = {**os.environ, "PYTHONPATH": str(ROOT), "CONSTATS_STATE_DIR": str(state),
            "DATABASE_URL": f"sqlite:///{state / 'constats.db'}", "CONSTATS_CRAWL_RATE_LIMIT": "100",
-           "CONSTATS_CRAWL_CONCURRENCY": "2"}
+           "CONSTATS_CRAWL_CONCURRENCY": "1"}
     return subprocess.Popen([sys.executable, "-m", "constats.cli", "crawl", "ccomptes", "--base-url", base_url,
                              "--allow-loopback", "--no-pipeline"], cwd=ROOT, env=env,
                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
 
 
 @pytest.mark.slow
-def test_sigkill_then_restart_downloads_each_file_once(tmp_path):
+def test_sigkill_mid_download_then_restart_downloads_each_file_once(tmp_path):
     pubs = make_publications(200)
     paths = [p.pdf_path for p in pubs]
-    with ReplicaSite(pubs, page_size=20) as site:
+    stalled = pubs[90].pdf_path  # killed while this one is half received
+    with ReplicaSite(pubs, FaultPlan().stall(stalled, seconds=30), page_size=20) as site:
         proc = _crawler(site.base_url, tmp_path)
-        deadline = time.monotonic() + 60
-        while sum(site.count(p, 200, complete=True) for p in paths) < 60:
+        deadline = time.monotonic() + 90
+        while site.count(stalled, 200, complete=False) == 0:
             assert proc.poll() is None, proc.stdout.read().decode()
             assert time.monotonic() < deadline, "the crawl did not progress"
-            time.sleep(0.02)
+            time.sleep(0.01)
+        time.sleep(0.5)  # the first half reaches the .part file
         proc.send_signal(signal.SIGKILL)
         proc.wait(timeout=10)
         done_before = sum(site.count(p, 200, complete=True) for p in paths)
-        assert 60 <= done_before < 200
+        assert 80 <= done_before < 200
 
         proc = _crawler(site.base_url, tmp_path)
         out, _ = proc.communicate(timeout=120)
         assert proc.returncode == 0, out.decode()
-        counts = {p: site.count(p, 200, complete=True) for p in paths}
+        counts = {p: site.count(p, 200) for p in paths}  # every 200, finished or not
+        resumed = [(r.status, r.complete) for r in site.requests if r.path == stalled]
 
-    assert [p for p, n in counts.items() if n != 1] == []
+    assert {p: n for p, n in counts.items() if n != 1} == {}
+    assert resumed == [(200, False), (206, True)]  # the interrupted download resumed, not restarted
     url = f"sqlite:///{tmp_path / 'constats.db'}"
     migrate(url)
     with session_scope(url) as s:
@@ -58,3 +63,4 @@ def test_sigkill_then_restart_downloads_each_file_once(tmp_path):
         assert s.scalar(select(func.count()).select_from(FileRow).where(FileRow.status == "downloaded")) == 200
         assert [c.status for c in s.scalars(select(Crawl).order_by(Crawl.id))] == ["interrupted", "done"]
     assert len(list((tmp_path / "raw").glob("??/??/*.pdf"))) == 200
+    assert list((tmp_path / "raw" / "tmp").iterdir()) == []

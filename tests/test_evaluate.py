@@ -35,7 +35,7 @@ def gold(tmp_path):
     a1 = _span("respecter l’article L. 2312-1 du CGCT.")
     row = {"key": "k1", "items": [
         {"kind": "recommandation", "number": "1", "start": r1[0], "end": r1[1], "alt": [list(r1b)]},
-        {"kind": "recommandation", "number": "2", "start": r2[0], "end": r2[1]},
+        {"kind": "recommandation", "number": "2", "start": r2[0], "end": r2[1], "status": "en_cours"},
         {"kind": "rappel_au_droit", "number": "1", "start": a1[0], "end": a1[1]},
     ], "metadata": {"body_kind": "commune", "insee": "33249", "deliberation_date": "2016-03-15",
                     "chamber": "CRC Nouvelle-Aquitaine", "announced_recommendations": 2}}
@@ -46,8 +46,9 @@ def gold(tmp_path):
     return load_gold(path, tmp_path)
 
 
-def _finding(kind, number, text, i=0):
-    return Finding(id=f"r-{i}", report_id="r", kind=kind, number=number, text=text, page=1, start=i, end=i + 1)
+def _finding(kind, number, text, i=0, status=None):
+    return Finding(id=f"r-{i}", report_id="r", kind=kind, number=number, text=text, page=1, start=i, end=i + 1,
+                   status=status)
 
 
 def _report(findings, **meta):
@@ -62,7 +63,7 @@ def test_load_gold_resolves_offsets(gold):
 def test_perfect_prediction_scores_one(gold):
     report = _report(
         [_finding("recommandation", "1", "tenir un inventaire des biens"),
-         _finding("recommandation", "n° 2", "délibérer sur le\ntemps de travail."),
+         _finding("recommandation", "n° 2", "délibérer sur le\ntemps de travail.", status="en_cours"),
          _finding("rappel_au_droit", "1", "respecter l'article L. 2312-1 du CGCT."),
          _finding("observation", None, "Corps du rapport.")],
         body=Body(name="Lormont", kind="commune", insee="33249"), deliberation_date=date(2016, 3, 15),
@@ -71,6 +72,19 @@ def test_perfect_prediction_scores_one(gold):
     assert scores["findings"]["all"]["f1"] == 1.0
     assert all(m["accuracy"] == 1.0 for name, m in scores["metadata"].items() if m["total"])
     assert scores["epci_unlinkable"] == {"gold": 1, "predicted_not_linkable": 1}
+    assert scores["metadata"]["status"] == {"correct": 1, "total": 1, "accuracy": 1.0}
+
+
+def test_status_and_chamber_lineage(gold):
+    report = _report([_finding("recommandation", "2", "délibérer sur le temps de travail.", status="non_mise_en_oeuvre")],
+                     chamber="Chambre régionale des comptes d'Aquitaine, Poitou-Charentes")
+    scores = score_extraction(gold, {"k1": report})
+    assert scores["findings"]["recommandation"]["tp"] == 1
+    assert scores["metadata"]["status"]["correct"] == 0 and scores["metadata"]["status"]["total"] == 1
+    # the 2012-2015 name of the chamber designates the same institution as its 2016 name
+    assert scores["metadata"]["chamber"]["correct"] == 1
+    other = score_extraction(gold, {"k1": _report([], chamber="CRC Bretagne")})
+    assert other["metadata"]["chamber"]["correct"] == 0
 
 
 def test_wrong_number_duplicate_and_missing_are_counted(gold):

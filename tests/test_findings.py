@@ -144,3 +144,18 @@ def test_corpus_numbered_recommendations(key):
     report = understand(render_corpus(key, variant=1), key)
     got = {f.number: _norm(f.text) for f in _recs(report)}
     assert got == expected
+
+
+@needs_corpus
+@pytest.mark.slow
+def test_gold_report_through_the_project_renderer():
+    """260333 rendered by replica.render in every text-layer variant matches its gold exactly."""
+    from nlp.evaluate import load_gold, score_extraction
+    from replica.render import TEXT_VARIANTS, render_corpus_report
+
+    rows = [r for r in load_gold() if r["key"] == "260333"]
+    for variant in TEXT_VARIANTS:
+        report = understand(render_corpus_report("260333", variant=variant), "260333")
+        scores = score_extraction(rows, {"260333": report})
+        assert scores["findings"]["all"]["f1"] == 1.0, (variant.name, scores["errors"])
+        assert scores["metadata"]["deliberation_date"]["accuracy"] == 1.0

@@ -56,6 +56,12 @@ def test_link_epci_current_and_merged():
     assert merged.link_status == "not_linkable" and merged.siren is None
 
 
+def test_epci_known_by_its_short_name_in_parenthesis():
+    body = geo.link_body("Communauté d'agglomération Cap Atlantique", "epci", "44")
+    assert (body.link_status, body.siren) == ("linked", "244400610")
+    assert geo.find_bodies("Cap Atlantique", 1)[0]["siren"] == "244400610"
+
+
 def test_other_kinds_are_not_applicable():
     assert geo.link_body("Centre hospitalier de Ruffec", "hopital", "16").link_status == "not_applicable"
 
@@ -103,6 +109,12 @@ def test_departements_regions_chambers():
     assert geo.canonical_chamber("Chambre régionale des comptes d’Île-de-France") == "CRC Île-de-France"
     assert geo.canonical_chamber("CRC NOUVELLE-AQUITAINE") == "CRC Nouvelle-Aquitaine"
     assert geo.canonical_chamber("Cour des comptes") is None
+    # the 2012 two-region chamber and the 2016 regional chamber are different names of one lineage
+    assert geo.canonical_chamber("chambre régionale des comptes de Bourgogne, Franche-Comté") == "CRC Bourgogne, Franche-Comté"
+    assert geo.canonical_chamber("CRC Bourgogne-Franche-Comté") == "CRC Bourgogne-Franche-Comté"
+    from nlp.geo_chambers import same_chamber
+    assert same_chamber("CRC Aquitaine, Poitou-Charentes", "CRC Nouvelle-Aquitaine")
+    assert not same_chamber("CRC Centre, Limousin", "CRC Nouvelle-Aquitaine")
 
 
 def test_postal_codes_and_insee_lookup():
@@ -134,4 +146,5 @@ def test_name_helpers():
     assert fold("Œuvre d’Île-de-France") == "oeuvre d ile de france"
     assert normalise_name("Le Havre") == normalise_name("HAVRE") == "havre"
     assert commune_core("Commune de L'Aigle") == "aigle"
+    assert commune_core("Commune de Lormont") == "lormont"  # "de L…" is not the article "de l'"
     assert split_title("Commune - Lormont - (Gironde)") == (["Commune", "Lormont"], "Gironde")

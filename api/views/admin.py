@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Literal
 
-from fastapi import APIRouter, Depends, Query
+from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 from sqlalchemy import select
@@ -30,6 +30,15 @@ class ReprocessRequest(BaseModel):
                                                      "produits par des versions anciennes.")
 
 
+def _broker_ready(request: Request) -> None:
+    """Point the Celery app at this API's Redis (once per app)."""
+    if not getattr(request.app.state, "celery_configured", False):
+        from worker.app import celery_app, configure
+
+        configure(celery_app, request.app.state.settings)
+        request.app.state.celery_configured = True
+
+
 def _enqueue(fn, *args):
     try:
         return fn(*args)
@@ -53,9 +62,10 @@ def api_crawls(limit: int = Query(20, ge=1, le=200), session: Session = Depends(
 
 @router.post("/crawls", status_code=202, summary="Lancer un parcours (clé d'administration)",
              dependencies=[Depends(require_admin)])
-def api_start_crawl(body: CrawlRequest) -> dict:
+def api_start_crawl(request: Request, body: CrawlRequest) -> dict:
     from worker.pipeline import start_crawl
 
+    _broker_ready(request)
     params = body.model_dump(exclude_none=True)
     result = _enqueue(start_crawl, params)
     return {"message": "parcours mis en file d'attente", "task_id": getattr(result, "id", None),
@@ -64,11 +74,23 @@ def api_start_crawl(body: CrawlRequest) -> dict:
 
 @router.post("/reprocess", status_code=202, summary="Retraiter des rapports (clé d'administration)",
              dependencies=[Depends(require_admin)])
-def api_reprocess(body: ReprocessRequest | None = None):
+def api_reprocess(request: Request, body: ReprocessRequest | None = None,
+                  session: Session = Depends(db)):
+    from store.models import ReportRow
     from worker.pipeline import enqueue_report, outdated_report_ids
 
-    ids = (body.report_ids if body and body.report_ids is not None
-           else _enqueue(outdated_report_ids))
+    if body and body.report_ids is not None:
+        ids = list(dict.fromkeys(body.report_ids))
+        known = set(session.scalars(select(ReportRow.id).where(ReportRow.id.in_(ids))))
+        unknown = [i for i in ids if i not in known]
+        if unknown:
+            return JSONResponse(status_code=422, content={
+                "erreur": "paramètres invalides",
+                "message": "rapports inconnus : " + ", ".join(unknown[:20])
+                           + (" …" if len(unknown) > 20 else "")})
+    _broker_ready(request)
+    if not (body and body.report_ids is not None):
+        ids = _enqueue(outdated_report_ids)
     tasks = [getattr(_enqueue(enqueue_report, rid), "id", None) for rid in ids]
     return JSONResponse(status_code=202, content={
         "message": f"{len(ids)} rapport(s) mis en file d'attente", "report_ids": ids,

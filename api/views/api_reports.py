@@ -14,6 +14,7 @@ from api.deps import Services, db, services
 from api.export import FORMATS, stream_export, table_schema
 from api.filters import export_params, iter_matching
 from api.present import report_detail, report_summary
+from api.schemas import BodyReportsOut, ReportOut
 from search.query import SearchParams
 from store.models import ReportRow
 
@@ -33,7 +34,8 @@ def get_report_or_404(session: Session, report_id: str) -> ReportRow:
     return row
 
 
-@router.get("/reports/{report_id}", summary="Un rapport : métadonnées, sections, constats par type, réponses")
+@router.get("/reports/{report_id}", summary="Un rapport : métadonnées, sections, constats par type, réponses",
+            response_model=ReportOut)
 def api_report(request: Request, report_id: str = REPORT_ID, session: Session = Depends(db)) -> dict:
     return report_detail(get_report_or_404(session, report_id), _base(request))
 
@@ -51,7 +53,8 @@ def api_report_pdf(request: Request, report_id: str = REPORT_ID, session: Sessio
                         content_disposition_type="inline")
 
 
-@router.get("/bodies/{code}/reports", summary="Les rapports d'un organisme et de ses satellites")
+@router.get("/bodies/{code}/reports", summary="Les rapports d'un organisme et de ses satellites",
+            response_model=BodyReportsOut, responses={422: {"description": "Code invalide"}})
 def api_body_reports(request: Request, code: str = Path(..., max_length=9,
                                                         description="Code INSEE, SIREN ou département."),
                      session: Session = Depends(db), svc: Services = Depends(services)) -> dict:

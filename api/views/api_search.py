@@ -10,6 +10,7 @@ from api.deps import Services, call_meili, db, services
 from api.feeds import FEED_SIZE, atom_feed
 from api.filters import search_params
 from api.present import finding_dict, local_pdf_url
+from api.schemas import BodiesOut, FindingDetailOut, SimilarOut
 from constats import taxonomy
 from search.query import SearchParams, SearchResult, facet_stats, search_bodies, search_findings
 from search.settings import EMBEDDER, index_names
@@ -34,10 +35,12 @@ def run_search(svc: Services, params: SearchParams, base: str) -> SearchResult:
 
 @router.get("/search", response_model=SearchResult, summary="Chercher dans les constats")
 def api_search(request: Request, params: SearchParams = Depends(search_params),
-               svc: Services = Depends(services)) -> SearchResult:
+               svc: Services = Depends(services)) -> Response:
     """Recherche plein texte (et hybride si `semantic` > 0) avec filtres, facettes, extraits
     surlignés et lien vers la page du PDF. Au plus 100 résultats par page et 1 000 au total."""
-    return run_search(svc, params, _base(request))
+    result = run_search(svc, params, _base(request))
+    # serialised once here (the model is already validated): no second validation pass
+    return Response(result.model_dump_json(), media_type="application/json")
 
 
 @router.get("/search.atom", summary="Flux Atom d'une recherche",
@@ -57,12 +60,15 @@ def api_search_atom(request: Request, params: SearchParams = Depends(search_para
     return Response(xml, media_type="application/atom+xml; charset=utf-8")
 
 
-@router.get("/findings/{finding_id}", summary="Un constat")
+@router.get("/findings/{finding_id}", summary="Un constat", response_model=FindingDetailOut)
 def api_finding(request: Request, finding_id: str = FINDING_ID, session: Session = Depends(db)) -> dict:
     row = session.get(FindingRow, finding_id)
     if row is None:
         raise HTTPException(404, f"constat inconnu : {finding_id}")
-    return finding_dict(row, row.report, _base(request))
+    group = request.app.state.recurring.group_of(finding_id)
+    return {**finding_dict(row, row.report, _base(request)),
+            "found_elsewhere": group["n_reports"] - 1 if group else 0,
+            "recurring_group": group["id"] if group else None}
 
 
 def similar_hits(svc: Services, finding_id: str, limit: int) -> list[dict]:
@@ -83,7 +89,7 @@ def similar_hits(svc: Services, finding_id: str, limit: int) -> list[dict]:
     return [_hit(d).model_dump() for d in raw.get("hits", [])]
 
 
-@router.get("/findings/{finding_id}/similar", summary="Constats semblables")
+@router.get("/findings/{finding_id}/similar", summary="Constats semblables", response_model=SimilarOut)
 def api_similar(request: Request, finding_id: str = FINDING_ID,
                 limit: int = Query(10, ge=1, le=50, description="Nombre de constats (1 à 50)."),
                 session: Session = Depends(db), svc: Services = Depends(services)) -> dict:
@@ -96,7 +102,7 @@ def api_similar(request: Request, finding_id: str = FINDING_ID,
     return {"finding_id": finding_id, "hits": hits}
 
 
-@router.get("/bodies", summary="Trouver un organisme (commune, EPCI…)")
+@router.get("/bodies", summary="Trouver un organisme (commune, EPCI…)", response_model=BodiesOut)
 def api_bodies(q: str = Query(..., min_length=1, max_length=200,
                               description="Nom (fautes tolérées), code postal, INSEE ou SIREN."),
                limit: int = Query(10, ge=1, le=100), svc: Services = Depends(services)) -> dict:
@@ -115,12 +121,12 @@ def api_stats(svc: Services = Depends(services)) -> dict:
 
 
 @router.get("/recurring", summary="Constats récurrents (relevés dans plusieurs rapports)")
-def api_recurring(limit: int = Query(50, ge=1, le=500), session: Session = Depends(db)) -> dict:
-    """Groupes de constats semblables relevés dans plusieurs rapports, quand ils ont été calculés."""
-    try:
-        from nlp.recurring import recurring_groups  # provided by the classification work
-    except ImportError:
-        return {"groups": [], "available": False,
+def api_recurring(request: Request, limit: int = Query(50, ge=1, le=500),
+                  chamber: str | None = Query(None, max_length=200, description="Chambre.")) -> dict:
+    """Groupes de constats quasi identiques relevés dans plusieurs rapports, les plus répandus
+    d'abord, quand ils ont été calculés (commande `constats recurring`)."""
+    rec = request.app.state.recurring
+    if not rec.available():
+        return {"available": False, "groups": [],
                 "message": "les constats récurrents n'ont pas encore été calculés sur ce serveur"}
-    groups = recurring_groups(session, limit=limit)
-    return {"groups": groups, "available": True}
+    return {"available": True, **rec.info(), "groups": rec.groups(limit, chamber=chamber)}

@@ -21,7 +21,7 @@ from api.present import follow_up, report_detail, report_summary
 from api.views.api_reports import get_report_or_404
 from api.views.api_search import run_search, similar_hits
 from constats import taxonomy
-from search.query import FACETS, SearchParams, search_bodies
+from search.query import SearchParams, search_bodies
 from store.models import FindingRow
 
 router = APIRouter(include_in_schema=False)
@@ -60,11 +60,17 @@ def url_with(request: Request, drop: tuple[str, ...] = ("page",), **changes) -> 
     return "?" + urlencode(items)
 
 
+#: classes of the DSFR components used when ui_theme=dsfr (none with the project's theme)
+DSFR_CLASSES = {"button": "fr-btn", "input": "fr-input", "select": "fr-select", "label": "fr-label",
+                "table": "fr-table", "badge": "fr-badge fr-badge--sm"}
+
+
 def render(request: Request, template: str, status: int = 200, headers=None, **ctx) -> HTMLResponse:
     settings = request.app.state.settings
     dsfr = settings.ui_theme == "dsfr" and (STATIC / "dsfr" / "dsfr.min.css").exists()
+    classes = DSFR_CLASSES if dsfr else {}
     return TEMPLATES.TemplateResponse(request, template, {
-        "dsfr": dsfr, "label": label, "taxonomy": taxonomy, "url_with": url_with, **ctx},
+        "dsfr": dsfr, "ui": lambda name: classes.get(name, ""), "label": label, "taxonomy": taxonomy, "url_with": url_with, **ctx},
         status_code=status, headers=headers)
 
 
@@ -73,6 +79,22 @@ def error_page(request: Request, status: int, message: str, headers=None) -> HTM
               503: "Service momentanément indisponible"}
     return render(request, "error.html", status=status, headers=headers,
                   title=titles.get(status, "Erreur"), message=message)
+
+
+def facet_links(request: Request, name: str, counts: dict) -> list[dict]:
+    """Each value of a facet with its count, whether it is on, and the link that toggles it."""
+    out = []
+    for value, count in counts.items():
+        if name == "year":
+            on = request.query_params.get("year_from") == value == request.query_params.get("year_to")
+            href = url_with(request, year_from="" if on else value, year_to="" if on else value)
+        else:
+            param = FACET_PARAM[name]
+            on = value in request.query_params.getlist(param)
+            href = url_with(request, **{f"toggle_{param}": value})
+        out.append({"value": value, "label": label(name, value), "count": count, "on": on,
+                    "href": "/recherche" + href})
+    return out
 
 
 @router.get("/", response_class=HTMLResponse)
@@ -84,11 +106,12 @@ def home(request: Request):
 def results(request: Request, params: SearchParams = Depends(search_params),
             svc: Services = Depends(services)):
     result = run_search(svc, params, str(request.base_url).rstrip("/"))
-    facets = {name: result.facets.get(name, {}) for name in FACET_LABELS if result.facets.get(name)}
-    active = {k: request.query_params.getlist(k) for k in set(FACET_PARAM.values())}
+    facets = {name: facet_links(request, name, result.facets[name])
+              for name in FACET_LABELS if result.facets.get(name)}
+    active = {k: request.query_params.getlist(k) for k in set(FACET_PARAM.values()) | {"year_from", "year_to"}}
     return render(request, "results.html", title=f"Recherche : {params.q}" if params.q else "Recherche",
                   params=params, result=result, facets=facets, facet_labels=FACET_LABELS,
-                  facet_param=FACET_PARAM, active=active,
+                  active=active,
                   feed_url="/api/search.atom" + url_with(request, drop=("page", "per_page", "sort")),
                   export_url="/api/export" + url_with(request, drop=("page", "per_page", "sort",
                                                                       "semantic")) + "&format=csv")
@@ -139,13 +162,36 @@ def finding_page(request: Request, finding_id: str, session: Session = Depends(d
         similar = call_meili(similar_hits, svc, finding_id, 10)
     except Exception:  # noqa: BLE001 - the finding is shown even when search is down
         similar = None
-    elsewhere = [h for h in similar or [] if h["report_id"] != row.report_id
-                 and (h.get("score") or 0) >= RECURRING_SCORE]
+    rec = request.app.state.recurring
+    if rec.available():  # the computed groups are the reference
+        elsewhere, group = rec.elsewhere(finding_id), rec.group_of(finding_id)
+    else:  # until they are computed: very close findings of other reports
+        group = None
+        elsewhere = len({h["report_id"] for h in similar or [] if h["report_id"] != row.report_id
+                         and (h.get("score") or 0) >= RECURRING_SCORE})
     return render(request, "finding.html", title=f"{finding['kind_label']} — {row.report.title or ''}",
                   finding=finding, report=report_summary(row.report, base), similar=similar,
-                  elsewhere=len({h["report_id"] for h in elsewhere}))
+                  elsewhere=elsewhere, group=group)
 
 
 @router.get("/export", response_class=HTMLResponse)
 def export_page(request: Request):
     return render(request, "export.html", title="Exporter les constats", columns=COLUMNS)
+
+
+@router.get("/docs", response_class=HTMLResponse)
+def api_docs(request: Request):
+    """The API's documentation, rendered from its OpenAPI schema (no script, no CDN)."""
+    schema = request.app.openapi()
+    routes = []
+    for path, methods in schema.get("paths", {}).items():
+        for method, op in methods.items():
+            routes.append({"method": method.upper(), "path": path, "summary": op.get("summary", ""),
+                           "description": op.get("description", ""), "tag": (op.get("tags") or [""])[0],
+                           "params": [{"name": p["name"], "in": p["in"], "required": p.get("required", False),
+                                       "description": p.get("description") or (p.get("schema") or {}).get("description", "")}
+                                      for p in op.get("parameters", [])],
+                           "body": "requestBody" in op})
+    return render(request, "docs.html", title="Documentation de l'API", routes=routes,
+                  description=schema.get("info", {}).get("description", ""))
+

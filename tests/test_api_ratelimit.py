@@ -1,0 +1,78 @@
+"""Rate limiting of the public API: the sliding window and the 429 it answers."""
+
+from __future__ import annotations
+
+import pytest
+from fastapi.testclient import TestClient
+
+from api.app import create_app
+from api.ratelimit import SlidingWindowLimiter, parse_rate
+from constats.config import Settings
+
+
+class Clock:
+    def __init__(self):
+        self.t = 1000.0
+
+    def __call__(self) -> float:
+        return self.t
+
+
+@pytest.mark.parametrize("spec, expected", [("120/minute", (120, 60.0)), ("10/second", (10, 1.0)),
+                                            ("1000/hour", (1000, 3600.0)), ("5/10s", (5, 10.0)),
+                                            ("3/minutes", (3, 60.0))])
+def test_parse_rate(spec, expected):
+    assert parse_rate(spec) == expected
+
+
+@pytest.mark.parametrize("spec", ["", "abc", "0/minute", "10/fortnight", "-1/second"])
+def test_parse_rate_rejects_nonsense(spec):
+    with pytest.raises(ValueError):
+        parse_rate(spec)
+
+
+def test_sliding_window_allows_limit_then_refuses_until_oldest_expires():
+    clock = Clock()
+    lim = SlidingWindowLimiter(3, 60.0, clock=clock)
+    assert [lim.hit("a")[0] for _ in range(3)] == [True, True, True]
+    clock.t += 20
+    allowed, retry = lim.hit("a")
+    assert not allowed and retry == pytest.approx(40.0)
+    assert lim.hit("b")[0]  # another client has its own window
+    clock.t += 40.01
+    assert lim.hit("a")[0]
+
+
+def test_refused_requests_do_not_extend_the_window():
+    clock = Clock()
+    lim = SlidingWindowLimiter(1, 10.0, clock=clock)
+    assert lim.hit("a")[0]
+    for _ in range(50):
+        clock.t += 0.1
+        assert not lim.hit("a")[0]
+    clock.t += 5.1
+    assert lim.hit("a")[0]
+
+
+def test_idle_clients_are_forgotten():
+    clock = Clock()
+    lim = SlidingWindowLimiter(5, 10.0, clock=clock)
+    for i in range(100):
+        lim.hit(f"10.0.0.{i}")
+    clock.t += 11
+    lim.hit("x")
+    assert lim.clients() == 1
+
+
+def test_api_answers_429_in_french_with_retry_after(tmp_path):
+    settings = Settings(state_dir=tmp_path, public_rate_limit="3/minute",
+                        meili_url="http://127.0.0.1:1", redis_url="redis://127.0.0.1:1/0")
+    with TestClient(create_app(settings)) as c:
+        codes = [c.get("/api/taxonomy").status_code for _ in range(3)]
+        r = c.get("/api/taxonomy")
+        assert codes == [200, 200, 200]
+        assert r.status_code == 429
+        assert 1 <= int(r.headers["retry-after"]) <= 60
+        assert "Réessayez dans" in r.json()["message"]
+        # pages and health are not limited by the public API's quota
+        assert c.get("/").status_code == 200

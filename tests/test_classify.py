@@ -1,0 +1,180 @@
+"""Theme classifier: artefact checks, predictions, findings, labels data and training."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from constats.domain import Finding
+from constats.taxonomy import SECTORS, THEMES
+from nlp import classify
+from nlp.classify import DEFAULT_PATH, LABELS_PATH, ModelMismatchError, ThemeClassifier, classify_findings
+from nlp.sectors import guess_sector
+from nlp.themes_data import Heading, label_texts, read_labels, units, weak_theme
+from tests.corpus import CORPUS, needs_corpus
+
+needs_artefact = pytest.mark.skipif(not DEFAULT_PATH.exists(), reason="no trained artefact (run constats train)")
+
+
+@pytest.fixture(scope="module")
+def clf() -> ThemeClassifier:
+    return ThemeClassifier.load()
+
+
+# --------------------------------------------------------------------------- labels
+def test_labels_are_offsets_with_valid_codes():
+    labels = read_labels(LABELS_PATH)
+    assert len(labels) >= 400
+    assert len({lab["key"] for lab in labels}) >= 100  # spread over reports
+    for lab in labels:
+        assert set(lab) >= {"key", "start", "end", "kind", "primary", "secondary", "sector", "heading"}
+        assert "text" not in lab
+        assert lab["primary"] in THEMES and all(t in THEMES for t in lab["secondary"])
+        assert lab["kind"] in ("recommandation", "rappel_au_droit", "observation")
+        assert lab["sector"] is None or lab["sector"] in SECTORS
+        assert 0 <= lab["start"] < lab["end"]
+    kinds = {lab["kind"] for lab in labels}
+    assert kinds == {"recommandation", "rappel_au_droit", "observation"}
+
+
+@needs_corpus
+def test_label_spans_resolve_to_whole_paragraphs():
+    labels = read_labels(LABELS_PATH)[:60]
+    for lab in label_texts(labels, CORPUS):
+        assert len(lab["text"]) == lab["end"] - lab["start"] and "\n" not in lab["text"]
+        assert lab["text"].strip()
+        if lab["heading"]:
+            assert lab["heading"][1] <= lab["start"] and lab["heading_text"].strip()
+
+
+def test_units_follow_headings_and_skip_annexes():
+    txt = ("RAPPORT\nSYNTHÈSE\n" + "La situation financière est fragile et la dette progresse fortement. " * 3 +
+           "\n1. La commande publique\n" + "Les marchés ont été passés sans publicité ni mise en concurrence préalable. " * 3 +
+           "\nLa chambre recommande à la commune de respecter le code des marchés publics et de formaliser ses achats.\n"
+           "ANNEXES\n" + "Tableau annexe sans intérêt pour les constats de la chambre régionale des comptes. " * 3)
+    heads = []
+    for title, level in [("SYNTHÈSE", 1), ("1. La commande publique", 1), ("ANNEXES", 1)]:
+        start = txt.index(title)
+        heads.append(Heading(start, start + len(title), level, title))
+    got = units("k", txt, heads, min_chars=60)
+    assert [u.kind for u in got] == ["synthese", "observation", "recommandation"]
+    assert got[1].path == ["1. La commande publique"]
+    assert weak_theme(got[1].path) == "commande_publique"
+
+
+def test_sector_keywords():
+    assert guess_sector("Le service public d'assainissement non collectif (SPANC)") == "eau"
+    assert guess_sector("La gestion de l'EHPAD et de la petite enfance") == "social"
+    assert guess_sector("Les parcs de stationnement") == "transport"
+    assert guess_sector("Une politique sans mot-clé") == "autre"
+
+
+# --------------------------------------------------------------------------- artefact
+@needs_artefact
+def test_artefact_loads_with_its_versions_and_stays_small(clf):
+    assert clf.VERSION == classify.FORMAT_VERSION and clf.version.startswith(classify.FORMAT_VERSION)
+    assert DEFAULT_PATH.stat().st_size < 20e6
+    assert set(clf.classes) == set(THEMES)
+    assert 0 < clf.threshold < 1
+
+
+@needs_artefact
+def test_mismatched_labels_are_a_clear_error(tmp_path):
+    labels = tmp_path / "labels.jsonl"
+    shutil.copy(LABELS_PATH, labels)
+    with labels.open("a", encoding="utf-8") as fh:
+        fh.write(json.dumps({"key": "x", "start": 0, "end": 1, "kind": "observation", "primary": "gouvernance",
+                             "secondary": [], "sector": None, "heading": None}) + "\n")
+    with pytest.raises(ModelMismatchError, match="constats train"):
+        ThemeClassifier.load(DEFAULT_PATH, labels_path=labels)
+
+
+@needs_artefact
+def test_other_sklearn_version_is_refused(tmp_path):
+    import joblib
+
+    blob = joblib.load(DEFAULT_PATH)
+    blob["sklearn"] = "0.1.0"
+    joblib.dump(blob, tmp_path / "old.joblib")
+    with pytest.raises(ModelMismatchError, match="scikit-learn 0.1.0"):
+        ThemeClassifier.load(tmp_path / "old.joblib")
+
+
+def test_missing_artefact_is_file_not_found(tmp_path):
+    with pytest.raises(FileNotFoundError, match="constats train"):
+        ThemeClassifier.load(tmp_path / "nope.joblib")
+
+
+# --------------------------------------------------------------------------- predictions (fictional texts)
+@needs_artefact
+@pytest.mark.parametrize("text,heading,theme", [
+    ("La chambre recommande de mettre en concurrence les fournisseurs et de respecter les seuils de procédure "
+     "formalisée du code des marchés publics.", "", "commande_publique"),
+    ("La durée annuelle du temps de travail des agents est inférieure aux 1 607 heures réglementaires ; "
+     "le régime indemnitaire n'a pas été délibéré.", "", "ressources_humaines"),
+    ("Aucune provision n'a été constituée pour le contentieux en cours, et les amortissements ne sont pas "
+     "pratiqués sur les biens.", "", "fiabilite_comptes"),
+    ("La capacité d'autofinancement nette est devenue négative et la capacité de désendettement dépasse "
+     "quinze années.", "", "situation_financiere"),
+])
+def test_clear_cases(clf, text, heading, theme):
+    (pred,) = clf.predict([text], headings=[heading])
+    assert pred.primary == theme
+    assert pred.themes[0][0] == theme and abs(sum(pred.probabilities.values()) - 1) < 1e-3
+
+
+@needs_artefact
+def test_heading_shifts_an_ambiguous_paragraph(clf):
+    text = "Le contrat a été prolongé par avenant sans justification suffisante."
+    a = clf.predict([text], headings=["3. La délégation de service public > 3.2 Le contrat d'affermage"])[0]
+    assert a.probabilities["gestion_deleguee"] > clf.predict([text])[0].probabilities["gestion_deleguee"]
+
+
+@needs_artefact
+def test_low_confidence_on_text_without_content(clf):
+    (pred,) = clf.predict(["Voir ci-dessus."])
+    assert pred.low_confidence and pred.confidence < clf.threshold
+
+
+@needs_artefact
+def test_classify_findings_fills_fields(clf):
+    base = dict(report_id="r1", page=3, start=0, end=10)
+    findings = [
+        Finding(id="r1-0-10", kind="recommandation", text="Mettre fin au versement irrégulier d'heures "
+                "supplémentaires et délibérer sur le régime indemnitaire.", **base),
+        Finding(id="r1-20-30", kind="observation", text="Le délégataire n'a pas produit son rapport annuel ; "
+                "le service d'eau potable n'est pas contrôlé.", section_path=["2. La gestion de l'eau",
+                                                                         "2.1 Le contrat de délégation"], **base),
+        Finding(id="r1-40-50", kind="observation", text="", **base),
+    ]
+    out = classify_findings(findings, clf)
+    assert [f.id for f in out] == [f.id for f in findings]
+    assert out[0].primary_theme == "ressources_humaines" and out[0].themes[0].code == "ressources_humaines"
+    assert out[1].primary_theme in ("gestion_deleguee", "politique_publique")
+    assert all(f.confidence is not None and 0 <= f.confidence <= 1 for f in out)
+    pp = [f for f in out if any(t.code == "politique_publique" for t in f.themes)]
+    assert all(f.sector in SECTORS for f in pp)
+    assert findings[0].primary_theme is None  # inputs untouched
+    assert classify_findings([], clf) == []
+
+
+# --------------------------------------------------------------------------- training (small, reproducible)
+@needs_corpus
+@pytest.mark.slow
+def test_training_is_reproducible_and_checks_its_data(tmp_path):
+    labels = tmp_path / "labels.jsonl"
+    rows = read_labels(LABELS_PATH)
+    labels.write_text("".join(json.dumps(r) + "\n" for r in rows[::3]), encoding="utf-8")
+    a = classify.train(labels, CORPUS, tmp_path / "a.joblib", seed=1, n_weak=0, compare=False, log=lambda *_: None)
+    b = classify.train(labels, CORPUS, tmp_path / "b.joblib", seed=1, n_weak=0, compare=False, log=lambda *_: None)
+    assert a.macro_f1 == b.macro_f1 and a.confusion == b.confusion
+    assert a.ci95[0] <= a.macro_f1 <= a.ci95[1]
+    m1 = ThemeClassifier.load(tmp_path / "a.joblib", labels_path=labels)
+    m2 = ThemeClassifier.load(tmp_path / "b.joblib", labels_path=labels)
+    texts = ["La commune n'a pas constitué de provision pour risques.", "Les marchés publics de travaux."]
+    assert [p.probabilities for p in m1.predict(texts)] == [p.probabilities for p in m2.predict(texts)]
+    with pytest.raises(ModelMismatchError):
+        ThemeClassifier.load(tmp_path / "a.joblib", labels_path=LABELS_PATH)
