@@ -131,6 +131,20 @@ class Fetcher:
             text = bytes(body).decode(resp.encoding or "utf-8", errors="replace")
             return Page(final, 200, text, resp.headers.get("etag"), resp.headers.get("last-modified"))
 
+    def get_cached_page(self, url: str) -> Page:
+        """GET a page that is read again at every crawl (listings): conditionally when it is
+        in the page cache, whose copy answers a 304."""
+        from crawler.pagecache import CachedPage, PageCache
+
+        cache = PageCache(self.settings.state_dir / "page-cache")
+        cached = cache.get(url)
+        page = self.get_page(url, cached.etag if cached else None, cached.last_modified if cached else None)
+        if page.status == 304 and cached is not None:
+            return Page(page.url, 200, cached.text, cached.etag, cached.last_modified)
+        if page.status == 200 and page.text is not None:
+            cache.put(CachedPage(url, page.text, page.etag, page.last_modified))
+        return page
+
     def download(self, url: str, store: RawStore, etag: str | None = None,
                  last_modified: str | None = None) -> Download:
         """GET a PDF into ``store`` (conditionally when validators are given).

@@ -39,11 +39,21 @@ class Robots:
                 return self._rules[origin]
         parser = RobotFileParser(origin + "/robots.txt")
         result: RobotFileParser | FetchError = parser
+        from crawler.fetcher import _conditional
+        from crawler.pagecache import CachedPage, PageCache
+
+        url = origin + "/robots.txt"
+        cache = PageCache(self.fetcher.settings.state_dir / "page-cache")
+        cached = cache.get(url)
         try:
-            resp = self.fetcher._send(origin + "/robots.txt", {})
+            resp = self.fetcher._send(url, _conditional(cached.etag, cached.last_modified) if cached else {})
             try:
-                if resp.status_code == 200:
-                    parser.parse(resp.read().decode("utf-8", errors="replace").splitlines())
+                if resp.status_code == 304 and cached is not None:
+                    parser.parse(cached.text.splitlines())
+                elif resp.status_code == 200:
+                    text = resp.read().decode("utf-8", errors="replace")
+                    parser.parse(text.splitlines())
+                    cache.put(CachedPage(url, text, resp.headers.get("etag"), resp.headers.get("last-modified")))
                 else:  # 4xx (and odd redirects): no rules, everything allowed
                     parser.allow_all = True
             finally:

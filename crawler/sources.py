@@ -80,7 +80,7 @@ class CcomptesSource(Source):
         type_url, problems = None, []
         for path in S.ENTRY_PATHS:
             url = self.base_url + path
-            page = self.fetcher.get_page(url)
+            page = self.fetcher.get_cached_page(url)
             facets = parse_facets(page.text or "", page.url)
             type_url = facets.rod_type_url()
             if type_url:
@@ -89,7 +89,7 @@ class CcomptesSource(Source):
                             f"none labelled like {S.ROD_TYPE_LABEL.pattern!r}")
         if not type_url:
             raise DiscoveryError("no listing of the reports found: " + "; ".join(problems))
-        page = self.fetcher.get_page(type_url)
+        page = self.fetcher.get_cached_page(type_url)
         if not chamber:
             return page
         facets = parse_facets(page.text or "", page.url)
@@ -97,7 +97,7 @@ class CcomptesSource(Source):
         if not url:
             raise DiscoveryError(f"no jurisdiction facet matches {chamber!r} "
                                  f"(`{S.FACET_JURISDICTION}`): {sorted(facets.jurisdictions)}")
-        return self.fetcher.get_page(url)
+        return self.fetcher.get_cached_page(url)
 
     def discover(self, since=None, chamber=None, limit=None) -> Iterator[Publication]:
         self.complete = False
@@ -126,7 +126,7 @@ class CcomptesSource(Source):
             if not nxt or nxt in visited:
                 break
             try:
-                page = self.fetcher.get_page(nxt)
+                page = self.fetcher.get_cached_page(nxt)
             except FetchError as exc:
                 self.errors.append((nxt, exc.code, exc.message))
                 return  # incomplete listing: nothing may be withdrawn

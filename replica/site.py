@@ -290,7 +290,11 @@ class _Handler(BaseHTTPRequestHandler):
             elif fault.kind == "huge":
                 return self._send_huge(rec, fault.size, fault.content_length)
         if path == "/robots.txt":
-            return self._send(rec, 200, site.robots.encode(), "text/plain; charset=utf-8")
+            body = site.robots.encode()
+            etag = '"' + hashlib.sha1(body).hexdigest()[:20] + '"'
+            if self.headers.get("If-None-Match") == etag:
+                return self._send(rec, 304, b"", None, {"ETag": etag})
+            return self._send(rec, 200, body, "text/plain; charset=utf-8", {"ETag": etag})
         if path.startswith("/sites/default/files/"):
             return self._send_file(rec, path, truncate=fault is not None and fault.kind == "truncate",
                                    stall=fault.seconds if fault is not None and fault.kind == "stall" else 0)

@@ -116,6 +116,9 @@ def test_second_crawl_without_change_is_only_conditional(tmp_path):
     assert len(content) == 9 + 12
     assert all(r.conditional and r.status == 304 for r in content)
     assert not any(r.status == 200 and r.path.startswith("/sites/") for r in second)
+    # listings and robots.txt too: the second crawl makes only conditional requests
+    assert second and all(r.conditional and r.status == 304 for r in second), [
+        (r.path, r.status, r.conditional) for r in second if not (r.conditional and r.status == 304)]
 
 
 def test_withdrawn_publications_are_marked_not_deleted(tmp_path):
