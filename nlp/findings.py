@@ -23,7 +23,7 @@ import re
 from dataclasses import dataclass
 
 from constats.domain import Document, Finding, Section, finding_id
-from nlp.items import (CONCLUSION_TAG, OPENER, RECOMMENDS, STATUS_TAG, SUB_ITEM, number_prefix, parse_label,
+from nlp.items import (BULLET_ITEM, CONCLUSION_TAG, NUMBERED_ITEM, OPENER, RECOMMENDS, STATUS_TAG, SUB_ITEM, number_prefix, parse_label,
                        parse_list_item)
 from nlp.status import split_trailing_status, status_of
 from nlp.structure import Line, SectionIndex, lines_of
@@ -123,6 +123,13 @@ class _Scanner:
                 continue
             # 1. labelled items
             item = parse_label(text)
+            if (item and item.needs_text and not item.number and i + 1 < len(self.lines)
+                    and parse_list_item(self.lines[i + 1].text) and not parse_label(self.lines[i + 1].text)
+                    and (BULLET_ITEM.match(self.lines[i + 1].text) or NUMBERED_ITEM.match(self.lines[i + 1].text))):
+                # "Rappel du droit :" over a bulleted or numbered list: a group title
+                lenient, misses = True, 0
+                groups = [(99, None, item.kind)]
+                continue
             if item:
                 cand = self._labelled(i, item, kind_here, group_status if in_list else None)
                 if cand:

@@ -294,6 +294,9 @@ def build_sections(doc: Document) -> tuple[list[Section], list[Section]]:
     path: list[tuple[int, str, str]] = []  # (level, title, kind)
     in_response = False
     front_done = False
+    # responses come after the report: none can open before its synthèse or sommaire
+    last_front = max((i for i, h in enumerate(headings) if kind_of_title(h.title) in ("synthese", "toc")),
+                     default=-1)
     for i, h in enumerate(headings):
         end = text_end
         for nxt in headings[i + 1:]:
@@ -303,8 +306,8 @@ def build_sections(doc: Document) -> tuple[list[Section], list[Section]]:
         while path and path[-1][0] >= h.level:
             path.pop()
         own = kind_of_title(h.title)
-        if own == "reponse" and not RESPONSE_TITLE.match(h.title):
-            own = None
+        if own == "reponse" and (not RESPONSE_TITLE.match(h.title) or i < last_front):
+            own = None  # a response named before the synthèse/sommaire is front matter, not the responses
         if h.number or own:
             front_done = True
         inherited = next((k for _, _, k in reversed(path) if k in _INHERITED

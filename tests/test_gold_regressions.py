@@ -1,0 +1,32 @@
+"""Gold reports that exposed extraction bugs, read back perfectly (render → understand → score).
+
+- 388821: a response named on the cover ("Réponse de M. …, par lettre du …") must not turn
+  the whole report into a response; its "Rappel du droit :" title over a bulleted list gives
+  one rappel per bullet.
+- 399924, 400194: the body named in "le contrôle … de la commune de X a été ouvert le …" is X.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.corpus import CORPUS, needs_corpus
+
+
+@needs_corpus
+@pytest.mark.parametrize("key", ["388821", "399924", "400194"])
+def test_gold_report_items_and_commune(key):
+    from nlp.evaluate import load_gold, score_extraction
+    from nlp.report import understand
+    from replica.render import TEXT_VARIANTS, render_corpus_report
+
+    row = next(r for r in load_gold(corpus_dir=CORPUS) if r["key"] == key)
+    report = understand(render_corpus_report(key, corpus_dir=CORPUS, variant=TEXT_VARIANTS[1]), "rgold")
+    scores = score_extraction([row], {key: report})
+    for kind in ("recommandation", "rappel_au_droit"):
+        s = scores["findings"][kind]
+        assert s["fn"] == 0 and s["fp"] == 0, (kind, s)
+    assert not any(s.kind == "reponse" for s in report.sections if s.start < report.findings[0].start)
+    gold_insee = row["metadata"].get("insee")
+    if gold_insee:
+        assert report.metadata.body.insee == gold_insee
