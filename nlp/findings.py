@@ -23,7 +23,7 @@ import re
 from dataclasses import dataclass
 
 from constats.domain import Document, Finding, Section, finding_id
-from nlp.items import (BULLET_ITEM, CONCLUSION_TAG, NUMBERED_ITEM, OPENER, RECOMMENDS, STATUS_TAG, SUB_ITEM, number_prefix, parse_label,
+from nlp.items import (BULLET_ITEM, CONCLUSION_TAG, NUMBERED_ITEM, OPENER, Item, RECOMMENDS, STATUS_TAG, SUB_ITEM, number_prefix, parse_label,
                        parse_list_item)
 from nlp.status import split_trailing_status, status_of
 from nlp.structure import Line, SectionIndex, lines_of
@@ -86,6 +86,7 @@ class _Scanner:
 
     def run(self) -> list[Candidate]:
         lenient = False  # list context outside a list section (after an opener or a list section)
+        group_items = False  # under a bare "Rappel du droit :" title in a list section
         misses = 0
         groups: list[tuple[int, str | None, str | None]] = []  # (level, status, kind) of group titles
         status_columns: list[tuple[float, float, str]] = []
@@ -109,7 +110,7 @@ class _Scanner:
             group_kind = next((k for _, _, k in reversed(groups) if k), None)
             heading = self.heading_level.get(line.start)
             if heading is not None and not parse_label(text):
-                status_columns = []
+                status_columns, group_items = [], False
                 while groups and groups[-1][0] >= heading:
                     groups.pop()
                 if in_list:
@@ -123,12 +124,16 @@ class _Scanner:
                 continue
             # 1. labelled items
             item = parse_label(text)
-            if (item and item.needs_text and not item.number and i + 1 < len(self.lines)
-                    and parse_list_item(self.lines[i + 1].text) and not parse_label(self.lines[i + 1].text)
-                    and (BULLET_ITEM.match(self.lines[i + 1].text) or NUMBERED_ITEM.match(self.lines[i + 1].text))):
-                # "Rappel du droit :" over a bulleted or numbered list: a group title
+            nxt_text = self.lines[i + 1].text if i + 1 < len(self.lines) else ""
+            if (item and item.needs_text and not item.number and text.rstrip().endswith(":")
+                    and nxt_text and not parse_label(nxt_text)
+                    and (BULLET_ITEM.match(nxt_text) or NUMBERED_ITEM.match(nxt_text)
+                         or (kind_here in LIST_SECTIONS and self.lines[i + 1].start not in self.heading_starts))):
+                # "Rappel du droit :" over a list (bulleted, numbered, or plain paragraphs in a
+                # list section): a group title, each paragraph below is an item of its kind
                 lenient, misses = True, 0
                 groups = [(99, None, item.kind)]
+                group_items = kind_here in LIST_SECTIONS
                 continue
             if item:
                 cand = self._labelled(i, item, kind_here, group_status if in_list else None)
@@ -157,6 +162,8 @@ class _Scanner:
                     self.out.append(cand)
                 continue
             item = parse_list_item(text, loose=kind_here in LIST_SECTIONS)
+            if item is None and group_items and len(text) > 25 and not line.table:
+                item = Item(None, None, 0)  # a plain paragraph under "Rappel du droit :"
             if item:
                 misses = 0
                 start, end, status = _clean_span(self.doc, line.start + item.offset, line.end)

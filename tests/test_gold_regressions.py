@@ -2,7 +2,7 @@
 
 - 388821: a response named on the cover ("Réponse de M. …, par lettre du …") must not turn
   the whole report into a response; its "Rappel du droit :" title over a bulleted list gives
-  one rappel per bullet.
+  one rappel per bullet; 391385: the same title over plain paragraphs in a list section.
 - 399924, 400194: the body named in "le contrôle … de la commune de X a été ouvert le …" is X.
 """
 
@@ -14,7 +14,7 @@ from tests.corpus import CORPUS, needs_corpus
 
 
 @needs_corpus
-@pytest.mark.parametrize("key", ["388821", "399924", "400194"])
+@pytest.mark.parametrize("key", ["388821", "391385", "399924", "400194"])
 def test_gold_report_items_and_commune(key):
     from nlp.evaluate import load_gold, score_extraction
     from nlp.report import understand
