@@ -14,6 +14,7 @@ def register(app: typer.Typer) -> None:
         pretty: bool = typer.Option(False, "--pretty", help="JSON indenté."),
         report_id: str | None = typer.Option(None, "--id", help="Identifiant du rapport (défaut : dérivé du sha256)."),
         no_ocr_cache: bool = typer.Option(False, "--no-ocr-cache", help="Ne pas utiliser le cache d'OCR."),
+        themes: bool = typer.Option(True, "--themes/--no-themes", help="Classer les constats par thème."),
     ) -> None:
         """Print the structured report of FILE.pdf as JSON (no services needed)."""
         from constats.config import get_settings
@@ -33,4 +34,12 @@ def register(app: typer.Typer) -> None:
         except PdfError as exc:
             typer.echo(f"erreur ({exc.code}) : {exc}", err=True)
             raise typer.Exit(2) from exc
+        if themes:
+            from nlp.classify import ThemeClassifier
+            from nlp.report import with_themes
+
+            try:
+                report = with_themes(report, ThemeClassifier.load())
+            except (FileNotFoundError, RuntimeError, ValueError) as exc:
+                typer.echo(f"attention : constats non classés ({exc})", err=True)
         typer.echo(report.model_dump_json(indent=2 if pretty else None))

@@ -71,3 +71,13 @@ def understand(data: bytes, report_id: str, *, sha256: str | None = None,
     report = understand_document(doc, report_id)
     report.sha256 = sha256 or sha256_hex(data)
     return report
+
+
+def with_themes(report: Report, classifier) -> Report:
+    """Give every finding its themes, confidence and sector (``nlp.classify``)."""
+    from nlp.classify import classify_findings
+
+    if report.findings:
+        report.findings = classify_findings(report.findings, classifier)
+    report.classifier_version = classifier.version
+    return report

@@ -119,11 +119,10 @@ def extract_report(report_id: str) -> str | None:
             return _fail(report_id, "timeout", f"extraction interrompue après {settings.extract_timeout_s} s")
         log.exception("extract: unexpected failure on %s", report_id)
         return _fail(report_id, "internal_error", f"{type(exc).__name__}: {exc}")
-    if clf is not None and report.findings:
-        from nlp.classify import classify_findings
+    if clf is not None:
+        from nlp.report import with_themes
 
-        report.findings = classify_findings(report.findings, clf)
-        report.classifier_version = clf_version
+        report = with_themes(report, clf)
     with session_scope() as session:
         repo.save_extraction(session, report)
     return report_id
