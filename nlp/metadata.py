@@ -186,13 +186,15 @@ def find_departement(front: str, body_name: str | None) -> str | None:
     codes = Counter(c for c in (departement_from_postcode(p) for p in _POSTCODE.findall(front[:6000])) if c)
     if codes:
         return codes.most_common(1)[0][0]
-    names = Counter()
-    for code, name in DEPARTEMENT_NAMES.items():
-        n = len(re.findall(r"(?:d[ée]partement|conseil d[ée]partemental|conseil g[ée]n[ée]ral)\s+(?:de\s+la\s+|de\s+l['’]|du\s+|des\s+|de\s+|d['’])"
-                           + re.escape(name) + r"\b", front))
-        if n:
-            names[code] = n
+    names = Counter(_CODE_OF_NAME[m.group(1)] for m in _DEPARTEMENT_MENTION.finditer(front))
     return names.most_common(1)[0][0] if names else None
+
+
+_CODE_OF_NAME = {name: code for code, name in DEPARTEMENT_NAMES.items()}
+#: "département de la Gironde", "conseil général du Nord"… (one pass over the text)
+_DEPARTEMENT_MENTION = re.compile(
+    r"(?:d[ée]partement|conseil d[ée]partemental|conseil g[ée]n[ée]ral)\s+(?:de\s+la\s+|de\s+l['’]|du\s+|des\s+|de\s+|d['’])"
+    r"(" + "|".join(re.escape(n) for n in sorted(_CODE_OF_NAME, key=len, reverse=True)) + r")\b")
 
 
 def _link(name: str, kind: str, departement: str | None) -> Body:
