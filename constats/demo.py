@@ -88,12 +88,14 @@ def run(check: bool = False, reports: int = 30, port: int | None = None) -> int:
     state = settings.state_dir.absolute()
     state.mkdir(parents=True, exist_ok=True)
     stop_services = False
+    managed = settings
     replica = None
     try:
         _say("1/6 services")
         already = all(s.running for s in services.status(settings))
         urls = services.up(settings)
         stop_services = not already
+        managed = settings  # the settings that own the services we started (for down)
         env.update({"MEILI_URL": urls["meilisearch"], "REDIS_URL": urls["redis"],
                     "MEILI_MASTER_KEY": settings.meili_master_key})
         for k in ("MEILI_URL", "REDIS_URL"):
@@ -177,7 +179,7 @@ def run(check: bool = False, reports: int = 30, port: int | None = None) -> int:
         if replica is not None:
             replica.shutdown()
         if stop_services:
-            services.down(settings)
+            services.down(managed)
         typer.echo("stopped.")
 
 
