@@ -185,7 +185,8 @@ def run_crawl(source: str = "ccomptes", *, incremental: bool = True, **params) -
     """A crawl run inside the worker (beat or API): new files go down the pipeline."""
     from crawler.crawl import crawl_source
 
-    summary = crawl_source(source, get_settings(), incremental=incremental,
+    # inside the workers the per-host rate limit is shared through Redis with the fetch tasks
+    summary = crawl_source(source, get_settings(), incremental=incremental, shared_limiter=True,
                            on_new_file=lambda file_id, report_id: enqueue(file_id), **params)
     return summary.counts()
 
