@@ -17,7 +17,7 @@ from fastapi.staticfiles import StaticFiles
 from api import errors
 from api.deps import Services
 from api.recurring import RecurringGroups, groups_path
-from api.ratelimit import RateLimitMiddleware, SlidingWindowLimiter, parse_rate
+from api.ratelimit import RateLimitMiddleware, make_api_limiter
 from constats.config import Settings, get_settings
 
 log = logging.getLogger(__name__)
@@ -36,7 +36,6 @@ DESCRIPTION = """Les constats des chambres régionales et territoriales des comp
 def create_app(settings: Settings | None = None, *, embedder=None) -> FastAPI:
     """A new app. ``embedder`` overrides the query embedder (tests); default: lazy, from settings."""
     settings = settings or get_settings()
-    limit, window = parse_rate(settings.public_rate_limit)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI):
@@ -49,7 +48,7 @@ def create_app(settings: Settings | None = None, *, embedder=None) -> FastAPI:
                                 {"name": "administration"}, {"name": "santé"}])
     app.state.settings = settings
     app.state.services = Services(settings, embedder=embedder)
-    app.state.limiter = SlidingWindowLimiter(limit, window)
+    app.state.limiter = make_api_limiter(settings)
     app.state.recurring = RecurringGroups(groups_path(settings.state_dir))
     app.add_middleware(RateLimitMiddleware, limiter=app.state.limiter, prefix="/api/")
     errors.install(app)

@@ -1,21 +1,31 @@
-"""Per-client rate limiting of the public API: an in-process sliding window.
+"""Per-client rate limiting of the public API: a sliding window, shared through Redis.
 
-``parse_rate("120/minute")`` → (120, 60.0). ``SlidingWindowLimiter.hit(key)`` records a
-request and says whether it is allowed, and if not, after how many seconds it will be.
-Memory is bounded: at most ``limit`` timestamps per client, and clients idle for a whole
-window are forgotten. Several API processes each keep their own window (documented limit).
+``parse_rate("120/minute")`` → (120, 60.0). ``hit(key)`` records a request and says whether
+it is allowed, and if not, after how many seconds it will be.
+
+- ``SlidingWindowLimiter``: in-process; at most ``limit`` timestamps per client, clients idle
+  for a whole window are forgotten.
+- ``RedisWindowLimiter``: the same window kept in Redis (one sorted set per client, updated
+  atomically by a Lua script on Redis' own clock), so that every API process and every
+  machine behind the same Redis enforce one quota per client. If Redis cannot be reached it
+  falls back to its own in-process window (logged once), and tries Redis again after
+  ``retry_after`` seconds: an outage of the cache never takes the API down.
 """
 
 from __future__ import annotations
 
+import logging
 import math
 import re
 import threading
 import time
+import uuid
 from collections import deque
 
 from starlette.responses import JSONResponse
 from starlette.types import ASGIApp, Receive, Scope, Send
+
+log = logging.getLogger(__name__)
 
 _UNITS = {"second": 1.0, "seconde": 1.0, "s": 1.0, "minute": 60.0, "min": 60.0, "m": 60.0,
           "hour": 3600.0, "heure": 3600.0, "h": 3600.0, "day": 86400.0, "jour": 86400.0, "d": 86400.0}
@@ -61,6 +71,72 @@ class SlidingWindowLimiter:
 
     def clients(self) -> int:
         return len(self._hits)
+
+
+_REDIS_WINDOW = """
+local t = redis.call('TIME')
+local now = tonumber(t[1]) + tonumber(t[2]) / 1000000
+local limit = tonumber(ARGV[1])
+local window = tonumber(ARGV[2])
+redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now - window)
+if redis.call('ZCARD', KEYS[1]) >= limit then
+  local oldest = redis.call('ZRANGE', KEYS[1], 0, 0, 'WITHSCORES')
+  return {0, tostring(tonumber(oldest[2]) + window - now)}
+end
+redis.call('ZADD', KEYS[1], now, ARGV[3])
+redis.call('PEXPIRE', KEYS[1], math.ceil(window * 1000))
+return {1, '0'}
+"""
+
+
+class RedisWindowLimiter:
+    """The sliding window of ``SlidingWindowLimiter``, shared by every process using one Redis."""
+
+    def __init__(self, url: str, limit: int, window: float, prefix: str = "constats:api-quota:",
+                 timeout: float = 0.25, retry_after: float = 10.0, clock=time.monotonic):
+        import redis
+
+        self.limit, self.window, self.prefix = limit, window, prefix
+        self._redis = redis.Redis.from_url(url, socket_connect_timeout=timeout, socket_timeout=timeout)
+        self._script = self._redis.register_script(_REDIS_WINDOW)
+        self._errors = (redis.RedisError, OSError)
+        self._fallback = SlidingWindowLimiter(limit, window, clock=clock)
+        self._retry_after, self._clock = retry_after, clock
+        self._down_since: float | None = None
+
+    @property
+    def shared(self) -> bool:
+        """True while the quota is kept in Redis (False: the in-process fallback is in use)."""
+        return self._down_since is None
+
+    def hit(self, key: str) -> tuple[bool, float]:
+        now = self._clock()
+        if self._down_since is not None and now - self._down_since < self._retry_after:
+            return self._fallback.hit(key)
+        try:
+            allowed, retry = self._script(keys=[self.prefix + key],
+                                          args=[self.limit, self.window, uuid.uuid4().hex])
+        except self._errors as exc:
+            if self._down_since is None:
+                log.warning("rate limit: Redis unreachable (%s); per-process quota meanwhile", exc)
+            self._down_since = now
+            return self._fallback.hit(key)
+        if self._down_since is not None:
+            log.info("rate limit: Redis reachable again; quota shared again")
+            self._down_since = None
+        return bool(int(allowed)), float(retry)
+
+
+def make_api_limiter(settings) -> SlidingWindowLimiter | RedisWindowLimiter:
+    """The public API's limiter: shared through the project's Redis unless set to 'memory'.
+
+    The Redis keys are namespaced by the deployment (its index prefix), so two deployments
+    sharing one Redis keep separate quotas."""
+    limit, window = parse_rate(settings.public_rate_limit)
+    if settings.public_rate_limit_store == "memory":
+        return SlidingWindowLimiter(limit, window)
+    return RedisWindowLimiter(settings.redis, limit, window,
+                              prefix=f"constats:{settings.index_prefix}:api-quota:")
 
 
 class RateLimitMiddleware:

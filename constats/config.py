@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 from pathlib import Path
+from typing import Literal
 
 from pydantic import AliasChoices, Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -60,6 +61,9 @@ class Settings(BaseSettings):
         None, description="Key required by write endpoints (X-API-Key). Unset: writes disabled."
     )
     public_rate_limit: str = Field("120/minute", description="Per-client limit of the public API.")
+    public_rate_limit_store: Literal["redis", "memory"] = Field(
+        "redis", description="Where the quota is kept: 'redis' (shared by every API process; "
+        "per-process while Redis is unreachable) or 'memory' (per process).")
     ui_theme: str = Field("constats", description="'constats' (default) or 'dsfr' for State services.")
     public_base_url: str = Field("http://127.0.0.1:8000", description="Base URL used in feeds and exports.")
 

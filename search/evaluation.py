@@ -8,7 +8,16 @@ the paragraph is the one relevant answer (with its exact duplicates). Two query 
 - ``lemma``: the same words in their dictionary form ("provisionner", "recruter") as a user
   types them, kept only when at least one word differs from the text: this is where the
   lemmatised copy should help;
-- ``short``: two of the words (the first as a lemma): ambiguous, where ranking rules matter.
+- ``short``: two of the words (the first as a lemma): ambiguous, where ranking rules matter;
+- ``typo``: the ``surface`` query with one typing error (a letter dropped, doubled, swapped
+  with its neighbour or replaced by a keyboard neighbour) in its longest word: what typo
+  tolerance is for.
+
+Typo tolerance has a cost too: with ``minWordSizeForTypos.oneTypo = 5`` "prime" also matches
+"prise". ``typo_evaluation`` measures both sides for several word-size thresholds: MRR on each
+query set, and, with the results sorted by year (``sort`` comes before ``typo`` in the ranking
+rules, so a typo match is then mixed with exact ones), the share of the results that match
+only thanks to a typo: the noise a user sees.
 
 Variants compare searchable attributes (text alone vs text + lemmas), ranking-rule orders
 and matching strategies on one index. Results are written to search/EVALUATION.md by hand.
@@ -136,7 +145,8 @@ def make_queries(pairs, table, n: int, seed: int = 7, words: int = 4) -> dict[st
     def lemma_of(word: str) -> str:
         return table.table.get(word.lower(), word.lower())
 
-    surface, lemma, short = [], [], []
+    surface, lemma, short, typo = [], [], [], []
+    typo_rng = random.Random(seed + 1)  # its own draws: the other sets stay as they were
     for para, _ in sample:
         content = [w for w in _WORD.findall(para.text) if fold(w) not in _STOPS]
         uniq = list(dict.fromkeys(content))
@@ -151,9 +161,38 @@ def make_queries(pairs, table, n: int, seed: int = 7, words: int = 4) -> dict[st
             lemma.append((" ".join(lemmas), para.id))
         if len(short) < n:
             short.append((" ".join(lemmas[:1] + chosen[1:2]), para.id))
-        if len(surface) >= n and len(lemma) >= n and len(short) >= n:
+        if len(typo) < n:
+            words_ = [w.lower() for w in chosen]
+            longest = max(range(len(words_)), key=lambda i: len(words_[i]))
+            words_[longest] = misspell(words_[longest], typo_rng)
+            typo.append((" ".join(words_), para.id))
+        if min(len(surface), len(lemma), len(short), len(typo)) >= n:
             break
-    return {"surface": surface, "lemma": lemma, "short": short}
+    return {"surface": surface, "lemma": lemma, "short": short, "typo": typo}
+
+
+_KEYBOARD = {  # AZERTY neighbours of the letters a French user most often mistypes
+    "a": "zqs", "z": "aes", "e": "zrd", "r": "etf", "t": "ryg", "y": "tuh", "u": "yij",
+    "i": "uok", "o": "ipl", "p": "om", "q": "asw", "s": "qdz", "d": "sfe", "f": "dgr",
+    "g": "fht", "h": "gjy", "j": "hku", "k": "jli", "l": "kmo", "m": "lp", "w": "qx",
+    "x": "wc", "c": "xv", "v": "cb", "b": "vn", "n": "b",
+}
+
+
+def misspell(word: str, rng: random.Random) -> str:
+    """One realistic typing error, never at the first letter (people rarely get it wrong)."""
+    if len(word) < 3:
+        return word
+    i = rng.randrange(1, len(word) - 1)
+    kind = rng.choice(("drop", "double", "swap", "neighbour"))
+    if kind == "drop":
+        return word[:i] + word[i + 1:]
+    if kind == "double":
+        return word[:i] + word[i] + word[i:]
+    if kind == "swap" and word[i] != word[i + 1]:
+        return word[:i] + word[i + 1] + word[i] + word[i + 2:]
+    near = _KEYBOARD.get(fold(word[i]))
+    return word[:i] + rng.choice(near) + word[i + 1:] if near else word[:i] + word[i + 1:]
 
 
 def score(ranked: list[str], relevant: set[str], k: int = 10) -> tuple[float, float, float]:
@@ -234,6 +273,53 @@ def evaluate(client, uid: str, queries: dict[str, list], dup: dict[str, set[str]
     return rows
 
 
+#: Word-size thresholds compared by ``typo_evaluation`` (Meilisearch's default first).
+TYPO_VARIANTS = {
+    "oneTypo 5, twoTypos 9 (Meilisearch default)": {"oneTypo": 5, "twoTypos": 9},
+    "oneTypo 6, twoTypos 10": {"oneTypo": 6, "twoTypos": 10},
+    "oneTypo 7, twoTypos 12": {"oneTypo": 7, "twoTypos": 12},
+    "oneTypo 8, twoTypos 14": {"oneTypo": 8, "twoTypos": 14},
+    "typo tolerance off": None,
+}
+
+
+def _total_hits(client, uid: str, qs: list) -> list[int]:
+    results = client.multi_search([{"indexUid": uid, "q": q, "limit": 0, "matchingStrategy": "all"}
+                                   for q, _ in qs])
+    return [res.get("estimatedTotalHits", 0) for res in results]
+
+
+def typo_evaluation(client, uid: str, queries: dict[str, list], dup: dict[str, set[str]],
+                    variants: dict[str, dict | None] | None = None) -> list[dict]:
+    """One row per typo-tolerance variant: MRR per query set, and for ``surface`` and
+    ``short`` queries (every word required) the share of the results that match only thanks
+    to a typo (hits with tolerance minus hits without, over hits with): the noise a user sees
+    when results are sorted by date."""
+    from search.settings import FINDINGS_SETTINGS
+
+    declared = FINDINGS_SETTINGS["typoTolerance"]
+    client.update_settings(uid, {"typoTolerance": {**declared, "enabled": False}})
+    exact = {name: _total_hits(client, uid, queries[name]) for name in ("surface", "short")}
+    rows = []
+    for name, sizes in (variants or TYPO_VARIANTS).items():
+        tolerance = ({**declared, "enabled": False} if sizes is None
+                     else {**declared, "minWordSizeForTypos": sizes})
+        client.update_settings(uid, {"typoTolerance": tolerance})
+        row: dict = {"variant": name}
+        for set_name, qs in queries.items():
+            results = client.multi_search([{"indexUid": uid, "q": q, "limit": 20,
+                                            "attributesToRetrieve": ["id"]} for q, _ in qs])
+            scores = [score([h["id"] for h in res["hits"]], dup.get(target, {target}))
+                      for res, (_, target) in zip(results, qs)]
+            row[f"mrr_{set_name}"] = sum(sc[0] for sc in scores) / max(1, len(scores))
+        for set_name, base in exact.items():
+            pairs = [(t, e) for t, e in zip(_total_hits(client, uid, queries[set_name]), base) if t]
+            row[f"typo_only_{set_name}"] = sum((t - e) / t for t, e in pairs) / max(1, len(pairs))
+        rows.append(row)
+    client.update_settings(uid, {"typoTolerance": declared})
+    return rows
+
+
 def main(n_reports: int = 40, n_queries: int = 300, prefix: str = "constats-eval",
          embedder=None) -> list[dict]:
     """Index ``n_reports`` corpus reports and compare the variants; with an ``embedder``,
@@ -267,9 +353,16 @@ def main(n_reports: int = 40, n_queries: int = 300, prefix: str = "constats-eval
             vectors = dict(zip(texts, (v.tolist() for v in embedder.embed(texts))))
             variants.update(hybrid_variants())
         rows = evaluate(client, uid, queries, dup, variants, vectors)
+        typo_rows = typo_evaluation(client, uid, queries, dup)
         client.delete_index(uid)
     print(f"{'variant':60} {'set':8} {'n':>4} {'MRR':>6} {'nDCG10':>6} {'R@10':>6} {'ms/q':>6}")
     for r in rows:
         print(f"{r['variant']:60} {r['queries']:8} {r['n']:4d} {r['mrr']:6.3f} {r['ndcg10']:6.3f} "
               f"{r['recall10']:6.3f} {r['ms_per_query']:6.1f}")
-    return rows
+    sets = list(queries)
+    print(f"\n{'typo tolerance':45} " + " ".join(f"{'MRR ' + s:>12}" for s in sets)
+          + f" {'typo-only surface':>17} {'typo-only short':>15}")
+    for r in typo_rows:
+        print(f"{r['variant']:45} " + " ".join(f"{r['mrr_' + s]:12.3f}" for s in sets)
+              + f" {r['typo_only_surface']:17.3f} {r['typo_only_short']:15.3f}")
+    return rows + typo_rows

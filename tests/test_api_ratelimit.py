@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import time
+import uuid
+
 import pytest
 from fastapi.testclient import TestClient
 
 from api.app import create_app
-from api.ratelimit import SlidingWindowLimiter, parse_rate
+from api.ratelimit import RedisWindowLimiter, SlidingWindowLimiter, parse_rate
 from constats.config import Settings
 
 
@@ -76,3 +79,41 @@ def test_api_answers_429_in_french_with_retry_after(tmp_path):
         assert "Réessayez dans" in r.json()["message"]
         # pages and health are not limited by the public API's quota
         assert c.get("/").status_code == 200
+
+
+def test_quota_is_shared_by_api_processes_through_redis(live_services, tmp_path):
+    """Two API apps (as two uvicorn workers would be) behind one Redis enforce one quota."""
+    settings = Settings(state_dir=tmp_path, public_rate_limit="4/minute", redis_url=live_services.redis_url,
+                        meili_url="http://127.0.0.1:1", index_prefix=f"rl{uuid.uuid4().hex[:6]}")
+    with TestClient(create_app(settings)) as one, TestClient(create_app(settings)) as two:
+        assert one.app.state.limiter.shared
+        codes = [c.get("/api/taxonomy").status_code for c in (one, two, one, two)]
+        assert codes == [200, 200, 200, 200]
+        assert two.get("/api/taxonomy").status_code == 429
+        assert one.get("/api/taxonomy").status_code == 429
+
+
+def test_redis_window_matches_the_in_process_window(live_services):
+    lim = RedisWindowLimiter(live_services.redis_url, 3, 1.0, prefix=f"t{uuid.uuid4().hex}:")
+    assert [lim.hit("a")[0] for _ in range(3)] == [True, True, True]
+    allowed, retry = lim.hit("a")
+    assert not allowed and 0 < retry <= 1.0
+    assert lim.hit("b")[0]  # another client, another window
+    time.sleep(retry + 0.05)
+    assert lim.hit("a")[0]
+
+
+def test_redis_outage_falls_back_to_a_per_process_quota_then_recovers(live_services):
+    clock = Clock()
+    lim = RedisWindowLimiter("redis://127.0.0.1:1/0", 2, 60.0, clock=clock, retry_after=5.0)
+    assert [lim.hit("a")[0] for _ in range(3)] == [True, True, False]
+    assert not lim.shared
+    # Redis "comes back" (point the client at the live one): tried again after retry_after
+    import redis
+    lim._redis = redis.Redis.from_url(live_services.redis_url)
+    lim._script = lim._redis.register_script(lim._script.script)
+    lim.prefix = f"t{uuid.uuid4().hex}:"
+    clock.t += 1
+    assert not lim.hit("a")[0] and not lim.shared  # still within retry_after: local window
+    clock.t += 5
+    assert lim.hit("a")[0] and lim.shared

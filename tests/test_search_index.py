@@ -128,6 +128,14 @@ def test_lemmas_find_inflected_forms(env):
     assert raw["hits"] == []
 
 
+def test_typo_tolerance_spares_short_words_but_forgives_long_ones(env):
+    # a 5-letter word is not another 5-letter word one letter away ("terne" is not "terme")
+    assert search(env, q="terne").total == 0
+    # a typing error in a longer word is still forgiven
+    hits = _ids_texts(search(env, q="remettre concurence"))
+    assert any("remettre en concurrence" in t.lower() for t in hits)
+
+
 def test_filters_facets_highlight_and_page_link(env):
     res = search(env, q="contrôle", chamber="CRC Bretagne")
     assert res.total >= 1 and all(h.chamber == "CRC Bretagne" for h in res.hits)
