@@ -4,7 +4,8 @@
   or one found/created once with the master key at first use); the API never writes to
   Meilisearch;
 - ``db(request)``: a store session (read-only use by the public routes);
-- ``embedder(request)``: the query embedder for hybrid search, loaded lazily;
+- ``embedder(request)``: the query embedder for hybrid search, loaded lazily: a
+  ``nlp.embed.QueryEmbedder`` (one query at a time, one BLAS thread, no cache);
 - ``require_admin``: the X-API-Key check of the write routes.
 """
 
@@ -26,13 +27,22 @@ from search.client import MeiliClient, MeiliError
 log = logging.getLogger(__name__)
 
 
+def _for_queries(embedder):
+    """Wrap an embedder for concurrent search requests (``nlp.embed.QueryEmbedder``)."""
+    if embedder is None:
+        return None
+    from nlp.embed import QueryEmbedder
+
+    return QueryEmbedder(embedder)
+
+
 class Services:
     """Lazily built clients of one app (kept in ``app.state.services``)."""
 
     def __init__(self, settings: Settings, embedder=None):
         self.settings = settings
         self._meili: MeiliClient | None = None
-        self._embedder = embedder
+        self._embedder = _for_queries(embedder)
         self._embedder_loaded = embedder is not None
         self._lock = threading.Lock()
 
@@ -66,7 +76,8 @@ class Services:
                     try:
                         from search.commands import project_embedder
 
-                        self._embedder = project_embedder(self.settings.embedder)
+                        self._embedder = _for_queries(
+                            project_embedder(self.settings.embedder, threads=1))
                     except Exception as exc:  # noqa: BLE001 - keyword search still works
                         log.warning("query embedder unavailable: %s", exc)
                         self._embedder = None

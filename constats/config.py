@@ -85,6 +85,9 @@ class Settings(BaseSettings):
     corpus_dir: Path = Field(Path("../shared/corpus/docjf"),
                              description="Development corpus (DocJF HTML/TXT); read, never copied.")
     embedder: str = Field("use", description="'use' (multilingual USE), 'st:<dir>' or 'none'.")
+    embed_threads: int = Field(
+        1, ge=1, description="BLAS threads of one embedding call in a worker process (the worker "
+        "runs --concurrency processes, 2 by default: 1 thread each keeps 2 cores busy).")
     ocr_dpi: int = 150
     ocr_language: str = "fra"
     max_pdf_pages: int = Field(1200, description="Reports beyond this many pages are refused.")

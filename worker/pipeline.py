@@ -28,7 +28,8 @@ class TransientError(Exception):
 def _embedder():
     from nlp.embed import get_embedder
 
-    return get_embedder(get_settings().embedder)
+    settings = get_settings()
+    return get_embedder(settings.embedder, threads=settings.embed_threads)
 
 
 @lru_cache(maxsize=1)
