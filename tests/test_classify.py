@@ -161,6 +161,37 @@ def test_classify_findings_fills_fields(clf):
     assert classify_findings([], clf) == []
 
 
+@needs_artefact
+@needs_corpus
+def test_fast_char_ngrams_give_sklearn_features_exactly(clf):
+    """Featurizer.transform counts char n-grams word by word (cached): same matrix as the
+    vectorizers' own transform, on real paragraphs and awkward strings."""
+    import numpy as np
+    import scipy.sparse as sp
+
+    from nlp.classify import clean_heading, clean_text
+    from nlp.themes_data import corpus_metadata, load_report
+
+    meta = corpus_metadata(CORPUS)
+    texts, headings = [], []
+    for key in sorted(meta)[::25]:
+        txt, heads = load_report(CORPUS, key)
+        for u in units(key, txt, heads)[:40]:
+            texts.append(u.text)
+            headings.append(" > ".join(u.path))
+    texts += ["", "   ", "a", "l'É\xa0té\t\n  x", "anticonstitutionnellement" * 12, "12,5 % en 2019 !"]
+    headings += ["", "1. La commande publique", "", "I. A) Les marchés > 1.2 Le contrat", "", ""]
+    assert len(texts) > 500
+    f = clf.featurizer
+    t = [clean_text(x) for x in texts]
+    reference = sp.hstack([f.word.transform(t), f.char.transform(t),
+                           f.head.transform([clean_heading(h) for h in headings]) * f.heading_weight]).tocsr()
+    for _ in range(2):  # cold, then with every word cached
+        ours = f.transform(texts, headings)
+        assert ours.shape == reference.shape and (ours != reference).nnz == 0
+        assert np.array_equal(ours.indptr, reference.indptr)
+
+
 # --------------------------------------------------------------------------- training (small, reproducible)
 @needs_corpus
 @pytest.mark.slow
