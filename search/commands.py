@@ -14,7 +14,7 @@ log = logging.getLogger(__name__)
 def project_embedder(spec: str | None = None, *, threads: int | None = None):
     """The configured embedder (``nlp.embed``), or None for 'none' / when unavailable.
 
-    ``threads``: BLAS threads of one call (the embedder's default when None)."""
+    ``threads``: threads of one embedding call (the embedder's default when None)."""
     from constats.config import get_settings
 
     spec = spec or get_settings().embedder

@@ -89,6 +89,10 @@ def test_results_do_not_depend_on_batching_or_cache_size(fast, reference):
     small = FastUSE(threads=1, cache_pieces=20, token_budget=64)
     assert np.abs(small.encode(texts) - full).max() < 1e-5
     assert small.cached_pieces == 20
+    # micro-batches computed by two threads at once, the cache filling meanwhile
+    two = FastUSE(threads=2, cache_pieces=200, token_budget=64)
+    assert np.abs(two.encode(texts) - full).max() < 1e-5
+    assert np.abs(two.encode(texts, threads=1) - full).max() < 1e-5
     assert _cos(full, np.asarray(reference.encode(texts), dtype=np.float32)).min() >= 0.999
 
 
