@@ -298,9 +298,10 @@ class FastUSE:
                     self._slot[missing[:keep]] = where
                     self._cached += keep
                     slots = self._slot[flat]
-            padded = np.zeros(out_len, dtype=np.int64)
-            padded[rows] = slots
-            out = self._store[padded]  # rows written before their slot: safe to read later
+        padded = np.zeros(out_len, dtype=np.int64)
+        padded[rows] = slots
+        # outside the lock: a row is written once, before its slot is published
+        out = self._store[padded]
         if fresh is not None and (slots == 0).any():  # past the cache's room
             left = slots == 0
             out[rows[left]] = fresh[np.searchsorted(missing, flat[left])]
