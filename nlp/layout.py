@@ -53,10 +53,6 @@ class RawPage:
     ocr: bool = False
 
 
-def _line_text(line: dict) -> str:
-    return "".join(s["text"] for s in line["spans"]).strip()
-
-
 def _bold(span: dict) -> bool:
     if span["flags"] & 16:
         return True
@@ -64,9 +60,8 @@ def _bold(span: dict) -> bool:
     return "Bold" in font or "Black" in font or "Heavy" in font
 
 
-def _line_style(line: dict) -> tuple[float, bool]:
-    """Dominant font size and boldness of a line (by characters, footnote calls aside)."""
-    spans = line["spans"]
+def _line_style(spans: list[dict]) -> tuple[float, bool]:
+    """Dominant font size and boldness of a line's spans (by characters, footnote calls aside)."""
     if len(spans) == 1:
         return round(spans[0]["size"], 1), _bold(spans[0])
     sizes: dict[float, int] = {}
@@ -85,43 +80,56 @@ def _line_style(line: dict) -> tuple[float, bool]:
     return max(sizes, key=sizes.get), bold * 2 > total
 
 
-def _visual_lines(block: dict) -> list[tuple[list[float], str, list[dict], list[tuple[float, float]]]]:
+_TAB_SPACES = re.compile(r"\s*\t\s*")
+
+
+def _visual_lines(block: dict) -> list[list]:
     """Merge the pieces of one visual line (spans kept apart by the extraction).
 
     Pieces side by side on one baseline are either the same line (small gap: a bold
     word, a footnote call) or the cells of a table row (wide gap: joined by a TAB).
-    Returns ``(bbox, text, spans, cell x-ranges)`` per visual line.
+    Returns ``[bbox, text, spans, cell x-ranges]`` per visual line.
+
+    This loop runs once per line of the report: it is written for speed (no helper calls
+    for the usual one-span line, entries updated in place).
     """
-    out: list = []
+    out: list[list] = []
+    prev: list | None = None
     for line in block.get("lines", ()):
-        text = _line_text(line)
+        spans = line["spans"]
+        text = (spans[0]["text"] if len(spans) == 1 else "".join([s["text"] for s in spans])).strip()
         if not text:
             continue
-        bbox = list(line["bbox"])
-        if out:
-            pbbox, ptext, pspans, pcells = out[-1]
-            overlap = min(pbbox[3], bbox[3]) - max(pbbox[1], bbox[1])
-            height = min(pbbox[3] - pbbox[1], bbox[3] - bbox[1]) or 1
-            if overlap > 0.5 * height and bbox[0] >= pbbox[2] - 1.5:
-                size = max(s["size"] for s in line["spans"])
-                gap = bbox[0] - pbbox[2]
-                a, b = pspans[-1], line["spans"][0]
+        x0, y0, x1, y1 = bbox = line["bbox"]
+        if prev is not None:
+            pbbox = prev[0]
+            overlap = min(pbbox[3], y1) - max(pbbox[1], y0)
+            height = min(pbbox[3] - pbbox[1], y1 - y0) or 1
+            if overlap > 0.5 * height and x0 >= pbbox[2] - 1.5:
+                size = spans[0]["size"] if len(spans) == 1 else max(s["size"] for s in spans)
+                gap = x0 - pbbox[2]
+                a, b = prev[2][-1], spans[0]
                 same_style = (a["font"], round(a["size"], 1), a["flags"] & 17) == (
                     b["font"], round(b["size"], 1), b["flags"] & 17)
+                ptext = prev[1]
+                cells = prev[3]
                 # one style split in two pieces means a gap wider than a space: two cells
                 if gap < 0.8 * size and not same_style:
                     sep = " " if gap > 0.15 * size and not ptext.endswith(" ") else ""
-                    pcells[-1] = (pcells[-1][0], bbox[2])
+                    cells[-1] = (cells[-1][0], x1)
                 else:
                     sep = "\t"
-                    pcells.append((bbox[0], bbox[2]))
-                merged = [min(pbbox[0], bbox[0]), min(pbbox[1], bbox[1]), max(pbbox[2], bbox[2]), max(pbbox[3], bbox[3])]
-                out[-1] = (merged, ptext + sep + text, pspans + line["spans"], pcells)
+                    cells.append((x0, x1))
+                prev[0] = [min(pbbox[0], x0), min(pbbox[1], y0), max(pbbox[2], x1), max(pbbox[3], y1)]
+                prev[1] = ptext + sep + text
+                prev[2] = prev[2] + spans
                 continue
-        out.append((bbox, text, list(line["spans"]), [(bbox[0], bbox[2])]))
-    for k, (bbox, text, spans, cells) in enumerate(out):
-        if "\t" in text and _justified_prose(text.split("\t")):
-            out[k] = (bbox, re.sub(r"\s*\t\s*", " ", text), spans, [(bbox[0], bbox[2])])
+        prev = [list(bbox), text, list(spans), [(x0, x1)]]
+        out.append(prev)
+    for entry in out:
+        if "\t" in entry[1] and _justified_prose(entry[1].split("\t")):
+            entry[1] = _TAB_SPACES.sub(" ", entry[1])
+            entry[3] = [(entry[0][0], entry[0][2])]
     return out
 
 
@@ -140,20 +148,29 @@ def _justified_prose(pieces: list[str]) -> bool:
 def _units(page: RawPage) -> list[Unit]:
     """Split PyMuPDF blocks where the typography changes (a heading glued to its text)."""
     units: list[Unit] = []
+    number = page.number
     for block in page.blocks:
         current: Unit | None = None
         for bbox, text, spans, cells in _visual_lines(block):
-            size, bold = _line_style({"spans": spans})
+            if len(spans) == 1:
+                span = spans[0]
+                size, bold = round(span["size"], 1), _bold(span)
+            else:
+                size, bold = _line_style(spans)
             tabular = len(cells) > 1
             if current and not tabular and not current.tabular and abs(current.size - size) < 0.6 \
                     and current.bold == bold and not _BULLET_LINE.match(text):
                 current.lines.append(text)
-                current.bbox = [min(current.bbox[0], bbox[0]), current.bbox[1],
-                                max(current.bbox[2], bbox[2]), max(current.bbox[3], bbox[3])]
+                cb = current.bbox  # a fresh list of this unit's own: grown in place
+                if bbox[0] < cb[0]:
+                    cb[0] = bbox[0]
+                if bbox[2] > cb[2]:
+                    cb[2] = bbox[2]
+                if bbox[3] > cb[3]:
+                    cb[3] = bbox[3]
                 continue
-            current = Unit(page=page.number, bbox=bbox, lines=[text], size=size, bold=bold,
-                           starts_superscript=bool(spans[0]["flags"] & 1), tabular=tabular,
-                           cell_x=cells if tabular else [])
+            current = Unit(number, bbox, [text], size, bold, bool(spans[0]["flags"] & 1), tabular,
+                           cells if tabular else [])
             units.append(current)
     return _ocr_paragraphs(units) if page.ocr else units
 

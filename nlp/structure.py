@@ -13,6 +13,7 @@ from __future__ import annotations
 import bisect
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from constats.domain import Document, Section
 from nlp.items import RECOMMENDS, is_imperative
@@ -98,8 +99,8 @@ def body_size(lines: list[Line]) -> float:
 
 
 def _is_caps(text: str) -> bool:
-    letters = [c for c in text if c.isalpha()]
-    return len(letters) >= 6 and sum(c.isupper() for c in letters) >= 0.9 * len(letters)
+    letters = "".join(filter(str.isalpha, text))
+    return len(letters) >= 6 and sum(map(str.isupper, letters)) >= 0.9 * len(letters)
 
 
 def heading_style(line: Line, base: float) -> tuple | None:
@@ -107,7 +108,7 @@ def heading_style(line: Line, base: float) -> tuple | None:
     text = line.text.strip()
     if line.table or not text or len(text) > 220 or "\t" in text or "↩" in text:
         return None
-    if _NOT_HEADING.match(text) or sum(c.isdigit() for c in text) > 0.25 * len(text):
+    if _NOT_HEADING.match(text) or sum(map(str.isdigit, text)) > 0.25 * len(text):
         return None
     m = _NUMBERING.match(text)
     big = line.size >= base + 0.9
@@ -155,6 +156,7 @@ def heading_number(text: str) -> tuple[str | None, str]:
     return m.group("num").strip().rstrip(".)-–°: ").strip(), m.group("title").strip()
 
 
+@lru_cache(maxsize=8192)
 def kind_of_title(title: str) -> str | None:
     t = title.strip()
     if len(t) > 110 or is_imperative(t):
@@ -169,10 +171,10 @@ def find_toc(lines: list[Line]) -> tuple[list[Section], set[int]]:
     """Table-of-contents entries ("Title ..... 12") on pages dense with them."""
     by_page: dict[int, list[tuple[Line, re.Match]]] = {}
     for l in lines:
-        if l.text.count("\t") > 1:
-            continue  # a table row, not an entry "Title<TAB>12"
+        if len(l.text) >= 250 or not l.text.rstrip()[-1:].isdigit() or l.text.count("\t") > 1:
+            continue  # an entry ends with its page number (tested first: the pattern backtracks on prose)
         m = _TOC_LINE.match(l.text.replace("\t", "  "))
-        if m and len(l.text) < 250 and not re.search(r"\s(?:x|X)\s+\d+\s*$", l.text):
+        if m and not re.search(r"\s(?:x|X)\s+\d+\s*$", l.text):
             by_page.setdefault(l.page, []).append((l, m))
     title_at = next((i for i, l in enumerate(lines) if _TOC_TITLE.match(l.text)), None)
     if title_at is not None:  # entries "Title 12" right after "SOMMAIRE", even without leaders
