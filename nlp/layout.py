@@ -101,29 +101,29 @@ def _visual_lines(block: dict) -> list[list]:
         if not text:
             continue
         x0, y0, x1, y1 = bbox = line["bbox"]
-        if prev is not None:
+        # side by side (cheap test first: the usual next line starts left of the previous one's end)
+        # and overlapping vertically by more than half the smaller height
+        if prev is not None and x0 >= prev[0][2] - 1.5 and (
+                min(prev[0][3], y1) - max(prev[0][1], y0) > 0.5 * (min(prev[0][3] - prev[0][1], y1 - y0) or 1)):
             pbbox = prev[0]
-            overlap = min(pbbox[3], y1) - max(pbbox[1], y0)
-            height = min(pbbox[3] - pbbox[1], y1 - y0) or 1
-            if overlap > 0.5 * height and x0 >= pbbox[2] - 1.5:
-                size = spans[0]["size"] if len(spans) == 1 else max(s["size"] for s in spans)
-                gap = x0 - pbbox[2]
-                a, b = prev[2][-1], spans[0]
-                same_style = (a["font"], round(a["size"], 1), a["flags"] & 17) == (
-                    b["font"], round(b["size"], 1), b["flags"] & 17)
-                ptext = prev[1]
-                cells = prev[3]
-                # one style split in two pieces means a gap wider than a space: two cells
-                if gap < 0.8 * size and not same_style:
-                    sep = " " if gap > 0.15 * size and not ptext.endswith(" ") else ""
-                    cells[-1] = (cells[-1][0], x1)
-                else:
-                    sep = "\t"
-                    cells.append((x0, x1))
-                prev[0] = [min(pbbox[0], x0), min(pbbox[1], y0), max(pbbox[2], x1), max(pbbox[3], y1)]
-                prev[1] = ptext + sep + text
-                prev[2] = prev[2] + spans
-                continue
+            size = spans[0]["size"] if len(spans) == 1 else max(s["size"] for s in spans)
+            gap = x0 - pbbox[2]
+            a, b = prev[2][-1], spans[0]
+            same_style = (a["font"], round(a["size"], 1), a["flags"] & 17) == (
+                b["font"], round(b["size"], 1), b["flags"] & 17)
+            ptext = prev[1]
+            cells = prev[3]
+            # one style split in two pieces means a gap wider than a space: two cells
+            if gap < 0.8 * size and not same_style:
+                sep = " " if gap > 0.15 * size and not ptext.endswith(" ") else ""
+                cells[-1] = (cells[-1][0], x1)
+            else:
+                sep = "\t"
+                cells.append((x0, x1))
+            prev[0] = [min(pbbox[0], x0), min(pbbox[1], y0), max(pbbox[2], x1), max(pbbox[3], y1)]
+            prev[1] = ptext + sep + text
+            prev[2] = prev[2] + spans
+            continue
         prev = [list(bbox), text, list(spans), [(x0, x1)]]
         out.append(prev)
     for entry in out:
@@ -196,36 +196,33 @@ def body_font_size(units: list[Unit]) -> float:
     """The most common font size, weighted by characters."""
     sizes = Counter()
     for u in units:
-        sizes[round(u.size * 2) / 2] += sum(len(t) for t in u.lines)
+        sizes[round(u.size * 2) / 2] += sum(map(len, u.lines))
     return sizes.most_common(1)[0][0] if sizes else 10.0
 
 
 def _mark_furniture(pages: list[RawPage], units_by_page: list[list[Unit]]) -> None:
     """Running headers/footers (repeated in the top/bottom band) and page numbers."""
     keys_pages: dict[str, set[int]] = {}
+    candidates: list[tuple[Unit, str, str, str]] = []  # (unit, band, text, key) of units in a band
     for page, units in zip(pages, units_by_page):
         for u in units:
             band = _band(u, page)
             if band:
-                key = band + _SPACES.sub(" ", _DIGITS.sub("#", " ".join(u.lines).lower())).strip()
+                text = " ".join(u.lines)
+                key = band + _SPACES.sub(" ", _DIGITS.sub("#", text.lower())).strip()
                 keys_pages.setdefault(key, set()).add(page.number)
+                candidates.append((u, band, text, key))
     n = len(pages)
     threshold = max(2, math.ceil(0.25 * n)) if n > 2 else 2
-    for page, units in zip(pages, units_by_page):
-        for u in units:
-            band = _band(u, page)
-            if not band:
-                continue
-            text = " ".join(u.lines)
-            key = band + _SPACES.sub(" ", _DIGITS.sub("#", text.lower())).strip()
-            if _PAGE_NUMBER.match(text):
-                u.role = "page_number"
-            elif len(keys_pages.get(key, ())) >= threshold:
-                u.role = "header" if band == "t" else "footer"
+    for u, band, text, key in candidates:
+        if _PAGE_NUMBER.match(text):
+            u.role = "page_number"
+        elif len(keys_pages[key]) >= threshold:
+            u.role = "header" if band == "t" else "footer"
 
 
 def _band(u: Unit, page: RawPage) -> str:
-    if len(u.lines) > 2 or sum(len(t) for t in u.lines) > 160:
+    if len(u.lines) > 2 or sum(map(len, u.lines)) > 160:
         return ""  # running headers and footers are short
     if u.bbox[3] <= page.height * BAND:
         return "t"
@@ -264,7 +261,7 @@ def _group_rows(units: list[Unit]) -> list[Unit]:
     for u in content:
         placed = False
         for row in rows[-6:]:  # a cell joins one of the rows just before it in reading order
-            if _same_row(row, u):
+            if u.bbox[1] < row.bbox[3] + 3 and _same_row(row, u):  # (a row ending above cannot)
                 row.cells.append(u)
                 row.bbox = [min(row.bbox[0], u.bbox[0]), min(row.bbox[1], u.bbox[1]),
                             max(row.bbox[2], u.bbox[2]), max(row.bbox[3], u.bbox[3])]
