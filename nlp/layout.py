@@ -51,6 +51,19 @@ class RawPage:
     height: float
     blocks: list[dict]
     ocr: bool = False
+    units: list[Unit] | None = None  # set by ``split_units``
+
+
+def split_units(page: RawPage) -> RawPage:
+    """Cut the page's blocks into units now and let go of the raw blocks.
+
+    ``nlp.pdf`` calls it right after extracting each page, so that PyMuPDF's dicts of one page
+    are freed before the next page is read (memory stays flat and hot in the caches) rather
+    than all held until ``layout``.
+    """
+    page.units = _units(page)
+    page.blocks = []
+    return page
 
 
 def _bold(span: dict) -> bool:
@@ -305,7 +318,7 @@ def _same_row(row: Unit, u: Unit) -> bool:
 def layout(pages: list[RawPage], *, warnings: list[str] | None = None,
            pdf_metadata: dict[str, str] | None = None) -> Document:
     """Build the cleaned ``Document`` from the compact text of every page."""
-    units_by_page = [_units(p) for p in pages]
+    units_by_page = [p.units if p.units is not None else _units(p) for p in pages]
     all_units = [u for us in units_by_page for u in us]
     body_size = body_font_size(all_units)
     hyphenated = any(t.endswith(("-", "‐")) for u in all_units for t in u.lines[:-1])

@@ -25,7 +25,7 @@ import pymupdf
 from constats.config import get_settings
 from constats.domain import Document
 from nlp.errors import PdfError
-from nlp.layout import RawPage, layout
+from nlp.layout import RawPage, layout, split_units
 from nlp.ocr import OcrCache, as_cache, needs_ocr, ocr_page, tesseract_available
 from nlp.pagetext import page_blocks
 
@@ -136,7 +136,7 @@ def _read(data: bytes, max_pages: int | None, max_bytes: int | None, ocr: bool, 
                         no_text_pages.append(i + 1)
                     else:
                         blocks, is_ocr = ocr_blocks, True
-                raw_pages.append(RawPage(i + 1, rect.width, rect.height, blocks, is_ocr))
+                raw_pages.append(split_units(RawPage(i + 1, rect.width, rect.height, blocks, is_ocr)))
             except Exception as exc:  # noqa: BLE001 - one broken page does not lose the others
                 unreadable += 1
                 warnings.append(f"page {i + 1} illisible ({type(exc).__name__})")
