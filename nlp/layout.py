@@ -96,12 +96,15 @@ def _line_style(spans: list[dict]) -> tuple[float, bool]:
 _TAB_SPACES = re.compile(r"\s*\t\s*")
 
 
-def _visual_lines(block: dict) -> list[list]:
+def _visual_lines(block: dict, ocr: bool = False) -> list[list]:
     """Merge the pieces of one visual line (spans kept apart by the extraction).
 
     Pieces side by side on one baseline are either the same line (small gap: a bold
     word, a footnote call) or the cells of a table row (wide gap: joined by a TAB).
     Returns ``[bbox, text, spans, cell x-ranges]`` per visual line.
+
+    On OCR pages every word is a span of its own style (its size fitted to its height): only
+    a gap of two ems or more separates cells there, anything narrower is a space.
 
     This loop runs once per line of the report: it is written for speed (no helper calls
     for the usual one-span line, entries updated in place).
@@ -127,7 +130,7 @@ def _visual_lines(block: dict) -> list[list]:
             ptext = prev[1]
             cells = prev[3]
             # one style split in two pieces means a gap wider than a space: two cells
-            if gap < 0.8 * size and not same_style:
+            if (gap < 2 * size) if ocr else (gap < 0.8 * size and not same_style):
                 sep = " " if gap > 0.15 * size and not ptext.endswith(" ") else ""
                 cells[-1] = (cells[-1][0], x1)
             else:
@@ -137,7 +140,7 @@ def _visual_lines(block: dict) -> list[list]:
             prev[1] = ptext + sep + text
             prev[2] = prev[2] + spans
             continue
-        prev = [list(bbox), text, list(spans), [(x0, x1)]]
+        prev = [list(bbox), text, spans, [(x0, x1)]]  # spans: never mutated, a merge makes a new list
         out.append(prev)
     for entry in out:
         if "\t" in entry[1] and _justified_prose(entry[1].split("\t")):
@@ -162,10 +165,13 @@ def _units(page: RawPage) -> list[Unit]:
     """Split PyMuPDF blocks where the typography changes (a heading glued to its text)."""
     units: list[Unit] = []
     number = page.number
+    ocr_size = _ocr_sizer(page) if page.ocr else None
     for block in page.blocks:
         current: Unit | None = None
-        for bbox, text, spans, cells in _visual_lines(block):
-            if len(spans) == 1:
+        for bbox, text, spans, cells in _visual_lines(block, page.ocr):
+            if ocr_size is not None:
+                size, bold = ocr_size(spans), False
+            elif len(spans) == 1:
                 span = spans[0]
                 size, bold = round(span["size"], 1), _bold(span)
             else:
@@ -188,6 +194,32 @@ def _units(page: RawPage) -> list[Unit]:
     return _ocr_paragraphs(units) if page.ocr else units
 
 
+def _median_size(spans: list[dict]) -> float:
+    """Median font size of spans weighted by their characters (spaces aside)."""
+    sized = sorted((s["size"], len(s["text"].strip())) for s in spans)
+    half, seen = sum(n for _, n in sized) / 2, 0
+    for size, n in sized:
+        seen += n
+        if seen >= half:
+            return size
+    return sized[-1][0] if sized else 0.0
+
+
+def _ocr_sizer(page: RawPage):
+    """Line sizes of an OCR page: Tesseract fits each word's size to its height, so the sizes
+    of one line scatter by ±20 %; a line's size is the median of its words', and any size
+    within -20 %/+25 % of the page's body size (the median over its lines) is that size."""
+    lines = [line["spans"] for block in page.blocks for line in block.get("lines", ())]
+    body = _median_size([{"size": _median_size(spans), "text": "".join(s["text"] for s in spans)}
+                         for spans in lines if spans])
+
+    def size(spans: list[dict]) -> float:
+        s = _median_size(spans)
+        return round(body if 0.8 * body <= s <= 1.25 * body else s, 1)
+
+    return size
+
+
 def _ocr_paragraphs(units: list[Unit]) -> list[Unit]:
     """OCR gives a block per line or two: lines close below each other, starting at the same
     left edge (or indented less than two ems), are one paragraph again."""
@@ -195,7 +227,8 @@ def _ocr_paragraphs(units: list[Unit]) -> list[Unit]:
     for u in units:
         prev = out[-1] if out else None
         gap = u.bbox[1] - prev.bbox[3] if prev is not None else -1
-        if (prev is not None and not prev.tabular and not u.tabular and abs(prev.size - u.size) < 1.5
+        if (prev is not None and not prev.tabular and not u.tabular
+                and min(prev.size, u.size) >= 0.75 * max(prev.size, u.size)  # OCR sizes scatter
                 and 0 <= gap < 0.45 * u.size and abs(u.bbox[0] - prev.bbox[0]) < 2 * u.size
                 and not _ENDS_SENTENCE.search(prev.lines[-1])):
             prev.lines += u.lines
