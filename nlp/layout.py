@@ -265,6 +265,26 @@ def _mark_furniture(pages: list[RawPage], units_by_page: list[list[Unit]]) -> No
             u.role = "page_number"
         elif len(keys_pages[key]) >= threshold:
             u.role = "header" if band == "t" else "footer"
+    if any(page.ocr for page in pages):
+        _mark_ocr_furniture(candidates, {page.number for page in pages if page.ocr}, threshold)
+
+
+def _mark_ocr_furniture(candidates: list[tuple[Unit, str, str, str]], ocr_pages: set[int], threshold: int) -> None:
+    """On scanned pages a running header or page number misread on one page ("TS" for "Commune
+    de Lormont") no longer matches its copies: it is known by its place instead, the height of
+    the page where the furniture recognised on other pages stands."""
+    seen: dict[tuple[str, str], list[tuple[float, float, int]]] = {}  # (band, role) → (y0, y1, page)
+    for u, band, _, _ in candidates:
+        if u.role != "body":
+            seen.setdefault((band, u.role), []).append((u.bbox[1], u.bbox[3], u.page))
+    for u, band, _, _ in candidates:
+        if u.role != "body" or u.page not in ocr_pages:
+            continue
+        for (b, role), spots in seen.items():
+            pages = {page for y0, y1, page in spots if page != u.page and y0 < u.bbox[3] and u.bbox[1] < y1}
+            if b == band and len(pages) + 1 >= threshold:
+                u.role = role
+                break
 
 
 def _band(u: Unit, page: RawPage) -> str:
