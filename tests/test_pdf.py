@@ -150,3 +150,18 @@ def test_ocr_page_joins_scattered_sizes_and_keeps_cells_for_wide_gaps_only():
     assert {b.font_size for b in doc.pages[0].blocks if "\t" not in b.text} == {
         doc.pages[0].blocks[0].font_size}  # one body size despite the words' scattered sizes
 
+
+
+def test_ocr_header_misread_on_one_page_is_dropped_by_its_place():
+    from nlp.layout import RawPage, layout
+
+    pages = []
+    for n in range(1, 5):
+        header_words = [("TS", 30.0)] if n == 4 else [("Commune", 8.0), ("de", 8.0), ("Testville", 8.0)]
+        header, _ = _ocr_words(440 if n < 4 else 70, 46, header_words)
+        text, _ = _ocr_words(72, 300, [(f"Paragraphe{n}", 10.5), ("du", 10.0), ("rapport.", 10.8)])
+        pages.append(RawPage(n, 595, 842, [{"bbox": header["bbox"], "lines": [header]},
+                                           {"bbox": text["bbox"], "lines": [text]}], ocr=True))
+    doc = layout(pages)
+    assert "Testville" not in doc.text and "TS" not in doc.text
+    assert all(f"Paragraphe{n} du rapport." in doc.text for n in range(1, 5))
