@@ -14,6 +14,7 @@ import bisect
 import re
 from dataclasses import dataclass
 from functools import lru_cache
+from operator import attrgetter
 
 from constats.domain import Document, Section
 from nlp.items import RECOMMENDS, is_imperative
@@ -61,7 +62,7 @@ _INHERITED = ("annexe", "reponse", "suivi")
 _FRONT_INHERITED = ("synthese", "recommandations", "rappels")
 
 
-@dataclass
+@dataclass(slots=True)
 class Line:
     """A text block of the document as structure sees it."""
 
@@ -75,26 +76,26 @@ class Line:
 
 
 def lines_of(doc: Document) -> list[Line]:
-    out = []
-    for page in doc.pages:
-        for b in page.blocks:
-            if b.start >= 0:
-                out.append(Line(b.start, b.end, b.text, page.number, b.font_size, b.bold, b.role == "table"))
-    out.sort(key=lambda l: l.start)
+    out = [Line(b.start, b.end, b.text, page.number, b.font_size, b.bold, b.role == "table")
+           for page in doc.pages for b in page.blocks if b.start >= 0]
+    out.sort(key=attrgetter("start"))
+    text = doc.text
     merged: list[Line] = []
+    prev: Line | None = None
     for l in out:
-        if merged and doc.text[merged[-1].end:l.start] == " ":  # paragraph cut by a page break
-            prev = merged[-1]
-            prev.text, prev.end = doc.text[prev.start:l.end], l.end
+        if prev is not None and l.start - prev.end == 1 and text[prev.end] == " ":  # paragraph cut by a page break
+            prev.text, prev.end = text[prev.start:l.end], l.end
             continue
         merged.append(l)
+        prev = l
     return merged
 
 
 def body_size(lines: list[Line]) -> float:
     sizes: dict[float, int] = {}
     for l in lines:
-        sizes[round(l.size * 2) / 2] = sizes.get(round(l.size * 2) / 2, 0) + len(l.text)
+        size = round(l.size * 2) / 2
+        sizes[size] = sizes.get(size, 0) + len(l.text)
     return max(sizes, key=sizes.get) if sizes else 10.0
 
 
