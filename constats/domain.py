@@ -12,6 +12,7 @@ report plus that span (see ``finding_id``).
 
 from __future__ import annotations
 
+import bisect
 import hashlib
 from datetime import date, datetime
 from typing import Literal
@@ -106,11 +107,16 @@ class Document(BaseModel):
     warnings: list[str] = Field(default_factory=list)
 
     def page_at(self, offset: int) -> int:
-        """1-based page number of the character at ``offset``."""
-        for page in self.pages:
-            if offset < page.end:
-                return page.number
+        """1-based page number of the character at ``offset``: the first page ending after it
+        (pages are in text order, each ending where the next starts: a binary search)."""
+        i = bisect.bisect_right(self.pages, offset, key=_page_end)
+        if i < len(self.pages):
+            return self.pages[i].number
         return self.pages[-1].number if self.pages else 1
+
+
+def _page_end(page: Page) -> int:
+    return page.end
 
 
 # --------------------------------------------------------------------------- meaning

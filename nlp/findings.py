@@ -118,7 +118,7 @@ class _Scanner:
                     if is_group or st:
                         groups.append((heading, st, gk))
                 continue
-            if OPENER.search(text):
+            if text.rstrip().endswith(":") and OPENER.search(text):  # cheap test first: OPENER ends in ':'
                 lenient, misses = True, 0
                 groups = [(99, status_of(text) if re.search(r"mise?s? en", text) else None, None)]
                 continue
@@ -410,7 +410,7 @@ def find_recommendations(doc: Document, sections: list[Section], lines: list[Lin
 def make_finding(doc: Document, index: SectionIndex, report_id: str, kind: str, start: int, end: int,
                  number: str | None = None, status: str | None = None) -> Finding:
     section = index.at(start)
-    text = re.sub(r"\s+", " ", doc.text[start:end]).strip()
+    text = " ".join(doc.text[start:end].split())  # whitespace runs → one space, trimmed
     page, page_end = doc.page_at(start), doc.page_at(max(start, end - 1))
     return Finding(id=finding_id(report_id, start, end), report_id=report_id, kind=kind, number=number,
                    text=text, page=page, page_end=page_end if page_end != page else None, start=start, end=end,

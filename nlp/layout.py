@@ -51,10 +51,19 @@ class RawPage:
     height: float
     blocks: list[dict]
     ocr: bool = False
+    units: list[Unit] | None = None  # set by ``split_units``
 
 
-def _line_text(line: dict) -> str:
-    return "".join(s["text"] for s in line["spans"]).strip()
+def split_units(page: RawPage) -> RawPage:
+    """Cut the page's blocks into units now and let go of the raw blocks.
+
+    ``nlp.pdf`` calls it right after extracting each page, so that PyMuPDF's dicts of one page
+    are freed before the next page is read (memory stays flat and hot in the caches) rather
+    than all held until ``layout``.
+    """
+    page.units = _units(page)
+    page.blocks = []
+    return page
 
 
 def _bold(span: dict) -> bool:
@@ -64,9 +73,8 @@ def _bold(span: dict) -> bool:
     return "Bold" in font or "Black" in font or "Heavy" in font
 
 
-def _line_style(line: dict) -> tuple[float, bool]:
-    """Dominant font size and boldness of a line (by characters, footnote calls aside)."""
-    spans = line["spans"]
+def _line_style(spans: list[dict]) -> tuple[float, bool]:
+    """Dominant font size and boldness of a line's spans (by characters, footnote calls aside)."""
     if len(spans) == 1:
         return round(spans[0]["size"], 1), _bold(spans[0])
     sizes: dict[float, int] = {}
@@ -85,43 +93,59 @@ def _line_style(line: dict) -> tuple[float, bool]:
     return max(sizes, key=sizes.get), bold * 2 > total
 
 
-def _visual_lines(block: dict) -> list[tuple[list[float], str, list[dict], list[tuple[float, float]]]]:
+_TAB_SPACES = re.compile(r"\s*\t\s*")
+
+
+def _visual_lines(block: dict, ocr: bool = False) -> list[list]:
     """Merge the pieces of one visual line (spans kept apart by the extraction).
 
     Pieces side by side on one baseline are either the same line (small gap: a bold
     word, a footnote call) or the cells of a table row (wide gap: joined by a TAB).
-    Returns ``(bbox, text, spans, cell x-ranges)`` per visual line.
+    Returns ``[bbox, text, spans, cell x-ranges]`` per visual line.
+
+    On OCR pages every word is a span of its own style (its size fitted to its height): only
+    a gap of two ems or more separates cells there, anything narrower is a space.
+
+    This loop runs once per line of the report: it is written for speed (no helper calls
+    for the usual one-span line, entries updated in place).
     """
-    out: list = []
+    out: list[list] = []
+    prev: list | None = None
     for line in block.get("lines", ()):
-        text = _line_text(line)
+        spans = line["spans"]
+        text = (spans[0]["text"] if len(spans) == 1 else "".join([s["text"] for s in spans])).strip()
         if not text:
             continue
-        bbox = list(line["bbox"])
-        if out:
-            pbbox, ptext, pspans, pcells = out[-1]
-            overlap = min(pbbox[3], bbox[3]) - max(pbbox[1], bbox[1])
-            height = min(pbbox[3] - pbbox[1], bbox[3] - bbox[1]) or 1
-            if overlap > 0.5 * height and bbox[0] >= pbbox[2] - 1.5:
-                size = max(s["size"] for s in line["spans"])
-                gap = bbox[0] - pbbox[2]
-                a, b = pspans[-1], line["spans"][0]
-                same_style = (a["font"], round(a["size"], 1), a["flags"] & 17) == (
-                    b["font"], round(b["size"], 1), b["flags"] & 17)
-                # one style split in two pieces means a gap wider than a space: two cells
-                if gap < 0.8 * size and not same_style:
-                    sep = " " if gap > 0.15 * size and not ptext.endswith(" ") else ""
-                    pcells[-1] = (pcells[-1][0], bbox[2])
-                else:
-                    sep = "\t"
-                    pcells.append((bbox[0], bbox[2]))
-                merged = [min(pbbox[0], bbox[0]), min(pbbox[1], bbox[1]), max(pbbox[2], bbox[2]), max(pbbox[3], bbox[3])]
-                out[-1] = (merged, ptext + sep + text, pspans + line["spans"], pcells)
-                continue
-        out.append((bbox, text, list(line["spans"]), [(bbox[0], bbox[2])]))
-    for k, (bbox, text, spans, cells) in enumerate(out):
-        if "\t" in text and _justified_prose(text.split("\t")):
-            out[k] = (bbox, re.sub(r"\s*\t\s*", " ", text), spans, [(bbox[0], bbox[2])])
+        x0, y0, x1, y1 = bbox = line["bbox"]
+        # side by side (cheap test first: the usual next line starts left of the previous one's end)
+        # and overlapping vertically by more than half the smaller height
+        if prev is not None and x0 >= prev[0][2] - 1.5 and (
+                min(prev[0][3], y1) - max(prev[0][1], y0) > 0.5 * (min(prev[0][3] - prev[0][1], y1 - y0) or 1)):
+            pbbox = prev[0]
+            size = spans[0]["size"] if len(spans) == 1 else max(s["size"] for s in spans)
+            gap = x0 - pbbox[2]
+            a, b = prev[2][-1], spans[0]
+            same_style = (a["font"], round(a["size"], 1), a["flags"] & 17) == (
+                b["font"], round(b["size"], 1), b["flags"] & 17)
+            ptext = prev[1]
+            cells = prev[3]
+            # one style split in two pieces means a gap wider than a space: two cells
+            if (gap < 2 * size) if ocr else (gap < 0.8 * size and not same_style):
+                sep = " " if gap > 0.15 * size and not ptext.endswith(" ") else ""
+                cells[-1] = (cells[-1][0], x1)
+            else:
+                sep = "\t"
+                cells.append((x0, x1))
+            prev[0] = [min(pbbox[0], x0), min(pbbox[1], y0), max(pbbox[2], x1), max(pbbox[3], y1)]
+            prev[1] = ptext + sep + text
+            prev[2] = prev[2] + spans
+            continue
+        prev = [list(bbox), text, spans, [(x0, x1)]]  # spans: never mutated, a merge makes a new list
+        out.append(prev)
+    for entry in out:
+        if "\t" in entry[1] and _justified_prose(entry[1].split("\t")):
+            entry[1] = _TAB_SPACES.sub(" ", entry[1])
+            entry[3] = [(entry[0][0], entry[0][2])]
     return out
 
 
@@ -140,22 +164,60 @@ def _justified_prose(pieces: list[str]) -> bool:
 def _units(page: RawPage) -> list[Unit]:
     """Split PyMuPDF blocks where the typography changes (a heading glued to its text)."""
     units: list[Unit] = []
+    number = page.number
+    ocr_size = _ocr_sizer(page) if page.ocr else None
     for block in page.blocks:
         current: Unit | None = None
-        for bbox, text, spans, cells in _visual_lines(block):
-            size, bold = _line_style({"spans": spans})
+        for bbox, text, spans, cells in _visual_lines(block, page.ocr):
+            if ocr_size is not None:
+                size, bold = ocr_size(spans), False
+            elif len(spans) == 1:
+                span = spans[0]
+                size, bold = round(span["size"], 1), _bold(span)
+            else:
+                size, bold = _line_style(spans)
             tabular = len(cells) > 1
             if current and not tabular and not current.tabular and abs(current.size - size) < 0.6 \
                     and current.bold == bold and not _BULLET_LINE.match(text):
                 current.lines.append(text)
-                current.bbox = [min(current.bbox[0], bbox[0]), current.bbox[1],
-                                max(current.bbox[2], bbox[2]), max(current.bbox[3], bbox[3])]
+                cb = current.bbox  # a fresh list of this unit's own: grown in place
+                if bbox[0] < cb[0]:
+                    cb[0] = bbox[0]
+                if bbox[2] > cb[2]:
+                    cb[2] = bbox[2]
+                if bbox[3] > cb[3]:
+                    cb[3] = bbox[3]
                 continue
-            current = Unit(page=page.number, bbox=bbox, lines=[text], size=size, bold=bold,
-                           starts_superscript=bool(spans[0]["flags"] & 1), tabular=tabular,
-                           cell_x=cells if tabular else [])
+            current = Unit(number, bbox, [text], size, bold, bool(spans[0]["flags"] & 1), tabular,
+                           cells if tabular else [])
             units.append(current)
     return _ocr_paragraphs(units) if page.ocr else units
+
+
+def _median_size(spans: list[dict]) -> float:
+    """Median font size of spans weighted by their characters (spaces aside)."""
+    sized = sorted((s["size"], len(s["text"].strip())) for s in spans)
+    half, seen = sum(n for _, n in sized) / 2, 0
+    for size, n in sized:
+        seen += n
+        if seen >= half:
+            return size
+    return sized[-1][0] if sized else 0.0
+
+
+def _ocr_sizer(page: RawPage):
+    """Line sizes of an OCR page: Tesseract fits each word's size to its height, so the sizes
+    of one line scatter by ±20 %; a line's size is the median of its words', and any size
+    within -20 %/+25 % of the page's body size (the median over its lines) is that size."""
+    lines = [line["spans"] for block in page.blocks for line in block.get("lines", ())]
+    body = _median_size([{"size": _median_size(spans), "text": "".join(s["text"] for s in spans)}
+                         for spans in lines if spans])
+
+    def size(spans: list[dict]) -> float:
+        s = _median_size(spans)
+        return round(body if 0.8 * body <= s <= 1.25 * body else s, 1)
+
+    return size
 
 
 def _ocr_paragraphs(units: list[Unit]) -> list[Unit]:
@@ -165,7 +227,8 @@ def _ocr_paragraphs(units: list[Unit]) -> list[Unit]:
     for u in units:
         prev = out[-1] if out else None
         gap = u.bbox[1] - prev.bbox[3] if prev is not None else -1
-        if (prev is not None and not prev.tabular and not u.tabular and abs(prev.size - u.size) < 1.5
+        if (prev is not None and not prev.tabular and not u.tabular
+                and min(prev.size, u.size) >= 0.75 * max(prev.size, u.size)  # OCR sizes scatter
                 and 0 <= gap < 0.45 * u.size and abs(u.bbox[0] - prev.bbox[0]) < 2 * u.size
                 and not _ENDS_SENTENCE.search(prev.lines[-1])):
             prev.lines += u.lines
@@ -179,36 +242,53 @@ def body_font_size(units: list[Unit]) -> float:
     """The most common font size, weighted by characters."""
     sizes = Counter()
     for u in units:
-        sizes[round(u.size * 2) / 2] += sum(len(t) for t in u.lines)
+        sizes[round(u.size * 2) / 2] += sum(map(len, u.lines))
     return sizes.most_common(1)[0][0] if sizes else 10.0
 
 
 def _mark_furniture(pages: list[RawPage], units_by_page: list[list[Unit]]) -> None:
     """Running headers/footers (repeated in the top/bottom band) and page numbers."""
     keys_pages: dict[str, set[int]] = {}
+    candidates: list[tuple[Unit, str, str, str]] = []  # (unit, band, text, key) of units in a band
     for page, units in zip(pages, units_by_page):
         for u in units:
             band = _band(u, page)
             if band:
-                key = band + _SPACES.sub(" ", _DIGITS.sub("#", " ".join(u.lines).lower())).strip()
+                text = " ".join(u.lines)
+                key = band + _SPACES.sub(" ", _DIGITS.sub("#", text.lower())).strip()
                 keys_pages.setdefault(key, set()).add(page.number)
+                candidates.append((u, band, text, key))
     n = len(pages)
     threshold = max(2, math.ceil(0.25 * n)) if n > 2 else 2
-    for page, units in zip(pages, units_by_page):
-        for u in units:
-            band = _band(u, page)
-            if not band:
-                continue
-            text = " ".join(u.lines)
-            key = band + _SPACES.sub(" ", _DIGITS.sub("#", text.lower())).strip()
-            if _PAGE_NUMBER.match(text):
-                u.role = "page_number"
-            elif len(keys_pages.get(key, ())) >= threshold:
-                u.role = "header" if band == "t" else "footer"
+    for u, band, text, key in candidates:
+        if _PAGE_NUMBER.match(text):
+            u.role = "page_number"
+        elif len(keys_pages[key]) >= threshold:
+            u.role = "header" if band == "t" else "footer"
+    if any(page.ocr for page in pages):
+        _mark_ocr_furniture(candidates, {page.number for page in pages if page.ocr}, threshold)
+
+
+def _mark_ocr_furniture(candidates: list[tuple[Unit, str, str, str]], ocr_pages: set[int], threshold: int) -> None:
+    """On scanned pages a running header or page number misread on one page ("TS" for "Commune
+    de Lormont") no longer matches its copies: it is known by its place instead, the height of
+    the page where the furniture recognised on other pages stands."""
+    seen: dict[tuple[str, str], list[tuple[float, float, int]]] = {}  # (band, role) → (y0, y1, page)
+    for u, band, _, _ in candidates:
+        if u.role != "body":
+            seen.setdefault((band, u.role), []).append((u.bbox[1], u.bbox[3], u.page))
+    for u, band, _, _ in candidates:
+        if u.role != "body" or u.page not in ocr_pages:
+            continue
+        for (b, role), spots in seen.items():
+            pages = {page for y0, y1, page in spots if page != u.page and y0 < u.bbox[3] and u.bbox[1] < y1}
+            if b == band and len(pages) + 1 >= threshold:
+                u.role = role
+                break
 
 
 def _band(u: Unit, page: RawPage) -> str:
-    if len(u.lines) > 2 or sum(len(t) for t in u.lines) > 160:
+    if len(u.lines) > 2 or sum(map(len, u.lines)) > 160:
         return ""  # running headers and footers are short
     if u.bbox[3] <= page.height * BAND:
         return "t"
@@ -247,7 +327,7 @@ def _group_rows(units: list[Unit]) -> list[Unit]:
     for u in content:
         placed = False
         for row in rows[-6:]:  # a cell joins one of the rows just before it in reading order
-            if _same_row(row, u):
+            if u.bbox[1] < row.bbox[3] + 3 and _same_row(row, u):  # (a row ending above cannot)
                 row.cells.append(u)
                 row.bbox = [min(row.bbox[0], u.bbox[0]), min(row.bbox[1], u.bbox[1]),
                             max(row.bbox[2], u.bbox[2]), max(row.bbox[3], u.bbox[3])]
@@ -291,7 +371,7 @@ def _same_row(row: Unit, u: Unit) -> bool:
 def layout(pages: list[RawPage], *, warnings: list[str] | None = None,
            pdf_metadata: dict[str, str] | None = None) -> Document:
     """Build the cleaned ``Document`` from the compact text of every page."""
-    units_by_page = [_units(p) for p in pages]
+    units_by_page = [p.units if p.units is not None else _units(p) for p in pages]
     all_units = [u for us in units_by_page for u in us]
     body_size = body_font_size(all_units)
     hyphenated = any(t.endswith(("-", "‐")) for u in all_units for t in u.lines[:-1])

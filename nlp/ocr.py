@@ -21,6 +21,8 @@ from nlp.pagetext import page_blocks
 
 #: Bump when the cached OCR output changes shape.
 OCR_CACHE_VERSION = "2"
+#: Text flags of the OCR text page: those of ``Page.get_textpage_ocr`` (ligatures expanded).
+OCR_TEXT_FLAGS = 0
 
 
 class OcrCache:
@@ -92,6 +94,28 @@ def needs_ocr(page: pymupdf.Page, blocks: list[dict]) -> bool:
     return bool(page.get_images(full=False))
 
 
+def tesseract_pdf(page: pymupdf.Page, *, dpi: int, language: str) -> bytes:
+    """Tesseract's reading of the page image: a one-page PDF with an invisible text layer.
+
+    The page is rendered at ``dpi`` (RGB: MuPDF's OCR writer reads nothing from a grey
+    pixmap) and handed to Tesseract by MuPDF, as ``Page.get_textpage_ocr(full=True)`` does.
+    """
+    pix = page.get_pixmap(dpi=dpi)
+    return pix.pdfocr_tobytes(compress=False, language=language, tessdata=pymupdf.get_tessdata())
+
+
+def ocr_blocks(page: pymupdf.Page, ocr_pdf: bytes) -> list[dict]:
+    """Compact blocks of Tesseract's text layer (``tesseract_pdf``), in ``page``'s coordinates.
+
+    Every word is a span of its own, with a size fitted to the word's height.
+    """
+    with pymupdf.open(stream=ocr_pdf, filetype="pdf") as ocr_doc:
+        ocr = ocr_doc[0]
+        unzoom = page.rect.width / ocr.rect.width
+        textpage = ocr.get_textpage(flags=OCR_TEXT_FLAGS, matrix=pymupdf.Matrix(unzoom, unzoom) * page.derotation_matrix)
+        return page_blocks(ocr, textpage)
+
+
 def ocr_page(page: pymupdf.Page, *, dpi: int = 150, language: str = "fra",
              cache: OcrCache | None = None) -> list[dict] | None:
     """OCR one page into compact blocks; ``None`` when Tesseract is unavailable."""
@@ -102,8 +126,7 @@ def ocr_page(page: pymupdf.Page, *, dpi: int = 150, language: str = "fra",
             return cached
     if not tesseract_available(language):
         return None
-    textpage = page.get_textpage_ocr(dpi=dpi, language=language, full=True)
-    blocks = page_blocks(page, textpage)  # `page` stays referenced while textpage is used
+    blocks = ocr_blocks(page, tesseract_pdf(page, dpi=dpi, language=language))
     if key is not None:
         cache.put(key, blocks)
     return blocks

@@ -39,4 +39,5 @@ def page_blocks(page: pymupdf.Page, textpage=None) -> list[dict]:
     OCR text page."""
     if textpage is not None:
         return compact_blocks(page.get_text("dict", textpage=textpage))
-    return [b for b in page.get_text("dict", flags=TEXT_FLAGS)["blocks"] if b.get("type", 0) == 0]
+    # the text page's dict straight away: ``Page.get_text`` would also compute the crop box
+    return [b for b in page.get_textpage(flags=TEXT_FLAGS).extractDICT()["blocks"] if b.get("type", 0) == 0]

@@ -13,6 +13,8 @@ from __future__ import annotations
 import bisect
 import re
 from dataclasses import dataclass
+from functools import lru_cache
+from operator import attrgetter
 
 from constats.domain import Document, Section
 from nlp.items import RECOMMENDS, is_imperative
@@ -60,7 +62,7 @@ _INHERITED = ("annexe", "reponse", "suivi")
 _FRONT_INHERITED = ("synthese", "recommandations", "rappels")
 
 
-@dataclass
+@dataclass(slots=True)
 class Line:
     """A text block of the document as structure sees it."""
 
@@ -74,32 +76,32 @@ class Line:
 
 
 def lines_of(doc: Document) -> list[Line]:
-    out = []
-    for page in doc.pages:
-        for b in page.blocks:
-            if b.start >= 0:
-                out.append(Line(b.start, b.end, b.text, page.number, b.font_size, b.bold, b.role == "table"))
-    out.sort(key=lambda l: l.start)
+    out = [Line(b.start, b.end, b.text, page.number, b.font_size, b.bold, b.role == "table")
+           for page in doc.pages for b in page.blocks if b.start >= 0]
+    out.sort(key=attrgetter("start"))
+    text = doc.text
     merged: list[Line] = []
+    prev: Line | None = None
     for l in out:
-        if merged and doc.text[merged[-1].end:l.start] == " ":  # paragraph cut by a page break
-            prev = merged[-1]
-            prev.text, prev.end = doc.text[prev.start:l.end], l.end
+        if prev is not None and l.start - prev.end == 1 and text[prev.end] == " ":  # paragraph cut by a page break
+            prev.text, prev.end = text[prev.start:l.end], l.end
             continue
         merged.append(l)
+        prev = l
     return merged
 
 
 def body_size(lines: list[Line]) -> float:
     sizes: dict[float, int] = {}
     for l in lines:
-        sizes[round(l.size * 2) / 2] = sizes.get(round(l.size * 2) / 2, 0) + len(l.text)
+        size = round(l.size * 2) / 2
+        sizes[size] = sizes.get(size, 0) + len(l.text)
     return max(sizes, key=sizes.get) if sizes else 10.0
 
 
 def _is_caps(text: str) -> bool:
-    letters = [c for c in text if c.isalpha()]
-    return len(letters) >= 6 and sum(c.isupper() for c in letters) >= 0.9 * len(letters)
+    letters = "".join(filter(str.isalpha, text))
+    return len(letters) >= 6 and sum(map(str.isupper, letters)) >= 0.9 * len(letters)
 
 
 def heading_style(line: Line, base: float) -> tuple | None:
@@ -107,7 +109,7 @@ def heading_style(line: Line, base: float) -> tuple | None:
     text = line.text.strip()
     if line.table or not text or len(text) > 220 or "\t" in text or "↩" in text:
         return None
-    if _NOT_HEADING.match(text) or sum(c.isdigit() for c in text) > 0.25 * len(text):
+    if _NOT_HEADING.match(text) or sum(map(str.isdigit, text)) > 0.25 * len(text):
         return None
     m = _NUMBERING.match(text)
     big = line.size >= base + 0.9
@@ -155,6 +157,7 @@ def heading_number(text: str) -> tuple[str | None, str]:
     return m.group("num").strip().rstrip(".)-–°: ").strip(), m.group("title").strip()
 
 
+@lru_cache(maxsize=8192)
 def kind_of_title(title: str) -> str | None:
     t = title.strip()
     if len(t) > 110 or is_imperative(t):
@@ -169,10 +172,10 @@ def find_toc(lines: list[Line]) -> tuple[list[Section], set[int]]:
     """Table-of-contents entries ("Title ..... 12") on pages dense with them."""
     by_page: dict[int, list[tuple[Line, re.Match]]] = {}
     for l in lines:
-        if l.text.count("\t") > 1:
-            continue  # a table row, not an entry "Title<TAB>12"
+        if len(l.text) >= 250 or not l.text.rstrip()[-1:].isdigit() or l.text.count("\t") > 1:
+            continue  # an entry ends with its page number (tested first: the pattern backtracks on prose)
         m = _TOC_LINE.match(l.text.replace("\t", "  "))
-        if m and len(l.text) < 250 and not re.search(r"\s(?:x|X)\s+\d+\s*$", l.text):
+        if m and not re.search(r"\s(?:x|X)\s+\d+\s*$", l.text):
             by_page.setdefault(l.page, []).append((l, m))
     title_at = next((i for i, l in enumerate(lines) if _TOC_TITLE.match(l.text)), None)
     if title_at is not None:  # entries "Title 12" right after "SOMMAIRE", even without leaders

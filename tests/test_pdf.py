@@ -113,3 +113,55 @@ def test_corpus_report_reads_back_its_text():
     text = _norm(doc.text)
     found = sum(_norm(p) in text for p in paragraphs)
     assert found >= 0.95 * len(paragraphs)
+
+
+def _ocr_words(x: float, y: float, words: list[tuple[str, float]]) -> tuple[dict, float]:
+    """One OCR line as MuPDF reads Tesseract's text layer: a span per word, each word's size
+    fitted to its own height (so the sizes of one line scatter)."""
+    spans, x1 = [], x
+    for k, (word, size) in enumerate(words):
+        text = word if k == len(words) - 1 else word + " "
+        spans.append({"text": text, "size": size, "flags": 12, "font": "GlyphLessFont"})
+        x1 += 5.0 * len(text)
+    return {"bbox": [x, y, x1, y + 12], "spans": spans}, x1
+
+
+def test_ocr_page_joins_scattered_sizes_and_keeps_cells_for_wide_gaps_only():
+    from nlp.layout import RawPage, layout
+
+    body = [("La", 9.9), ("chambre", 11.1), ("recommande", 10.4), ("à", 9.3), ("la", 10.6), ("commune", 10.9)]
+    line1, _ = _ocr_words(72, 100, [("Recommandation", 13.7), ("n°", 12.0), ("1", 11.6), (":", 7.8),
+                                    ("se", 10.2), ("doter", 10.9), ("d'un", 10.4), ("inventaire", 10.5)])
+    line2, _ = _ocr_words(72, 113, [("exhaustif", 9.2), ("et", 8.6), ("fiable.", 8.4)])
+    # a justified line read as two pieces: a gap of one em is a space, not a cell
+    left, end = _ocr_words(72, 200, body[:3])
+    right, _ = _ocr_words(end + 11, 200, body[3:])
+    # a table row: a gap of five ems separates two cells
+    cell1, end = _ocr_words(72, 300, [("Dépenses", 10.6), ("totales", 10.2)])
+    cell2, _ = _ocr_words(end + 55, 300, [("1", 10.4), ("250", 10.8), ("000", 10.1)])
+    blocks = [{"bbox": [72, 100, 400, 125], "lines": [line1]}, {"bbox": [72, 113, 400, 125], "lines": [line2]},
+              {"bbox": [72, 200, 400, 212], "lines": [left, right]},
+              {"bbox": [72, 300, 400, 312], "lines": [cell1, cell2]}]
+    doc = layout([RawPage(1, 595, 842, blocks, ocr=True)])
+    lines = doc.text.split("\n")
+    assert "Recommandation n° 1 : se doter d'un inventaire exhaustif et fiable." in lines
+    assert "La chambre recommande à la commune" in lines
+    assert "Dépenses totales\t1 250 000" in lines
+    assert {b.font_size for b in doc.pages[0].blocks if "\t" not in b.text} == {
+        doc.pages[0].blocks[0].font_size}  # one body size despite the words' scattered sizes
+
+
+
+def test_ocr_header_misread_on_one_page_is_dropped_by_its_place():
+    from nlp.layout import RawPage, layout
+
+    pages = []
+    for n in range(1, 5):
+        header_words = [("TS", 30.0)] if n == 4 else [("Commune", 8.0), ("de", 8.0), ("Testville", 8.0)]
+        header, _ = _ocr_words(440 if n < 4 else 70, 46, header_words)
+        text, _ = _ocr_words(72, 300, [(f"Paragraphe{n}", 10.5), ("du", 10.0), ("rapport.", 10.8)])
+        pages.append(RawPage(n, 595, 842, [{"bbox": header["bbox"], "lines": [header]},
+                                           {"bbox": text["bbox"], "lines": [text]}], ocr=True))
+    doc = layout(pages)
+    assert "Testville" not in doc.text and "TS" not in doc.text
+    assert all(f"Paragraphe{n} du rapport." in doc.text for n in range(1, 5))
