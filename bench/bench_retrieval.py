@@ -33,6 +33,7 @@ import numpy as np
 N_REPORTS = 30
 SEED = 5
 MAX_WORDS = 10
+RATIOS = (0.1, 0.2, 0.3, 0.5, 0.7, 1.0)
 _WORD = re.compile(r"\w+", re.U)
 _RECO_PREFIX = re.compile(r"^\s*recommandation\s*(n\s*°?\s*\d+|unique)?\s*[:.\-–]\s*", re.I)
 _BOILERPLATE = re.compile(r"^(?:.*?\b(?:la chambre|elle)\s+(?:lui\s+)?(?:recommande|invite|demande|engage)\b.*?"
@@ -118,13 +119,41 @@ def mrr_ndcg(ranked: list[int], relevant: set[int]) -> tuple[float, float]:
     return rr, (dcg / idcg if idcg else 0.0)
 
 
+def bootstrap_ci(values, n: int = 1000, seed: int = 0) -> tuple[float, float]:
+    """95 % percentile interval of the mean of ``values`` (resampling queries)."""
+    v = np.asarray(values, dtype=float)
+    if not len(v):
+        return (0.0, 0.0)
+    idx = np.random.default_rng(seed).integers(0, len(v), size=(n, len(v)))
+    means = v[idx].mean(axis=1)
+    return (round(float(np.percentile(means, 2.5)), 4), round(float(np.percentile(means, 97.5)), 4))
+
+
 def score_system(rank_fn, queries) -> dict:
+    """MRR and nDCG@10 by query type and over all queries; ``all`` also carries the 95 %
+    bootstrap interval of nDCG@10 and the per-query values (``_ndcg``, for paired tests)."""
     by_type = defaultdict(list)
     for q in queries:
         by_type[q["type"]].append(mrr_ndcg(rank_fn(q), q["relevant"]))
         by_type["all"].append(by_type[q["type"]][-1])
-    return {t: {"mrr": round(float(np.mean([m for m, _ in v])), 4),
-                "ndcg10": round(float(np.mean([n for _, n in v])), 4), "n": len(v)} for t, v in by_type.items()}
+    out = {t: {"mrr": round(float(np.mean([m for m, _ in v])), 4),
+               "ndcg10": round(float(np.mean([n for _, n in v])), 4), "n": len(v)} for t, v in by_type.items()}
+    out["all"]["ndcg10_ci"] = bootstrap_ci([n for _, n in by_type["all"]])
+    out["all"]["_ndcg"] = [n for _, n in by_type["all"]]
+    return out
+
+
+def _show(r: dict) -> dict:
+    return {k: v for k, v in r["all"].items() if k != "_ndcg"}
+
+
+def paired_difference(a: dict, b: dict) -> dict:
+    """nDCG@10 of system ``a`` minus system ``b`` on the same queries, with its 95 % bootstrap
+    interval and the share of resamples where ``a`` wins."""
+    d = np.asarray(a["all"]["_ndcg"]) - np.asarray(b["all"]["_ndcg"])
+    idx = np.random.default_rng(1).integers(0, len(d), size=(1000, len(d)))
+    means = d[idx].mean(axis=1)
+    return {"delta": round(float(d.mean()), 4), "ci": bootstrap_ci(d), "p_a_wins": round(float((means > 0).mean()), 3)}
 
 
 # --------------------------------------------------------------------------- BM25
@@ -179,7 +208,7 @@ class Meili:
         url = services.start_meilisearch(self.settings, bin_dir)
         self.http = httpx.Client(base_url=url, timeout=120,
                                  headers={"Authorization": f"Bearer {self.settings.meili_master_key}"})
-        self.index = "bench_retrieval"
+        self.index = "bench_plain"
 
     def _wait(self, task: dict) -> None:
         uid = task["taskUid"]
@@ -191,15 +220,27 @@ class Meili:
                 return
             time.sleep(0.1)
 
-    def load(self, docs: list[dict], vectors: dict[str, np.ndarray]) -> None:
+    def load(self, docs: list[dict], vectors: dict[str, np.ndarray], *, product: bool = False) -> None:
+        """One index: plain (``text`` searchable, Meilisearch's defaults) or, with ``product``,
+        the product's findings settings (text + spaCy lemmas, French stop words, synonyms,
+        tuned ranking rules and typo tolerance: ``search.settings``)."""
+        self.index = "bench_product" if product else "bench_plain"
         self._wait(self.http.post("/indexes", json={"uid": self.index, "primaryKey": "n"}).json())
-        settings = {"searchableAttributes": ["text"],
-                    "embedders": {name: {"source": "userProvided", "dimensions": int(v.shape[1])}
-                                  for name, v in vectors.items()}}
+        embedders = {name: {"source": "userProvided", "dimensions": int(v.shape[1])}
+                     for name, v in vectors.items()}
+        lemmas: list[str] | None = None
+        if product:
+            from search.lemmas import lemmatize
+            from search.settings import declared_settings
+
+            settings = {**declared_settings("findings", None), "embedders": embedders}
+            lemmas = lemmatize([d["text"] for d in docs])
+        else:
+            settings = {"searchableAttributes": ["text"], "embedders": embedders}
         self._wait(self.http.patch(f"/indexes/{self.index}/settings", json=settings).json())
         batch = []
         for i, d in enumerate(docs):
-            batch.append({"n": i, "text": d["text"],
+            batch.append({"n": i, "text": d["text"], **({"lemmas": lemmas[i]} if lemmas else {}),
                           "_vectors": {name: v[i].tolist() for name, v in vectors.items()}})
             if len(batch) == 500 or i == len(docs) - 1:
                 self._wait(self.http.post(f"/indexes/{self.index}/documents", json=batch).json())
@@ -233,7 +274,7 @@ def run(embedder_specs: list[str], use_meili: bool = True, log=print, corpus_dir
     bm25 = BM25([d["text"] for d in docs])
     t = time.perf_counter()
     results["bm25 (python)"] = score_system(lambda q: _top(bm25.scores(q["q"])), queries)
-    log(f"  bm25 (python)                 {results['bm25 (python)']['all']}  {time.perf_counter() - t:.1f}s")
+    log(f"  bm25 (python)                 {_show(results['bm25 (python)'])}  {time.perf_counter() - t:.1f}s")
     vectors, qvectors = {}, {}
     for spec in embedder_specs:
         try:
@@ -250,34 +291,55 @@ def run(embedder_specs: list[str], use_meili: bool = True, log=print, corpus_dir
         sims = qv @ dv.T
         qi = {id(q): k for k, q in enumerate(queries)}
         results[f"{name} (cosine)"] = score_system(lambda q: _top(sims[qi[id(q)]]), queries)
-        log(f"  {name + ' (cosine)':30s} {results[f'{name} (cosine)']['all']}  {rate:.0f} paragraphs/s")
+        log(f"  {name + ' (cosine)':30s} {_show(results[f'{name} (cosine)'])}  {rate:.0f} paragraphs/s")
         for alpha in (0.3, 0.5, 0.7):
             key = f"bm25+{name} (python, alpha={alpha})"
             results[key] = score_system(
                 lambda q: _top((1 - alpha) * _minmax(bm25.scores(q["q"])) + alpha * _minmax(sims[qi[id(q)]])),
                 queries)
-            log(f"  {key:30s} {results[key]['all']}")
+            log(f"  {key:30s} {_show(results[key])}")
     if use_meili:
         meili = None
         try:
             meili = Meili()
-            meili.load(docs, vectors)
-            results["meilisearch keyword"] = score_system(lambda q: meili.search(q["q"]), queries)
-            log(f"  {'meilisearch keyword':30s} {results['meilisearch keyword']['all']}")
-            for name, qv in qvectors.items():
-                qi = {id(q): k for k, q in enumerate(queries)}
-                for ratio in (0.3, 0.5, 0.7, 1.0):
-                    key = f"meilisearch hybrid {name} ratio={ratio}"
-                    results[key] = score_system(lambda q: meili.search(q["q"], name, qv[qi[id(q)]], ratio), queries)
-                    log(f"  {key:30s} {results[key]['all']}")
+            for product in (False, True):
+                meili.load(docs, vectors, product=product)
+                label = "meilisearch product" if product else "meilisearch"
+                results[f"{label} keyword"] = score_system(lambda q: meili.search(q["q"]), queries)
+                log(f"  {label + ' keyword':30s} {_show(results[f'{label} keyword'])}")
+                for name, qv in qvectors.items():
+                    qi = {id(q): k for k, q in enumerate(queries)}
+                    for ratio in RATIOS:
+                        key = f"{label} hybrid {name} ratio={ratio}"
+                        results[key] = score_system(
+                            lambda q: meili.search(q["q"], name, qv[qi[id(q)]], ratio), queries)
+                        log(f"  {key:30s} {_show(results[key])}")
         except Exception as exc:  # noqa: BLE001 - the python baselines still stand
             log(f"  meilisearch unavailable: {type(exc).__name__}: {exc}")
         finally:
             if meili is not None:
                 meili.close()
     best = max(results, key=lambda k: results[k]["all"]["ndcg10"])
-    log(f"best nDCG@10: {best} {results[best]['all']}  ({time.perf_counter() - t0:.0f}s)")
-    return {"n_docs": len(docs), "n_queries": len(queries), "results": results, "best": best}
+    comparisons = {}
+    for label in ("meilisearch", "meilisearch product"):
+        keyword = results.get(f"{label} keyword")
+        hybrids = [k for k in results if k.startswith(f"{label} hybrid ")]
+        if keyword and hybrids:
+            names = sorted({k.split()[-2] for k in hybrids})
+            best_of = [max((k for k in hybrids if k.split()[-2] == n), key=lambda k: results[k]["all"]["ndcg10"])
+                       for n in names]
+            for h in best_of:  # each embedder at its best ratio against keyword-only
+                comparisons[f"{h} - {label} keyword"] = paired_difference(results[h], keyword)
+            if len(best_of) == 2:  # the two embedders at their best ratio, head to head
+                comparisons[f"{best_of[0]} - {best_of[1]}"] = paired_difference(results[best_of[0]],
+                                                                                results[best_of[1]])
+    for name, c in comparisons.items():
+        log(f"  {name}: {c}")
+    for r in results.values():
+        r["all"].pop("_ndcg", None)
+    log(f"best nDCG@10: {best} {_show(results[best])}  ({time.perf_counter() - t0:.0f}s)")
+    return {"n_docs": len(docs), "n_queries": len(queries), "results": results, "best": best,
+            "comparisons": comparisons}
 
 
 def main() -> dict:

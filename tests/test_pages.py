@@ -70,6 +70,19 @@ def test_results_with_facets_highlights_and_page_links(client, data):
     assert filtered.css_first(".facets a[aria-current=true]") is not None
 
 
+def test_results_offer_semantic_search_as_an_opt_in(client):
+    plain = page(client, "/recherche?q=prime")
+    box = plain.css_first("form[role=search] input#semantic[type=checkbox]")
+    assert box is not None and "checked" not in box.attributes
+    assert float(box.attributes["value"]) > 0
+    assert_accessible_frame(plain)
+    # a word found nowhere: keyword search says so; with the option, the nearest findings come
+    assert page(client, "/recherche?q=zorglubesque").css("article.hit") == []
+    wide = page(client, f"/recherche?q=zorglubesque&semantic={box.attributes['value']}")
+    assert "checked" in wide.css_first("input#semantic").attributes
+    assert wide.css("article.hit")
+
+
 def test_results_invalid_parameter_is_a_french_page(client):
     doc = page(client, "/recherche?per_page=500", status=422)
     assert "entre 1 et 100" in doc.css_first("[role=alert]").text()

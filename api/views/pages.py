@@ -21,7 +21,7 @@ from api.present import follow_up, report_detail, report_summary
 from api.views.api_reports import get_report_or_404
 from api.views.api_search import run_search, similar_hits
 from constats import taxonomy
-from search.query import SearchParams, search_bodies
+from search.query import SUGGESTED_SEMANTIC, SearchParams, search_bodies
 from store.models import FindingRow
 
 router = APIRouter(include_in_schema=False)
@@ -111,7 +111,7 @@ def results(request: Request, params: SearchParams = Depends(search_params),
     active = {k: request.query_params.getlist(k) for k in set(FACET_PARAM.values()) | {"year_from", "year_to"}}
     return render(request, "results.html", title=f"Recherche : {params.q}" if params.q else "Recherche",
                   params=params, result=result, facets=facets, facet_labels=FACET_LABELS,
-                  active=active,
+                  active=active, suggested_semantic=SUGGESTED_SEMANTIC,
                   feed_url="/api/search.atom" + url_with(request, drop=("page", "per_page", "sort")),
                   export_url="/api/export" + url_with(request, drop=("page", "per_page", "sort",
                                                                       "semantic")) + "&format=csv")
