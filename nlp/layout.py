@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import math
 import re
-from collections import Counter
 from dataclasses import dataclass, field
 
 from constats.domain import Block, Document, Page
@@ -267,10 +266,12 @@ def _ocr_paragraphs(units: list[Unit]) -> list[Unit]:
 
 def body_font_size(units: list[Unit]) -> float:
     """The most common font size, weighted by characters."""
-    sizes = Counter()
+    sizes: dict[float, int] = {}
     for u in units:
-        sizes[round(u.size * 2) / 2] += sum(map(len, u.lines))
-    return sizes.most_common(1)[0][0] if sizes else 10.0
+        size = round(u.size * 2) / 2
+        sizes[size] = sizes.get(size, 0) + sum(map(len, u.lines))
+    # the first size of the highest count, as ``Counter.most_common(1)`` gives it
+    return max(sizes, key=sizes.__getitem__) if sizes else 10.0
 
 
 def _mark_furniture(pages: list[RawPage], units_by_page: list[list[Unit]]) -> None:
@@ -435,10 +436,11 @@ def layout(pages: list[RawPage], *, warnings: list[str] | None = None,
                 u.text = join_lines(u.lines, vocab)
             if not u.text:
                 continue
-            block = Block(text=u.text, bbox=tuple(u.bbox), font_size=u.size, bold=u.bold, role=_role(u, body_size),
-                          cells=u.cell_x if u.role == "table" and u.text.count("\t") + 1 == len(u.cell_x) else [])
-            blocks.append(block)
+            role = _role(u, body_size)
+            cells = u.cell_x if u.role == "table" and u.text.count("\t") + 1 == len(u.cell_x) else []
             if u.role in ("header", "footer", "page_number", "footnote"):
+                blocks.append(Block(text=u.text, bbox=tuple(u.bbox), font_size=u.size, bold=u.bold, role=role,
+                                    cells=cells))
                 if u.role == "footnote":
                     footnotes.append(u.text)
                 continue
@@ -448,9 +450,11 @@ def layout(pages: list[RawPage], *, warnings: list[str] | None = None,
                 pos += len(sep)
             if page_start is None:
                 page_start = pos
-            block.start, block.end = pos, pos + len(u.text)
+            end = pos + len(u.text)  # offsets given at construction: a pydantic assignment costs more
+            blocks.append(Block(text=u.text, bbox=tuple(u.bbox), font_size=u.size, bold=u.bold, role=role,
+                                cells=cells, start=pos, end=end))
             parts.append(u.text)
-            pos += len(u.text)
+            pos = end
             prev_text_unit = u
         out_pages.append(Page(number=page.number, width=page.width, height=page.height, blocks=blocks,
                               ocr=page.ocr, start=pos if page_start is None else page_start, end=pos))
