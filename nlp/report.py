@@ -15,7 +15,7 @@ from nlp.findings import extract_findings
 from nlp.metadata import extract_metadata
 from nlp.ocr import OcrCache
 from nlp.pdf import read_pdf
-from nlp.structure import build_sections
+from nlp.structure import build_sections, lines_of
 
 EXTRACTOR_VERSION = "nlp-1.4"
 
@@ -54,8 +54,9 @@ def _count_warnings(report: Report) -> list[str]:
 
 def understand_document(doc: Document, report_id: str) -> Report:
     """Structure, metadata, findings and responses of a read ``Document``."""
-    toc, sections = build_sections(doc)
-    findings = extract_findings(doc, sections, report_id)
+    lines = lines_of(doc)  # read by both, changed by neither
+    toc, sections = build_sections(doc, lines)
+    findings = extract_findings(doc, sections, report_id, lines)
     report = Report(id=report_id, extractor_version=EXTRACTOR_VERSION, n_pages=len(doc.pages),
                     metadata=extract_metadata(doc), toc=toc, sections=sections, findings=findings,
                     responses=_responses(doc, sections), warnings=list(doc.warnings),

@@ -280,9 +280,10 @@ def _cover_end(doc: Document, lines: list[Line], start: int) -> int:
     return start
 
 
-def build_sections(doc: Document) -> tuple[list[Section], list[Section]]:
-    """``(toc, sections)``: table-of-contents entries and the typed sections in order."""
-    lines = lines_of(doc)
+def build_sections(doc: Document, lines: list[Line] | None = None) -> tuple[list[Section], list[Section]]:
+    """``(toc, sections)``: table-of-contents entries and the typed sections in order
+    (``lines``: ``lines_of(doc)`` when the caller already has them; never modified)."""
+    lines = lines if lines is not None else lines_of(doc)
     toc, toc_lines = find_toc(lines)
     sections = front_matter(doc, lines)
     report_start = max((s.end for s in sections), default=0)
