@@ -30,7 +30,7 @@ from constats.taxonomy import THEMES
 MODELS_DIR = Path(__file__).resolve().parents[1] / "models" / "themes"
 DEFAULT_PATH = MODELS_DIR / "classifier.joblib"
 LABELS_PATH = MODELS_DIR / "labels.jsonl"
-FORMAT_VERSION = "themes-1"
+FORMAT_VERSION = "themes-2"
 
 
 class ModelMismatchError(RuntimeError):
@@ -178,8 +178,10 @@ class ThemeClassifier:
 
     def __init__(self, featurizer: Featurizer, model, classes: list[str], *, threshold: float = 0.45,
                  secondary_threshold: float = 0.25, data_hash: str = "", trained_on: str = "",
-                 metrics: dict | None = None):
+                 metrics: dict | None = None, reco_heading: bool = False):
         self.featurizer = featurizer
+        #: trained with the body-section heading of recommendations and rappels as a feature
+        self.reco_heading = reco_heading
         self.model = model
         self.classes = list(classes)
         self.threshold = threshold
@@ -263,15 +265,20 @@ class ThemeClassifier:
 def classify_findings(findings: list, classifier: ThemeClassifier | None = None) -> list:
     """Fill primary_theme, themes, confidence, low_confidence and sector of each finding.
 
-    Body observations use their nearest heading (last of ``section_path``); recommendations
-    and rappels are classified on their own text. Returns new Finding objects."""
+    Body observations use the path of headings they sit under (``section_path``, as in
+    training); recommendations and rappels use the path of the body section they sit in when
+    the model was trained so (``reco_heading``), never a list heading (``finding_heading``).
+    Returns new Finding objects."""
     from constats.domain import ThemeScore
 
     if not findings:
         return []
     clf = classifier or ThemeClassifier.load()
-    headings = [(f.section_path[-1] if f.section_path and f.kind in ("observation", "synthese", "suivi")
-                 else "") for f in findings]
+    from nlp.themes_data import finding_heading
+
+    reco_heading = getattr(clf, "reco_heading", False)
+    headings = [finding_heading(f.kind, f.section_path or [])
+                if f.kind in ("observation", "synthese", "suivi") or reco_heading else "" for f in findings]
     preds = clf.predict([f.text for f in findings], [f.kind for f in findings], headings)
     out = []
     for f, p in zip(findings, preds):

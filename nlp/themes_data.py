@@ -27,6 +27,9 @@ RAPPEL = re.compile(r"\brappel (au|du) droit\b|\bla chambre (lui )?rappelle\b", 
 STOP_SECTIONS = re.compile(r"\b(annexe|réponse|reponse|glossaire|sommaire|procédure|procedure)\b", re.I)
 SUMMARY_SECTIONS = re.compile(r"\bsynth[eè]se\b", re.I)
 RECO_SECTIONS = re.compile(r"\brecommandations?\b|\brappels?\b", re.I)
+#: A heading that titles a list of recommendations or the summary, not a body section.
+LIST_SECTION = re.compile(r"^\W*(?:[\dIVXivx]+\W+)?(?:synth[eè]se|recommandations?|rappels?|r[ée]capitulatif"
+                          r"|liste des (?:recommandations|rappels)|tableau des recommandations)\b", re.I)
 
 
 @dataclass
@@ -133,6 +136,19 @@ def units(key: str, txt: str, headings: list[Heading], min_chars: int = 120) -> 
         out.append(Unit(key, start, end, line, kind, current, section,
                         [h.text for h in path], [(h.start, h.end) for h in path]))
     return out
+
+
+def finding_heading(kind: str, path: list[str]) -> str:
+    """The heading path a finding is classified with, as one string "A > B".
+
+    Observations (and synthese/suivi items) get the path of headings they sit under. A
+    recommendation or rappel gets the path of the BODY section it sits in, and none when it
+    stands in a list (the summary, a "Recommandations" section): there its heading says nothing
+    of its theme. Training, evaluation and ``classify_findings`` all go through here."""
+    parts = [p.strip() for p in path if p and p.strip()]
+    if kind in ("recommandation", "rappel_au_droit") and any(LIST_SECTION.match(p) for p in parts):
+        return ""
+    return " > ".join(parts)
 
 
 # --------------------------------------------------------------------------- corpus access

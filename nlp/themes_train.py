@@ -51,6 +51,7 @@ class TrainReport:
     macro_f1: float
     ci95: tuple[float, float]
     macro_f1_reco_rappel: float
+    macro_f1_reco_rappel_no_heading: float
     macro_f1_observation: float
     accuracy: float
     threshold: float
@@ -170,22 +171,45 @@ def _align(clf, proba: np.ndarray) -> np.ndarray:
 
 
 # --------------------------------------------------------------------------- evaluation
-def _eval_heading(it: Item) -> str:
-    return it.heading if it.kind == "observation" else ""
+def _eval_heading(it: Item, reco_heading: bool = False) -> str:
+    """Observations: their heading path. Recommendations and rappels: none, or with
+    ``reco_heading`` the path of the body section they sit in (``themes_data.finding_heading``)."""
+    if it.kind == "observation":
+        return it.heading
+    return td.finding_heading(it.kind, it.heading.split(" > ")) if reco_heading else ""
 
 
-def out_of_fold(make_model, hand: list[Item], weak: list[Item], seed: int) -> np.ndarray:
+def _training_items(hand: list[Item], reco_heading: bool) -> list[Item]:
+    """Hand items with the heading they are classified with. With ``reco_heading`` each
+    recommendation or rappel that has a body heading is ALSO given once without it, so that the
+    model learns both cases it meets: in a body section and in a list."""
+    out = [Item(**{**asdict(i), "heading": _eval_heading(i, reco_heading)}) for i in hand]
+    if reco_heading:
+        out += [Item(**{**asdict(i), "heading": ""}) for i in hand
+                if i.kind != "observation" and _eval_heading(i, True)]
+    return out
+
+
+def out_of_fold(make_model, hand: list[Item], weak: list[Item], seed: int,
+                reco_heading: bool = False) -> tuple[np.ndarray, np.ndarray]:
+    """Out-of-fold probabilities of every hand label, and the same models' probabilities with
+    recommendations and rappels given NO heading (as in a report's list of recommendations).
+    Weak labels of a test-fold report are never trained on, so no weak label shares a heading
+    (or a report) with a test item."""
     groups = [i.key for i in hand]
     proba = np.zeros((len(hand), len(CLASSES)))
+    proba_bare = np.zeros((len(hand), len(CLASSES)))
     for train_idx, test_idx in GroupKFold(n_splits=N_FOLDS).split(hand, groups=groups):
         test_keys = {hand[i].key for i in test_idx}
         train = [hand[i] for i in train_idx]
-        train = [Item(**{**asdict(i), "heading": _eval_heading(i)}) for i in train]
+        train = _training_items(train, reco_heading)
         train += [w for w in weak if w.key not in test_keys]
         model = make_model().fit(train)
         test = [hand[i] for i in test_idx]
-        proba[test_idx] = model.proba([i.text for i in test], [_eval_heading(i) for i in test])
-    return proba
+        proba[test_idx] = model.proba([i.text for i in test], [_eval_heading(i, reco_heading) for i in test])
+        proba_bare[test_idx] = (model.proba([i.text for i in test], [_eval_heading(i) for i in test])
+                                if reco_heading else proba[test_idx])
+    return proba, proba_bare
 
 
 def macro_f1(y_true, y_pred) -> float:
@@ -229,13 +253,17 @@ def choose_threshold(proba: np.ndarray, y_true: list[str], target: float = 0.85)
     return 0.5
 
 
-def summarise(hand: list[Item], proba: np.ndarray) -> dict:
+def summarise(hand: list[Item], proba: np.ndarray, proba_bare: np.ndarray | None = None) -> dict:
+    """Scores of out-of-fold probabilities; ``proba_bare`` (recommendations and rappels given no
+    heading) adds ``macro_f1_reco_rappel_no_heading``."""
     y = [i.label for i in hand]
     pred = [CLASSES[j] for j in proba.argmax(axis=1)]
+    bare = [CLASSES[j] for j in (proba if proba_bare is None else proba_bare).argmax(axis=1)]
     rr = [k for k, i in enumerate(hand) if i.kind != "observation"]
     ob = [k for k, i in enumerate(hand) if i.kind == "observation"]
     return {"macro_f1": round(macro_f1(y, pred), 4),
             "macro_f1_reco_rappel": round(macro_f1([y[k] for k in rr], [pred[k] for k in rr]), 4),
+            "macro_f1_reco_rappel_no_heading": round(macro_f1([y[k] for k in rr], [bare[k] for k in rr]), 4),
             "macro_f1_observation": round(macro_f1([y[k] for k in ob], [pred[k] for k in ob]), 4),
             "accuracy": round(float(np.mean([a == b for a, b in zip(y, pred)])), 4),
             "ece": expected_calibration_error(proba, y)}
@@ -263,14 +291,15 @@ def train(labels_path: Path = LABELS_PATH, corpus_dir: Path | None = None, out_p
     candidates = {"tfidf+logreg": lambda: TfidfModel(seed)}
     if compare:
         candidates["use-embeddings+logreg"] = lambda: EmbeddingModel(cache, seed)
-    comparison, probas = {}, {}
+    comparison, probas, reco_heads = {}, {}, {}
     for name, make in candidates.items():
-        for use_weak in ([False, True] if weak else [False]):
-            tag = f"{name}{' +weak' if use_weak else ''}"
-            p = out_of_fold(make, hand, weak if use_weak else [], seed)
-            probas[tag] = p
-            comparison[tag] = summarise(hand, p)
-            log(f"  {tag:32s} {comparison[tag]}")
+        for reco_heading in ([False, True] if name.startswith("tfidf") else [False]):
+            for use_weak in ([False, True] if weak else [False]):
+                tag = f"{name}{' +recohead' if reco_heading else ''}{' +weak' if use_weak else ''}"
+                p, bare = out_of_fold(make, hand, weak if use_weak else [], seed, reco_heading)
+                probas[tag], reco_heads[tag] = p, reco_heading
+                comparison[tag] = summarise(hand, p, bare)
+                log(f"  {tag:40s} {comparison[tag]}")
     chosen = max(comparison, key=lambda k: (comparison[k]["macro_f1"], k.startswith("tfidf")))
     if not chosen.startswith("tfidf"):
         log(f"note: {chosen} scored best; the artefact format holds the TF-IDF model, "
@@ -294,20 +323,21 @@ def train(labels_path: Path = LABELS_PATH, corpus_dir: Path | None = None, out_p
             sec_total += 1
             sec_hits += t in predicted
     pp = [it for it in hand if it.sector]
-    sector_acc = (round(float(np.mean([guess_sector(f"{_eval_heading(i)} {i.text}") == i.sector for i in pp])), 3)
-                  if pp else None)
+    reco_heading = reco_heads[chosen]
+    sector_acc = (round(float(np.mean([guess_sector(f"{_eval_heading(i, reco_heading)} {i.text}") == i.sector
+                                       for i in pp])), 3) if pp else None)
     use_weak = chosen.endswith("+weak")
-    final = TfidfModel(seed).fit([Item(**{**asdict(i), "heading": _eval_heading(i)}) for i in hand]
-                                 + (weak if use_weak else []))
+    final = TfidfModel(seed).fit(_training_items(hand, reco_heading) + (weak if use_weak else []))
     data_hash = labels_hash(labels_path)
     clf = ThemeClassifier(final.feat, final.clf, list(final.clf.classes_), threshold=threshold,
                           data_hash=data_hash, trained_on=f"{len(hand)} hand + {len(weak) if use_weak else 0} weak",
-                          metrics=comparison[chosen])
+                          metrics=comparison[chosen], reco_heading=reco_heading)
     clf.save(out_path)
     report = TrainReport(
         chosen=chosen, n_hand=len(hand), n_weak=len(weak) if use_weak else 0,
         macro_f1=comparison[chosen]["macro_f1"], ci95=bootstrap_ci(hand, pred, seed),
         macro_f1_reco_rappel=comparison[chosen]["macro_f1_reco_rappel"],
+        macro_f1_reco_rappel_no_heading=comparison[chosen]["macro_f1_reco_rappel_no_heading"],
         macro_f1_observation=comparison[chosen]["macro_f1_observation"],
         accuracy=comparison[chosen]["accuracy"], threshold=threshold,
         coverage_at_threshold=round(float(kept.mean()), 3),

@@ -17,7 +17,8 @@ def _print_report(report) -> None:
     typer.echo(f"chosen: {report.chosen}  ({report.n_hand} hand labels, {report.n_weak} weak labels used)")
     typer.echo(f"primary theme macro-F1 (held out by report): {report.macro_f1:.3f} "
                f"[95% CI {report.ci95[0]:.3f}–{report.ci95[1]:.3f}]")
-    typer.echo(f"  recommendations + rappels: {report.macro_f1_reco_rappel:.3f}   "
+    typer.echo(f"  recommendations + rappels: {report.macro_f1_reco_rappel:.3f} "
+               f"(given no heading, as in a list: {report.macro_f1_reco_rappel_no_heading:.3f})   "
                f"body observations: {report.macro_f1_observation:.3f}   accuracy: {report.accuracy:.3f}")
     typer.echo(f"  low_confidence below {report.threshold}: keeps {report.coverage_at_threshold:.0%} "
                f"at accuracy {report.accuracy_at_threshold:.3f}; ECE {report.ece}")
@@ -27,7 +28,8 @@ def _print_report(report) -> None:
         typer.echo(f"  {code:28s} {m['precision']:6.3f} {m['recall']:6.3f} {m['f1']:6.3f} {m['support']:4d}")
     typer.echo("  comparison:")
     for name, m in report.comparison.items():
-        typer.echo(f"    {name:32s} macro-F1 {m['macro_f1']:.3f}  reco+rappel {m['macro_f1_reco_rappel']:.3f}"
+        typer.echo(f"    {name:40s} macro-F1 {m['macro_f1']:.3f}  reco+rappel {m['macro_f1_reco_rappel']:.3f}"
+                   f" (no heading {m['macro_f1_reco_rappel_no_heading']:.3f})"
                    f"  observation {m['macro_f1_observation']:.3f}  ECE {m['ece']:.3f}")
 
 

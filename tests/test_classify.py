@@ -13,7 +13,7 @@ from constats.taxonomy import SECTORS, THEMES
 from nlp import classify
 from nlp.classify import DEFAULT_PATH, LABELS_PATH, ModelMismatchError, ThemeClassifier, classify_findings
 from nlp.sectors import guess_sector
-from nlp.themes_data import Heading, label_texts, read_labels, units, weak_theme
+from nlp.themes_data import Heading, finding_heading, label_texts, read_labels, units, weak_theme
 from tests.corpus import CORPUS, needs_corpus
 
 needs_artefact = pytest.mark.skipif(not DEFAULT_PATH.exists(), reason="no trained artefact (run constats train)")
@@ -63,6 +63,20 @@ def test_units_follow_headings_and_skip_annexes():
     assert [u.kind for u in got] == ["synthese", "observation", "recommandation"]
     assert got[1].path == ["1. La commande publique"]
     assert weak_theme(got[1].path) == "commande_publique"
+
+
+def test_finding_heading_keeps_body_sections_and_drops_lists():
+    body = ["3. La fiabilité des comptes", "3.2 Les provisions"]
+    assert finding_heading("observation", body) == "3. La fiabilité des comptes > 3.2 Les provisions"
+    assert finding_heading("recommandation", body) == finding_heading("observation", body)
+    assert finding_heading("rappel_au_droit", ["", " 2. La commande publique "]) == "2. La commande publique"
+    for listing in (["Recommandations"], ["SYNTHÈSE", "Recommandations"], ["4. Rappels au droit"],
+                    ["Récapitulatif des recommandations"]):
+        assert finding_heading("recommandation", listing) == ""
+        assert finding_heading("rappel_au_droit", listing) == ""
+    # a body heading that merely contains the word is not a list
+    assert finding_heading("recommandation", ["1. Le rappel historique du projet"]) != ""
+    assert finding_heading("observation", []) == ""
 
 
 def test_sector_keywords():
@@ -159,6 +173,28 @@ def test_classify_findings_fills_fields(clf):
     assert all(f.sector in SECTORS for f in pp)
     assert findings[0].primary_theme is None  # inputs untouched
     assert classify_findings([], clf) == []
+
+
+@needs_artefact
+def test_classify_findings_gives_recommendations_their_body_heading_only(clf, monkeypatch):
+    seen = {}
+    predict = clf.predict
+
+    def spy(texts, kinds=None, headings=None):
+        seen["headings"] = list(headings)
+        return predict(texts, kinds, headings)
+
+    monkeypatch.setattr(clf, "predict", spy)
+    base = dict(report_id="r1", page=3, start=0, end=10, text="Respecter les règles applicables.")
+    findings = [Finding(id="a", kind="recommandation", section_path=["2. La commande publique", "2.1 Les MAPA"], **base),
+                Finding(id="b", kind="recommandation", section_path=["Recommandations"], **base),
+                Finding(id="c", kind="observation", section_path=["2. La commande publique", "2.1 Les MAPA"], **base)]
+    classify_findings(findings, clf)
+    body = "2. La commande publique > 2.1 Les MAPA"
+    assert seen["headings"] == [body if clf.reco_heading else "", "", body]
+    monkeypatch.setattr(clf, "reco_heading", not clf.reco_heading)
+    classify_findings(findings, clf)
+    assert seen["headings"] == [body if clf.reco_heading else "", "", body]
 
 
 @needs_artefact
