@@ -159,3 +159,15 @@ def test_gold_report_through_the_project_renderer():
         scores = score_extraction(rows, {"260333": report})
         assert scores["findings"]["all"]["f1"] == 1.0, (variant.name, scores["errors"])
         assert scores["metadata"]["deliberation_date"]["accuracy"] == 1.0
+
+
+def test_reference_cut_at_its_own_hyphen_keeps_it_without_a_space():
+    """A line ending in "12-006-" before "MO" (a wide-margin layout wraps there) is one code,
+    not a word cut by hyphenation nor two words."""
+    paras = ["RAPPELS AU DROIT",
+             "Rappel au droit n° 1 : assurer la complétude des annexes conformément à l’instruction "
+             "n° 12-006-<br>MO du 8 février 2012 et à l’article L. 2313-<br>1 du code.",
+             "PROCÉDURE", FILLER * 2]
+    (rappel,) = _recs(understand(render_paragraphs(paras), "r6"), "rappel_au_droit")
+    assert "n° 12-006-MO du 8 février 2012" in rappel.text
+    assert "L. 2313-1 du code" in rappel.text
