@@ -42,6 +42,7 @@ class Unit:
     role: str = "body"
     text: str = ""
     cells: list["Unit"] = field(default_factory=list)
+    last_x1: float = 0.0  # right end of the last line (0: unknown)
 
 
 @dataclass
@@ -187,9 +188,10 @@ def _units(page: RawPage) -> list[Unit]:
                     cb[2] = bbox[2]
                 if bbox[3] > cb[3]:
                     cb[3] = bbox[3]
+                current.last_x1 = bbox[2]
                 continue
             current = Unit(number, bbox, [text], size, bold, bool(spans[0]["flags"] & 1), tabular,
-                           cells if tabular else [])
+                           cells if tabular else [], last_x1=bbox[2])
             units.append(current)
     return _ocr_paragraphs(units) if page.ocr else units
 
@@ -233,6 +235,7 @@ def _ocr_paragraphs(units: list[Unit]) -> list[Unit]:
                 and not _ENDS_SENTENCE.search(prev.lines[-1])):
             prev.lines += u.lines
             prev.bbox = [min(prev.bbox[0], u.bbox[0]), prev.bbox[1], max(prev.bbox[2], u.bbox[2]), u.bbox[3]]
+            prev.last_x1 = u.last_x1
             continue
         out.append(u)
     return out
@@ -385,9 +388,11 @@ def layout(pages: list[RawPage], *, warnings: list[str] | None = None,
     parts: list[str] = []
     pos = 0
     prev_text_unit: Unit | None = None
+    prev_right = right = 0.0  # right edge of the body text on the previous page / this page
     for page, units in zip(pages, units_by_page):
         blocks: list[Block] = []
         page_start = None
+        prev_right, right = right, 0.0
         for u in units:
             if u.role == "table" and u.cells:
                 texts, u.cell_x = [], []
@@ -416,7 +421,7 @@ def layout(pages: list[RawPage], *, warnings: list[str] | None = None,
                     footnotes.append(u.text)
                 continue
             if parts:
-                sep = " " if _continues(prev_text_unit, u, page_start is None) else "\n"
+                sep = " " if _continues(prev_text_unit, u, page_start is None, prev_right) else "\n"
                 parts.append(sep)
                 pos += len(sep)
             if page_start is None:
@@ -425,6 +430,8 @@ def layout(pages: list[RawPage], *, warnings: list[str] | None = None,
             parts.append(u.text)
             pos += len(u.text)
             prev_text_unit = u
+            if u.role == "body" and u.bbox[2] > right:
+                right = u.bbox[2]
         out_pages.append(Page(number=page.number, width=page.width, height=page.height, blocks=blocks,
                               ocr=page.ocr, start=pos if page_start is None else page_start, end=pos))
     text = "".join(parts)
@@ -442,10 +449,22 @@ def _role(u: Unit, body_size: float) -> str:
     return "body"
 
 
-def _continues(prev: Unit | None, u: Unit, first_on_page: bool) -> bool:
-    """A paragraph cut by a page break: no final punctuation, next starts in lower case."""
+def _continues(prev: Unit | None, u: Unit, first_on_page: bool, prev_right: float = 0.0) -> bool:
+    """A paragraph cut by a page break: no final punctuation, and the next page starts in
+    lower case, or with a capitalised word ("du Centre" / "Hospitalier et donc…") while the
+    last line before the break runs to the right edge of the text (a full line, not the end
+    of a paragraph)."""
     if not first_on_page or prev is None or prev.role != "body" or u.role != "body":
         return False
-    if abs(prev.size - u.size) > 0.6 or prev.bold != u.bold:
+    if abs(prev.size - u.size) > 0.6 or prev.bold != u.bold or _ENDS_SENTENCE.search(prev.text):
         return False
-    return not _ENDS_SENTENCE.search(prev.text) and u.text.lstrip("(«“\"' ")[:1].islower()
+    first = u.text.lstrip("(«“\"' ")[:1]
+    if first.islower():
+        return True
+    return (first.isupper() and not u.text.lstrip()[:1] in "«“\"(" and prev_right > 0 and prev.last_x1 > 0
+            and prev.last_x1 >= prev_right - 1.5 * prev.size and not _BULLET_LINE.match(u.text)
+            and not _ENDS_NUMBER.search(prev.text))
+
+
+#: a line ending in a number (a table of contents entry "…… 18", a year): kept apart
+_ENDS_NUMBER = re.compile(r"(?:\.|…|\s)\d+\s*$")
