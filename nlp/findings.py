@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from constats.domain import Document, Finding, Section, finding_id
 from nlp.items import (BULLET_ITEM, CONCLUSION_TAG, NUMBERED_ITEM, OPENER, Item, RECOMMENDS, STATUS_TAG, SUB_ITEM, number_prefix, parse_label,
                        parse_list_item)
-from nlp.status import split_trailing_status, status_of
+from nlp.status import TRAILING_STATUS, split_trailing_status, status_of
 from nlp.structure import Line, SectionIndex, lines_of
 
 NO_FINDINGS = ("reponse", "toc", "letter", "cover", "glossaire")
@@ -143,6 +143,11 @@ class _Scanner:
                 continue
             if STATUS_TAG.match(text) or (CONCLUSION_TAG.match(text) and status_of(text)):
                 self._tag_previous(i, text, kind_here)
+                continue
+            if (self.out and self.out[-1].status is None and i > 0 and self.out[-1].start >= self.lines[i - 1].start
+                    and len(text) < 60 and TRAILING_STATUS.match(text)):
+                # "Partiellement mise en œuvre." pushed to a paragraph of its own (a page break)
+                self.out[-1].status = status_of(text)
                 continue
             if not in_list:
                 continue

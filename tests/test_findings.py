@@ -171,3 +171,14 @@ def test_reference_cut_at_its_own_hyphen_keeps_it_without_a_space():
     (rappel,) = _recs(understand(render_paragraphs(paras), "r6"), "rappel_au_droit")
     assert "n° 12-006-MO du 8 février 2012" in rappel.text
     assert "L. 2313-1 du code" in rappel.text
+
+
+def test_status_statement_pushed_to_the_next_page_applies_to_the_item_before_it():
+    paras = ["SUIVI DES RECOMMANDATIONS", FILLER,
+             "Recommandation n° 2 : vérifier que l'inventaire des biens concédés est fiable.",
+             "<p style='page-break-before: always'>Partiellement mise en œuvre.</p>",
+             "L'ordonnateur s'est engagé à suivre la recommandation.", FILLER,
+             "Non mise en œuvre.", FILLER]
+    report = understand(render_paragraphs(paras), "r7")
+    assert [(f.number, f.status, f.text) for f in _recs(report)] == [
+        ("2", "en_cours", "vérifier que l'inventaire des biens concédés est fiable.")]
