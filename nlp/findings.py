@@ -282,6 +282,10 @@ class _Scanner:
             if item and not item.needs_text and len(stripped) > 20:
                 best = (idx, item)
                 break
+        if best is None and columns and len(cells[0].strip()) > 40 and any(_MARK.match(c) for c in cells[1:]):
+            # a row of a status table ("Dans la construction du plan…, évaluer…" | X): an item
+            # whatever its first word, as its tick in a status column says
+            best = (0, Item(None, None, 0))
         if best is None:
             return None
         idx, item = best

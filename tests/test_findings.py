@@ -182,3 +182,18 @@ def test_status_statement_pushed_to_the_next_page_applies_to_the_item_before_it(
     report = understand(render_paragraphs(paras), "r7")
     assert [(f.number, f.status, f.text) for f in _recs(report)] == [
         ("2", "en_cours", "vérifier que l'inventaire des biens concédés est fiable.")]
+
+
+def test_status_table_row_is_an_item_whatever_its_first_word():
+    table = ("<table><tr><td>Rappels</td><td>Réalisé</td><td>En cours de réalisation</td>"
+             "<td>Non réalisé</td><td>Page</td></tr>"
+             "<tr><td>Dans la construction du plan de financement, évaluer la marge brute d'exploitation "
+             "indépendamment des aides allouées.</td><td>X</td><td></td><td></td><td>25</td></tr>"
+             "<tr><td>Réformer le dispositif d'aménagement du temps de travail des agents.</td>"
+             "<td></td><td></td><td>X</td><td>30</td></tr>"
+             "<tr><td>Concernant les gardes des internes, respecter les taux fixés par l'arrêté en vigueur.</td>"
+             "<td></td><td></td><td>X</td><td>32</td></tr></table>")
+    report = understand(render_paragraphs(["RAPPELS À LA RÉGLEMENTATION", table, "PROCÉDURE", FILLER * 2]), "r8")
+    assert [(f.text[:20], f.status) for f in _recs(report, "rappel_au_droit")] == [
+        ("Dans la construction", "totalement_mise_en_oeuvre"), ("Réformer le disposit", "non_mise_en_oeuvre"),
+        ("Concernant les garde", "non_mise_en_oeuvre")]
