@@ -169,6 +169,15 @@ class _Scanner:
             item = parse_list_item(text, loose=kind_here in LIST_SECTIONS)
             if item is None and group_items and len(text) > 25 and not line.table:
                 item = Item(None, None, 0)  # a plain paragraph under "Rappel du droit :"
+            if (item is None and not line.table and i > 0 and self.out and self.out[-1].source == "list"
+                    and self.out[-1].start >= self.lines[i - 1].start):
+                # "• en application de l'article…, joindre…;" right after an item of a list: one of
+                # them (a lower-case start and the list's punctuation, not a sentence of prose)
+                bullet = BULLET_ITEM.match(text)
+                off = bullet.start("text") if bullet else 0
+                rest = text[off:].strip()
+                if len(rest) > 25 and rest[:1].islower() and rest[-1:] in ";.":
+                    item = Item(None, None, off)
             if item:
                 misses = 0
                 start, end, status = _clean_span(self.doc, line.start + item.offset, line.end)

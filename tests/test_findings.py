@@ -197,3 +197,18 @@ def test_status_table_row_is_an_item_whatever_its_first_word():
     assert [(f.text[:20], f.status) for f in _recs(report, "rappel_au_droit")] == [
         ("Dans la construction", "totalement_mise_en_oeuvre"), ("Réformer le disposit", "non_mise_en_oeuvre"),
         ("Concernant les garde", "non_mise_en_oeuvre")]
+
+
+def test_list_item_opening_on_a_circumstance_is_kept_between_its_siblings():
+    paras = ["1. LA GESTION DU PERSONNEL", FILLER, "Listes des rappels du droit et des recommandations",
+             "Rappels du droit :",
+             "•  se conformer aux dispositions relatives à la comptabilisation des restes à réaliser ;",
+             "•  en application du code général, joindre aux documents budgétaires les annexes obligatoires ;",
+             "•  porter le temps de travail annuel des agents à 1 607 heures.",
+             "Recommandations :",
+             "•  remettre à plat le dispositif de gestion du compte épargne temps.",
+             "ANNEXES", "Les montants sont donnés en euros courants pour chaque exercice."]
+    report = understand(render_paragraphs(paras), "r9")
+    assert [f.text[:25] for f in _recs(report, "rappel_au_droit")] == [
+        "se conformer aux disposit", "en application du code gé", "porter le temps de travai"]
+    assert [f.text[:25] for f in _recs(report)] == ["remettre à plat le dispos"]
