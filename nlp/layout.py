@@ -114,7 +114,8 @@ def _visual_lines(block: dict, ocr: bool = False) -> list[list]:
     prev: list | None = None
     for line in block.get("lines", ()):
         spans = line["spans"]
-        text = (spans[0]["text"] if len(spans) == 1 else "".join([s["text"] for s in spans])).strip()
+        raw = spans[0]["text"] if len(spans) == 1 else "".join([s["text"] for s in spans])
+        text = raw.strip()
         if not text:
             continue
         x0, y0, x1, y1 = bbox = line["bbox"]
@@ -132,7 +133,8 @@ def _visual_lines(block: dict, ocr: bool = False) -> list[list]:
             cells = prev[3]
             # one style split in two pieces means a gap wider than a space: two cells
             if (gap < 2 * size) if ocr else (gap < 0.8 * size and not same_style):
-                sep = " " if gap > 0.15 * size and not ptext.endswith(" ") else ""
+                # a space the piece opens with is a space, however narrow ("territoriales²" + " (CGCT)")
+                sep = " " if (gap > 0.15 * size or raw[:1].isspace()) and not ptext.endswith(" ") else ""
                 cells[-1] = (cells[-1][0], x1)
             else:
                 sep = "\t"

@@ -194,3 +194,9 @@ def test_ocr_header_misread_on_one_page_is_dropped_by_its_place():
     doc = layout(pages)
     assert "Testville" not in doc.text and "TS" not in doc.text
     assert all(f"Paragraphe{n} du rapport." in doc.text for n in range(1, 5))
+
+
+def test_space_after_a_footnote_call_is_kept():
+    doc = read_pdf(render_paragraphs(["Les éléments prévus par le code général des collectivités "
+                                      "territoriales<sup>2</sup> (CGCT) sont fournis à l'assemblée."] + PARAS[:2]))
+    assert "territoriales2 (CGCT) sont fournis" in doc.text
