@@ -171,6 +171,7 @@ def _units(page: RawPage) -> list[Unit]:
     ocr_size = _ocr_sizer(page) if page.ocr else None
     for block in page.blocks:
         current: Unit | None = None
+        last_x0 = 0.0
         for bbox, text, spans, cells in _visual_lines(block, page.ocr):
             if ocr_size is not None:
                 size, bold = ocr_size(spans), False
@@ -180,8 +181,12 @@ def _units(page: RawPage) -> list[Unit]:
             else:
                 size, bold = _line_style(spans)
             tabular = len(cells) > 1
+            # a line below that shares no horizontal extent with the line above is in another
+            # column (a table cell's wrapped "14" above the next row's text, in one PyMuPDF block)
             if current and not tabular and not current.tabular and abs(current.size - size) < 0.6 \
-                    and current.bold == bold and not _BULLET_LINE.match(text):
+                    and current.bold == bold and bbox[0] < current.last_x1 and bbox[2] > last_x0 \
+                    and not _BULLET_LINE.match(text):
+                last_x0 = bbox[0]
                 current.lines.append(text)
                 cb = current.bbox  # a fresh list of this unit's own: grown in place
                 if bbox[0] < cb[0]:
@@ -192,6 +197,7 @@ def _units(page: RawPage) -> list[Unit]:
                     cb[3] = bbox[3]
                 current.last_x1 = bbox[2]
                 continue
+            last_x0 = bbox[0]
             current = Unit(number, bbox, [text], size, bold, bool(spans[0]["flags"] & 1), tabular,
                            cells if tabular else [], last_x1=bbox[2])
             units.append(current)

@@ -212,3 +212,22 @@ def test_list_item_opening_on_a_circumstance_is_kept_between_its_siblings():
     assert [f.text[:25] for f in _recs(report, "rappel_au_droit")] == [
         "se conformer aux disposit", "en application du code gé", "porter le temps de travai"]
     assert [f.text[:25] for f in _recs(report)] == ["remettre à plat le dispos"]
+
+
+def test_wrapped_cell_of_one_row_does_not_swallow_the_next_row():
+    head = ("<tr><td>Recommandations</td><td>Réalisée</td><td>En cours de réalisation</td>"
+            "<td>Non réalisée</td><td style='width:22pt'>Page(s)</td></tr>")
+    rows = [("Délibérer sur la durée annuelle du temps de travail et sur le régime des congés.", 3, "13 et 14"),
+            ("Délibérer sur l'ensemble du régime indemnitaire applicable aux agents.", 3, "16"),
+            ("Améliorer la lisibilité et la complétude du bilan social.", 3, "17 et 18"),
+            ("Mettre en place une planification pluriannuelle des investissements.", 2, "24")]
+    body = "".join("<tr><td>" + text + "</td>" + "".join(f"<td>{'X' if j == col else ''}</td>" for j in (1, 2, 3))
+                   + f"<td style='width:22pt'>{page}</td></tr>" for text, col, page in rows)
+    from replica.render import render_html as project_render
+
+    html = (f"<html><body><p>{FILLER}</p><h1>RECOMMANDATIONS</h1><table>{head}{body}</table>"
+            f"<h1>PROCÉDURE</h1><p>{FILLER * 2}</p></body></html>")
+    report = understand(project_render(html, title="Commune de Testville", chamber=None), "r10")
+    assert [(f.text, f.status) for f in _recs(report)] == [
+        (rows[0][0], "non_mise_en_oeuvre"), (rows[1][0], "non_mise_en_oeuvre"),
+        (rows[2][0], "non_mise_en_oeuvre"), (rows[3][0], "en_cours")]
