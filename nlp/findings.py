@@ -311,12 +311,21 @@ class _Scanner:
                 x0, x1 = block.cells[j]
                 mid = (x0 + x1) / 2
                 if columns:
-                    status = min(columns, key=lambda col: abs((col[0] + col[1]) / 2 - mid))[2]
+                    status = _column_at(columns, mid)
             elif len(c) < 80 and status_of(c) and not re.search(r"\d{2}", c):
                 status = status_of(c)
         kind = "suivi" if kind_here == "suivi" else (
             item.kind or group_kind or ("rappel_au_droit" if kind_here == "rappels" else "recommandation"))
         return Candidate(kind, number, start, end, status or group_status, "table")
+
+
+def _column_at(columns: list[tuple[float, float, str]], x: float) -> str:
+    """The status of the column a tick at ``x`` sits in: the right-most header starting left of
+    it (a header and its ticks share a cell, centred or flush left), else the nearest one."""
+    left = [col for col in columns if col[0] <= x + 1]
+    if left:
+        return max(left, key=lambda col: col[0])[2]
+    return min(columns, key=lambda col: abs((col[0] + col[1]) / 2 - x))[2]
 
 
 def _sentences_recommending(doc: Document, sections: list[Section], lines: list[Line]) -> list[Candidate]:

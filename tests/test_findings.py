@@ -231,3 +231,18 @@ def test_wrapped_cell_of_one_row_does_not_swallow_the_next_row():
     assert [(f.text, f.status) for f in _recs(report)] == [
         (rows[0][0], "non_mise_en_oeuvre"), (rows[1][0], "non_mise_en_oeuvre"),
         (rows[2][0], "non_mise_en_oeuvre"), (rows[3][0], "en_cours")]
+
+
+def test_tick_flush_left_in_a_wide_status_column():
+    """A tick sits in the column whose header starts left of it, even when a narrower column's
+    centre is nearer (cells set flush left)."""
+    left = "style='text-align:left'"
+    table = (f"<table><tr><td>Recommandations</td><td {left} width='60'>Réalisée</td>"
+             f"<td {left} width='170'>En cours de réalisation</td><td {left} width='70'>Non réalisée</td></tr>"
+             f"<tr><td>Clôturer la concession publique d'aménagement du centre gare.</td><td></td>"
+             f"<td {left}>X</td><td></td></tr>"
+             f"<tr><td>Délibérer sur l'ensemble du régime indemnitaire des agents.</td><td {left}>X</td>"
+             f"<td></td><td></td></tr></table>")
+    report = understand(render_paragraphs(["RECOMMANDATIONS", table, "PROCÉDURE", FILLER * 2]), "r11")
+    assert [(f.text[:20], f.status) for f in _recs(report)] == [
+        ("Clôturer la concessi", "en_cours"), ("Délibérer sur l'ense", "totalement_mise_en_oeuvre")]
