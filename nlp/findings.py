@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from constats.domain import Document, Finding, Section, finding_id
 from nlp.items import (BULLET_ITEM, CONCLUSION_TAG, NUMBERED_ITEM, OPENER, Item, RECOMMENDS, STATUS_TAG, SUB_ITEM, number_prefix, parse_label,
                        parse_list_item)
-from nlp.status import split_trailing_status, status_of
+from nlp.status import TRAILING_STATUS, split_trailing_status, status_of
 from nlp.structure import Line, SectionIndex, lines_of
 
 NO_FINDINGS = ("reponse", "toc", "letter", "cover", "glossaire")
@@ -144,6 +144,11 @@ class _Scanner:
             if STATUS_TAG.match(text) or (CONCLUSION_TAG.match(text) and status_of(text)):
                 self._tag_previous(i, text, kind_here)
                 continue
+            if (self.out and self.out[-1].status is None and i > 0 and self.out[-1].start >= self.lines[i - 1].start
+                    and len(text) < 60 and TRAILING_STATUS.match(text)):
+                # "Partiellement mise en œuvre." pushed to a paragraph of its own (a page break)
+                self.out[-1].status = status_of(text)
+                continue
             if not in_list:
                 continue
             is_group, st, gk = _group_context(text)
@@ -165,6 +170,15 @@ class _Scanner:
             item = parse_list_item(text, loose=kind_here in LIST_SECTIONS)
             if item is None and group_items and len(text) > 25 and not line.table:
                 item = Item(None, None, 0)  # a plain paragraph under "Rappel du droit :"
+            if (item is None and not line.table and i > 0 and self.out and self.out[-1].source == "list"
+                    and self.out[-1].start >= self.lines[i - 1].start):
+                # "• en application de l'article…, joindre…;" right after an item of a list: one of
+                # them (a lower-case start and the list's punctuation, not a sentence of prose)
+                bullet = BULLET_ITEM.match(text)
+                off = bullet.start("text") if bullet else 0
+                rest = text[off:].strip()
+                if len(rest) > 25 and rest[:1].islower() and rest[-1:] in ";.":
+                    item = Item(None, None, off)
             if item:
                 misses = 0
                 start, end, status = _clean_span(self.doc, line.start + item.offset, line.end)
@@ -278,6 +292,10 @@ class _Scanner:
             if item and not item.needs_text and len(stripped) > 20:
                 best = (idx, item)
                 break
+        if best is None and columns and len(cells[0].strip()) > 40 and any(_MARK.match(c) for c in cells[1:]):
+            # a row of a status table ("Dans la construction du plan…, évaluer…" | X): an item
+            # whatever its first word, as its tick in a status column says
+            best = (0, Item(None, None, 0))
         if best is None:
             return None
         idx, item = best
@@ -294,12 +312,21 @@ class _Scanner:
                 x0, x1 = block.cells[j]
                 mid = (x0 + x1) / 2
                 if columns:
-                    status = min(columns, key=lambda col: abs((col[0] + col[1]) / 2 - mid))[2]
+                    status = _column_at(columns, mid)
             elif len(c) < 80 and status_of(c) and not re.search(r"\d{2}", c):
                 status = status_of(c)
         kind = "suivi" if kind_here == "suivi" else (
             item.kind or group_kind or ("rappel_au_droit" if kind_here == "rappels" else "recommandation"))
         return Candidate(kind, number, start, end, status or group_status, "table")
+
+
+def _column_at(columns: list[tuple[float, float, str]], x: float) -> str:
+    """The status of the column a tick at ``x`` sits in: the right-most header starting left of
+    it (a header and its ticks share a cell, centred or flush left), else the nearest one."""
+    left = [col for col in columns if col[0] <= x + 1]
+    if left:
+        return max(left, key=lambda col: col[0])[2]
+    return min(columns, key=lambda col: abs((col[0] + col[1]) / 2 - x))[2]
 
 
 def _sentences_recommending(doc: Document, sections: list[Section], lines: list[Line]) -> list[Candidate]:

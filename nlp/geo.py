@@ -179,16 +179,49 @@ def find_communes(name: str, departement: str | None = None) -> list[dict]:
     return sorted(rows, key=lambda c: (COMMUNE_TYPES_PRIORITY[c["type"]], -(c["population"] or 0)))
 
 
+def _epci_variants(name: str) -> list[str]:
+    """Shorter forms of a title-page EPCI name, tried when the whole name matches nothing.
+
+    A cover often reads "Communauté d'agglomération – Cap Atlantique (Communauté
+    d'agglomération de la Presqu'île de Guérande-Atlantique) – La Baule": a parenthesis in
+    the middle (or left open where the title was cut) and the seat after a dash. Yields the
+    name without its parentheses, each parenthesis, and each of these without the seat.
+    """
+    outside = re.sub(r"\([^()]*\)", " ", name)
+    outside = re.sub(r"\([^()]*$", " ", outside)  # a parenthesis left open
+    forms = [outside, *re.findall(r"\(([^()]+)\)", name)]
+    out = []
+    for form in forms:
+        form = " ".join(form.split()).strip(" –-")
+        out.append(form)
+        seat = re.match(r"^(.+\S)\s+[–-]\s+[^–]+$", form)  # "… – La Baule"
+        if seat:
+            out.append(seat.group(1))
+    return [f for f in dict.fromkeys(out) if f and f != name]
+
+
 def find_epci(name: str, departement: str | None = None) -> list[dict]:
-    """Current EPCI matching ``name`` (full name or name without its legal form)."""
+    """Current EPCI matching ``name`` (full name or name without its legal form; failing
+    that, its shorter forms: without parentheses or seat, or a parenthesis alone)."""
     ref = reference()
-    rows: dict[str, dict] = {}
-    for key in _epci_keys(name):
-        for epci in ref.epci_by_key.get(key, []):
-            rows[epci["siren"]] = epci
-    if departement:
-        rows = {s: e for s, e in rows.items() if departement in ref.epci_departements.get(s, {departement})}
-    return list(rows.values())
+
+    def lookup(keys) -> list[dict]:
+        rows: dict[str, dict] = {}
+        for key in keys:
+            for epci in ref.epci_by_key.get(key, []):
+                rows[epci["siren"]] = epci
+        if departement:
+            rows = {s: e for s, e in rows.items() if departement in ref.epci_departements.get(s, {departement})}
+        return list(rows.values())
+
+    rows = lookup(_epci_keys(name))
+    if rows:
+        return rows
+    for form in _epci_variants(name):
+        rows = lookup(_epci_keys(form))
+        if rows:
+            return rows
+    return []
 
 
 def link_body(name: str, kind: str, departement: str | None = None) -> Body:

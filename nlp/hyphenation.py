@@ -78,6 +78,13 @@ def keep_hyphen(left: str, right: str, vocab) -> bool:
     return False
 
 
+def _number_cut(out: str, line: str) -> bool:
+    """A code or reference cut at one of its own hyphens next to a digit ("12-006-" / "MO",
+    "L. 2121-" / "29", "COVID-" / "19"): the hyphen is real and there is no space."""
+    return (out.endswith(HYPHENS[:2]) and len(out) > 1 and line[0].isalnum()
+            and (out[-2].isdigit() or (out[-2].isalnum() and line[0].isdigit())))
+
+
 def join_lines(lines: list[str], vocab) -> str:
     """Join the lines of one paragraph with spaces, repairing hyphenation."""
     if len(lines) == 1:  # most paragraphs of a report's layout units are one line
@@ -101,6 +108,8 @@ def join_lines(lines: list[str], vocab) -> str:
             else:
                 out = out[:-1] + line
         elif out.endswith("/"):  # "autorisations de programme/" + "d'engagement"
+            out = out + line
+        elif _number_cut(out, line):  # "n° 12-006-" + "MO", "article L. 2121-" + "29"
             out = out + line
         else:
             out = out + " " + line

@@ -41,6 +41,7 @@ class Unit:
     role: str = "body"
     text: str = ""
     cells: list["Unit"] = field(default_factory=list)
+    last_x1: float = 0.0  # right end of the last line (0: unknown)
 
 
 @dataclass
@@ -126,7 +127,8 @@ def _visual_lines(block: dict, ocr: bool = False) -> list[list]:
     prev: list | None = None
     for line in block.get("lines", ()):
         spans = line["spans"]
-        text = (spans[0]["text"] if len(spans) == 1 else "".join([s["text"] for s in spans])).strip()
+        raw = spans[0]["text"] if len(spans) == 1 else "".join([s["text"] for s in spans])
+        text = raw.strip()
         if not text:
             continue
         x0, y0, x1, y1 = bbox = line["bbox"]
@@ -149,7 +151,8 @@ def _visual_lines(block: dict, ocr: bool = False) -> list[list]:
             else:
                 joined = False
             if joined:
-                sep = " " if gap > 0.15 * size and not ptext.endswith(" ") else ""
+                # a space the piece opens with is a space, however narrow ("territoriales²" + " (CGCT)")
+                sep = " " if (gap > 0.15 * size or raw[:1].isspace()) and not ptext.endswith(" ") else ""
                 cells[-1] = (cells[-1][0], x1)
             else:
                 sep = "\t"
@@ -194,6 +197,7 @@ def _units(page: RawPage) -> list[Unit]:
     ocr_size = _ocr_sizer(page) if page.ocr else None
     for block in page.blocks:
         current: Unit | None = None
+        last_x0 = 0.0
         for bbox, text, spans, cells in _visual_lines(block, page.ocr):
             if ocr_size is not None:
                 size, bold = ocr_size(spans), False
@@ -203,8 +207,12 @@ def _units(page: RawPage) -> list[Unit]:
             else:
                 size, bold = _line_style(spans)
             tabular = len(cells) > 1
+            # a line below that shares no horizontal extent with the line above is in another
+            # column (a table cell's wrapped "14" above the next row's text, in one PyMuPDF block)
             if current and not tabular and not current.tabular and abs(current.size - size) < 0.6 \
-                    and current.bold == bold and not _BULLET_LINE.match(text):
+                    and current.bold == bold and bbox[0] < current.last_x1 and bbox[2] > last_x0 \
+                    and not _BULLET_LINE.match(text):
+                last_x0 = bbox[0]
                 current.lines.append(text)
                 cb = current.bbox  # a fresh list of this unit's own: grown in place
                 if bbox[0] < cb[0]:
@@ -213,9 +221,11 @@ def _units(page: RawPage) -> list[Unit]:
                     cb[2] = bbox[2]
                 if bbox[3] > cb[3]:
                     cb[3] = bbox[3]
+                current.last_x1 = bbox[2]
                 continue
+            last_x0 = bbox[0]
             current = Unit(number, bbox, [text], size, bold, bool(spans[0]["flags"] & 1), tabular,
-                           cells if tabular else [])
+                           cells if tabular else [], last_x1=bbox[2])
             units.append(current)
     return _ocr_paragraphs(units) if page.ocr else units
 
@@ -259,6 +269,7 @@ def _ocr_paragraphs(units: list[Unit]) -> list[Unit]:
                 and not _ENDS_SENTENCE.search(prev.lines[-1])):
             prev.lines += u.lines
             prev.bbox = [min(prev.bbox[0], u.bbox[0]), prev.bbox[1], max(prev.bbox[2], u.bbox[2]), u.bbox[3]]
+            prev.last_x1 = u.last_x1
             continue
         out.append(u)
     return out
@@ -413,9 +424,11 @@ def layout(pages: list[RawPage], *, warnings: list[str] | None = None,
     parts: list[str] = []
     pos = 0
     prev_text_unit: Unit | None = None
+    prev_right = right = 0.0  # right edge of the body text on the previous page / this page
     for page, units in zip(pages, units_by_page):
         blocks: list[Block] = []
         page_start = None
+        prev_right, right = right, 0.0
         for u in units:
             if u.role == "table" and u.cells:
                 texts, u.cell_x = [], []
@@ -445,7 +458,7 @@ def layout(pages: list[RawPage], *, warnings: list[str] | None = None,
                     footnotes.append(u.text)
                 continue
             if parts:
-                sep = " " if _continues(prev_text_unit, u, page_start is None) else "\n"
+                sep = " " if _continues(prev_text_unit, u, page_start is None, prev_right) else "\n"
                 parts.append(sep)
                 pos += len(sep)
             if page_start is None:
@@ -456,6 +469,8 @@ def layout(pages: list[RawPage], *, warnings: list[str] | None = None,
             parts.append(u.text)
             pos = end
             prev_text_unit = u
+            if u.role == "body" and u.bbox[2] > right:
+                right = u.bbox[2]
         out_pages.append(Page(number=page.number, width=page.width, height=page.height, blocks=blocks,
                               ocr=page.ocr, start=pos if page_start is None else page_start, end=pos))
     text = "".join(parts)
@@ -473,10 +488,22 @@ def _role(u: Unit, body_size: float) -> str:
     return "body"
 
 
-def _continues(prev: Unit | None, u: Unit, first_on_page: bool) -> bool:
-    """A paragraph cut by a page break: no final punctuation, next starts in lower case."""
+def _continues(prev: Unit | None, u: Unit, first_on_page: bool, prev_right: float = 0.0) -> bool:
+    """A paragraph cut by a page break: no final punctuation, and the next page starts in
+    lower case, or with a capitalised word ("du Centre" / "Hospitalier et donc…") while the
+    last line before the break runs to the right edge of the text (a full line, not the end
+    of a paragraph)."""
     if not first_on_page or prev is None or prev.role != "body" or u.role != "body":
         return False
-    if abs(prev.size - u.size) > 0.6 or prev.bold != u.bold:
+    if abs(prev.size - u.size) > 0.6 or prev.bold != u.bold or _ENDS_SENTENCE.search(prev.text):
         return False
-    return not _ENDS_SENTENCE.search(prev.text) and u.text.lstrip("(«“\"' ")[:1].islower()
+    first = u.text.lstrip("(«“\"' ")[:1]
+    if first.islower():
+        return True
+    return (first.isupper() and not u.text.lstrip()[:1] in "«“\"(" and prev_right > 0 and prev.last_x1 > 0
+            and prev.last_x1 >= prev_right - 1.5 * prev.size and not _BULLET_LINE.match(u.text)
+            and not _ENDS_NUMBER.search(prev.text))
+
+
+#: a line ending in a number (a table of contents entry "…… 18", a year): kept apart
+_ENDS_NUMBER = re.compile(r"(?:\.|…|\s)\d+\s*$")

@@ -159,3 +159,90 @@ def test_gold_report_through_the_project_renderer():
         scores = score_extraction(rows, {"260333": report})
         assert scores["findings"]["all"]["f1"] == 1.0, (variant.name, scores["errors"])
         assert scores["metadata"]["deliberation_date"]["accuracy"] == 1.0
+
+
+def test_reference_cut_at_its_own_hyphen_keeps_it_without_a_space():
+    """A line ending in "12-006-" before "MO" (a wide-margin layout wraps there) is one code,
+    not a word cut by hyphenation nor two words."""
+    paras = ["RAPPELS AU DROIT",
+             "Rappel au droit n° 1 : assurer la complétude des annexes conformément à l’instruction "
+             "n° 12-006-<br>MO du 8 février 2012 et à l’article L. 2313-<br>1 du code.",
+             "PROCÉDURE", FILLER * 2]
+    (rappel,) = _recs(understand(render_paragraphs(paras), "r6"), "rappel_au_droit")
+    assert "n° 12-006-MO du 8 février 2012" in rappel.text
+    assert "L. 2313-1 du code" in rappel.text
+
+
+def test_status_statement_pushed_to_the_next_page_applies_to_the_item_before_it():
+    paras = ["SUIVI DES RECOMMANDATIONS", FILLER,
+             "Recommandation n° 2 : vérifier que l'inventaire des biens concédés est fiable.",
+             "<p style='page-break-before: always'>Partiellement mise en œuvre.</p>",
+             "L'ordonnateur s'est engagé à suivre la recommandation.", FILLER,
+             "Non mise en œuvre.", FILLER]
+    report = understand(render_paragraphs(paras), "r7")
+    assert [(f.number, f.status, f.text) for f in _recs(report)] == [
+        ("2", "en_cours", "vérifier que l'inventaire des biens concédés est fiable.")]
+
+
+def test_status_table_row_is_an_item_whatever_its_first_word():
+    table = ("<table><tr><td>Rappels</td><td>Réalisé</td><td>En cours de réalisation</td>"
+             "<td>Non réalisé</td><td>Page</td></tr>"
+             "<tr><td>Dans la construction du plan de financement, évaluer la marge brute d'exploitation "
+             "indépendamment des aides allouées.</td><td>X</td><td></td><td></td><td>25</td></tr>"
+             "<tr><td>Réformer le dispositif d'aménagement du temps de travail des agents.</td>"
+             "<td></td><td></td><td>X</td><td>30</td></tr>"
+             "<tr><td>Concernant les gardes des internes, respecter les taux fixés par l'arrêté en vigueur.</td>"
+             "<td></td><td></td><td>X</td><td>32</td></tr></table>")
+    report = understand(render_paragraphs(["RAPPELS À LA RÉGLEMENTATION", table, "PROCÉDURE", FILLER * 2]), "r8")
+    assert [(f.text[:20], f.status) for f in _recs(report, "rappel_au_droit")] == [
+        ("Dans la construction", "totalement_mise_en_oeuvre"), ("Réformer le disposit", "non_mise_en_oeuvre"),
+        ("Concernant les garde", "non_mise_en_oeuvre")]
+
+
+def test_list_item_opening_on_a_circumstance_is_kept_between_its_siblings():
+    paras = ["1. LA GESTION DU PERSONNEL", FILLER, "Listes des rappels du droit et des recommandations",
+             "Rappels du droit :",
+             "•  se conformer aux dispositions relatives à la comptabilisation des restes à réaliser ;",
+             "•  en application du code général, joindre aux documents budgétaires les annexes obligatoires ;",
+             "•  porter le temps de travail annuel des agents à 1 607 heures.",
+             "Recommandations :",
+             "•  remettre à plat le dispositif de gestion du compte épargne temps.",
+             "ANNEXES", "Les montants sont donnés en euros courants pour chaque exercice."]
+    report = understand(render_paragraphs(paras), "r9")
+    assert [f.text[:25] for f in _recs(report, "rappel_au_droit")] == [
+        "se conformer aux disposit", "en application du code gé", "porter le temps de travai"]
+    assert [f.text[:25] for f in _recs(report)] == ["remettre à plat le dispos"]
+
+
+def test_wrapped_cell_of_one_row_does_not_swallow_the_next_row():
+    head = ("<tr><td>Recommandations</td><td>Réalisée</td><td>En cours de réalisation</td>"
+            "<td>Non réalisée</td><td style='width:22pt'>Page(s)</td></tr>")
+    rows = [("Délibérer sur la durée annuelle du temps de travail et sur le régime des congés.", 3, "13 et 14"),
+            ("Délibérer sur l'ensemble du régime indemnitaire applicable aux agents.", 3, "16"),
+            ("Améliorer la lisibilité et la complétude du bilan social.", 3, "17 et 18"),
+            ("Mettre en place une planification pluriannuelle des investissements.", 2, "24")]
+    body = "".join("<tr><td>" + text + "</td>" + "".join(f"<td>{'X' if j == col else ''}</td>" for j in (1, 2, 3))
+                   + f"<td style='width:22pt'>{page}</td></tr>" for text, col, page in rows)
+    from replica.render import render_html as project_render
+
+    html = (f"<html><body><p>{FILLER}</p><h1>RECOMMANDATIONS</h1><table>{head}{body}</table>"
+            f"<h1>PROCÉDURE</h1><p>{FILLER * 2}</p></body></html>")
+    report = understand(project_render(html, title="Commune de Testville", chamber=None), "r10")
+    assert [(f.text, f.status) for f in _recs(report)] == [
+        (rows[0][0], "non_mise_en_oeuvre"), (rows[1][0], "non_mise_en_oeuvre"),
+        (rows[2][0], "non_mise_en_oeuvre"), (rows[3][0], "en_cours")]
+
+
+def test_tick_flush_left_in_a_wide_status_column():
+    """A tick sits in the column whose header starts left of it, even when a narrower column's
+    centre is nearer (cells set flush left)."""
+    left = "style='text-align:left'"
+    table = (f"<table><tr><td>Recommandations</td><td {left} width='60'>Réalisée</td>"
+             f"<td {left} width='170'>En cours de réalisation</td><td {left} width='70'>Non réalisée</td></tr>"
+             f"<tr><td>Clôturer la concession publique d'aménagement du centre gare.</td><td></td>"
+             f"<td {left}>X</td><td></td></tr>"
+             f"<tr><td>Délibérer sur l'ensemble du régime indemnitaire des agents.</td><td {left}>X</td>"
+             f"<td></td><td></td></tr></table>")
+    report = understand(render_paragraphs(["RECOMMANDATIONS", table, "PROCÉDURE", FILLER * 2]), "r11")
+    assert [(f.text[:20], f.status) for f in _recs(report)] == [
+        ("Clôturer la concessi", "en_cours"), ("Délibérer sur l'ense", "totalement_mise_en_oeuvre")]

@@ -69,6 +69,26 @@ def test_epci_known_by_its_short_name_in_parenthesis():
     assert geo.find_bodies("Cap Atlantique", 1)[0]["siren"] == "244400610"
 
 
+@pytest.mark.parametrize("title", [
+    # the cover title wrapped at different places by different layouts: the whole name, a seat
+    # after a dash, a parenthesis in the middle or left open where the line was cut
+    "Communauté d'agglomération – Cap Atlantique (Communaute d'agglomeration de la Presqu'ile de "
+    "Guerande-Atlantique) – La Baule",
+    "Communauté d'agglomération – Cap Atlantique (Communaute d'agglomeration de la Presqu'ile de "
+    "Guerande-Atlantique) – La",
+    "Communauté d'agglomération – Cap Atlantique (Communaute d'agglomeration de la Presqu'ile de",
+    "Communauté d'agglomération – Cap Atlantique (Communaute",
+])
+def test_epci_title_with_a_parenthesis_in_the_middle_and_its_seat(title):
+    body = geo.link_body(title, "epci", "44")
+    assert (body.link_status, body.siren) == ("linked", "244400610")
+
+
+def test_epci_shorter_forms_do_not_link_a_merged_epci():
+    merged = geo.link_body("Communauté de communes du Neuvillois (CCN) – Neuville-de-Poitou", "epci", "86")
+    assert merged.link_status == "not_linkable" and merged.siren is None
+
+
 def test_other_kinds_are_not_applicable():
     assert geo.link_body("Centre hospitalier de Ruffec", "hopital", "16").link_status == "not_applicable"
 

@@ -56,6 +56,35 @@ def test_paragraph_cut_by_a_page_break_is_joined():
     assert "\n" not in doc.text[start:start + len(long)]
 
 
+def _two_pages_pdf(first: list[str], second: list[str]) -> bytes:
+    """Lines in Courier (every character as wide) so that equal-length lines end at one right edge."""
+    doc = pymupdf.open()
+    for lines in (first, second):
+        page = doc.new_page()
+        page.insert_text((72, 100), "\n".join(lines), fontsize=10, fontname="cour", lineheight=1.25)
+    return doc.tobytes()
+
+
+_FULL = ["Les services ont transmis les pièces demandées et la chambre",
+         "les a examinées au regard des règles applicables, puis elle",
+         "a relevé que l'opération a contribué au surendettement du Centre"]
+
+
+@pytest.mark.parametrize("last, joined", [
+    ("a relevé que l'opération a contribué au surendettement du Centre", True),  # a full line: cut
+    ("Le pôle de santé du Saumurois", False),  # a short line: the paragraph (a title) ends there
+])
+def test_page_break_before_a_capitalised_word_joins_only_after_a_full_line(last, joined):
+    width = max(len(line) for line in _FULL)
+    first = [line.ljust(width) for line in _FULL[:2]] + [last]
+    second = ["Hospitalier et donc à la dégradation de ses indicateurs bilantiels.",
+              "La chambre relève également que les charges sont couvertes."]
+    doc = read_pdf(_two_pages_pdf(first, second))
+    sep = doc.text[doc.text.index(last) + len(last)]
+    assert sep == (" " if joined else "\n")
+    assert doc.text.count("Hospitalier et donc") == 1
+
+
 def _lines_pdf(lines: list[str]) -> bytes:
     doc = pymupdf.open()
     page = doc.new_page()
@@ -165,3 +194,9 @@ def test_ocr_header_misread_on_one_page_is_dropped_by_its_place():
     doc = layout(pages)
     assert "Testville" not in doc.text and "TS" not in doc.text
     assert all(f"Paragraphe{n} du rapport." in doc.text for n in range(1, 5))
+
+
+def test_space_after_a_footnote_call_is_kept():
+    doc = read_pdf(render_paragraphs(["Les éléments prévus par le code général des collectivités "
+                                      "territoriales<sup>2</sup> (CGCT) sont fournis à l'assemblée."] + PARAS[:2]))
+    assert "territoriales2 (CGCT) sont fournis" in doc.text
