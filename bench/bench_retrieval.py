@@ -119,13 +119,18 @@ def mrr_ndcg(ranked: list[int], relevant: set[int]) -> tuple[float, float]:
     return rr, (dcg / idcg if idcg else 0.0)
 
 
+def _resampled_means(values, n: int, seed: int) -> np.ndarray:
+    """Means of ``n`` bootstrap resamples of ``values`` (queries drawn with replacement)."""
+    v = np.asarray(values, dtype=float)
+    idx = np.random.default_rng(seed).integers(0, len(v), size=(n, len(v)))
+    return v[idx].mean(axis=1)
+
+
 def bootstrap_ci(values, n: int = 1000, seed: int = 0) -> tuple[float, float]:
     """95 % percentile interval of the mean of ``values`` (resampling queries)."""
-    v = np.asarray(values, dtype=float)
-    if not len(v):
+    if not len(values):
         return (0.0, 0.0)
-    idx = np.random.default_rng(seed).integers(0, len(v), size=(n, len(v)))
-    means = v[idx].mean(axis=1)
+    means = _resampled_means(values, n, seed)
     return (round(float(np.percentile(means, 2.5)), 4), round(float(np.percentile(means, 97.5)), 4))
 
 
@@ -151,9 +156,8 @@ def paired_difference(a: dict, b: dict) -> dict:
     """nDCG@10 of system ``a`` minus system ``b`` on the same queries, with its 95 % bootstrap
     interval and the share of resamples where ``a`` wins."""
     d = np.asarray(a["all"]["_ndcg"]) - np.asarray(b["all"]["_ndcg"])
-    idx = np.random.default_rng(1).integers(0, len(d), size=(1000, len(d)))
-    means = d[idx].mean(axis=1)
-    return {"delta": round(float(d.mean()), 4), "ci": bootstrap_ci(d), "p_a_wins": round(float((means > 0).mean()), 3)}
+    wins = (_resampled_means(d, 1000, seed=1) > 0).mean()
+    return {"delta": round(float(d.mean()), 4), "ci": bootstrap_ci(d), "p_a_wins": round(float(wins), 3)}
 
 
 # --------------------------------------------------------------------------- BM25
