@@ -4,7 +4,7 @@ RUN apt-get update && apt-get install -y --no-install-recommends tesseract-ocr t
     && rm -rf /var/lib/apt/lists/*
 WORKDIR /app
 COPY . /app
-RUN pip install --no-cache-dir .
+RUN pip install --no-cache-dir -c constraints.txt .
 ENV CONSTATS_STATE_DIR=/data
 VOLUME /data
 EXPOSE 8000

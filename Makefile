@@ -7,7 +7,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 export CONSTATS_BIN_DIR ?= $(CURDIR)/.bin
 
-.PHONY: demo demo-check test test-fast setup setup-dev sysdeps services-up services-down bench eval dsfr clean
+.PHONY: demo demo-check test lint test-fast setup setup-dev sysdeps services-up services-down bench eval dsfr clean
 
 demo: setup sysdeps            ## set everything up, crawl the local replica, ingest, index, serve
 	$(BIN)/constats demo
@@ -15,8 +15,14 @@ demo: setup sysdeps            ## set everything up, crawl the local replica, in
 demo-check: setup sysdeps      ## the same, query its own API, exit 0/1
 	$(BIN)/constats demo --check
 
-test: setup-dev sysdeps        ## the whole test suite (slow tests included)
+test: setup-dev sysdeps        ## static checks, then the whole test suite (slow tests included)
+	$(BIN)/ruff check .
+	$(BIN)/mypy
 	$(BIN)/python -m pytest -q
+
+lint: setup-dev                ## static checks only: ruff and mypy
+	$(BIN)/ruff check .
+	$(BIN)/mypy
 
 test-fast: setup-dev
 	$(BIN)/python -m pytest -q -m "not slow and not browser"
@@ -26,14 +32,15 @@ $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install -q --upgrade pip
 
-$(VENV)/.base: pyproject.toml | $(BIN)/python
-	$(BIN)/pip install -q -e .
+# the runtime and the lab (replica, demo, evaluations), editable, at the pinned versions
+$(VENV)/.base: pyproject.toml lab/pyproject.toml constraints.txt | $(BIN)/python
+	$(BIN)/pip install -q -c constraints.txt -e . -e lab
 	touch $@
 
 # torch first (the CPU wheel), so that sentence-transformers does not pull a CUDA build
-$(VENV)/.dev: pyproject.toml | $(BIN)/python
+$(VENV)/.dev: pyproject.toml lab/pyproject.toml constraints.txt | $(BIN)/python
 	$(BIN)/pip install -q torch==2.13.0
-	$(BIN)/pip install -q -e '.[st,test]'
+	$(BIN)/pip install -q -c constraints.txt -e '.[st,test]' -e lab
 	touch $@ $(VENV)/.base
 
 setup: $(VENV)/.base

@@ -9,19 +9,20 @@ from __future__ import annotations
 
 import logging
 from contextlib import asynccontextmanager
-from pathlib import Path
 
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
 from api import errors
-from api.deps import Services
-from api.recurring import RecurringGroups, groups_path
 from api.ratelimit import RateLimitMiddleware, make_api_limiter
+from api.recurring import RecurringGroups, groups_path
+from api.templating import STATIC
+from api.views import admin, api_reports, api_search, health, pages
 from constats.config import Settings, get_settings
+from nlp.embed import Embedder
+from runtime.services import Services
 
 log = logging.getLogger(__name__)
-STATIC = Path(__file__).with_name("static")
 
 DESCRIPTION = """Les constats des chambres régionales et territoriales des comptes, cherchables.
 
@@ -33,9 +34,10 @@ DESCRIPTION = """Les constats des chambres régionales et territoriales des comp
 """
 
 
-def create_app(settings: Settings | None = None, *, embedder=None) -> FastAPI:
+def create_app(settings: Settings | None = None, *, embedder: Embedder | None = None) -> FastAPI:
     """A new app. ``embedder`` overrides the query embedder (tests); default: lazy, from settings."""
     settings = settings or get_settings()
+    svc = Services(settings, embedder=embedder) if embedder is not None else Services(settings)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI):
@@ -47,14 +49,11 @@ def create_app(settings: Settings | None = None, *, embedder=None) -> FastAPI:
                   openapi_tags=[{"name": "recherche"}, {"name": "rapports et exports"},
                                 {"name": "administration"}, {"name": "santé"}])
     app.state.settings = settings
-    app.state.services = Services(settings, embedder=embedder)
+    app.state.services = svc
     app.state.limiter = make_api_limiter(settings)
     app.state.recurring = RecurringGroups(groups_path(settings.state_dir))
     app.add_middleware(RateLimitMiddleware, limiter=app.state.limiter, prefix="/api/")
     errors.install(app)
-
-    from api.views import admin, api_reports, api_search, health, pages
-
     app.include_router(health.router)
     app.include_router(api_search.router)
     app.include_router(api_reports.router)

@@ -1,5 +1,6 @@
 """Errors in plain French words: 422 for bad parameters, 404 for unknown ids, 503 when a
-service does not answer. No path answers a bare 500: unexpected errors are logged and
+service does not answer (``constats.errors.ServiceUnavailable``). No path answers a bare 500:
+unexpected errors are logged and
 answered with a French message (and the test sweep checks that none happens)."""
 
 from __future__ import annotations
@@ -11,6 +12,9 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import ValidationError
 from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from api.templating import error_page
+from constats.errors import ServiceUnavailable
 
 log = logging.getLogger(__name__)
 
@@ -30,15 +34,6 @@ _MESSAGES = {
     "model_attributes_type": "le corps de la requête doit être un objet JSON",
     "dict_type": "le corps de la requête doit être un objet JSON",
 }
-
-
-class ServiceUnavailable(Exception):
-    """A service the request needs (store, Meilisearch, Redis) does not answer."""
-
-    def __init__(self, service: str, detail: str = ""):
-        super().__init__(f"{service}: {detail}")
-        self.service = service
-        self.detail = detail
 
 
 def french_errors(errors: list[dict]) -> list[dict]:
@@ -71,8 +66,6 @@ def validation_response(errors: list[dict], request: Request | None = None):
     summary = "; ".join(f"{d['parametre']} : {d['message']}" if d["parametre"] else d["message"]
                         for d in details)
     if request is not None and _wants_html(request):
-        from api.views.pages import error_page
-
         return error_page(request, 422, summary)
     return JSONResponse(status_code=422, content={
         "erreur": "paramètres invalides", "message": summary, "details": details})
@@ -85,7 +78,7 @@ def install(app: FastAPI) -> None:
 
     @app.exception_handler(ValidationError)
     async def _pyd_validation(request: Request, exc: ValidationError):
-        return validation_response(list(exc.errors()), request)
+        return validation_response([dict(e) for e in exc.errors()], request)
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(request: Request, exc: StarletteHTTPException):
@@ -95,9 +88,7 @@ def install(app: FastAPI) -> None:
         elif exc.status_code == 405 and detail == "Method Not Allowed":
             detail = "méthode non autorisée sur cette adresse"
         if _wants_html(request):
-            from api.views.pages import error_page
-
-            return error_page(request, exc.status_code, str(detail), headers=exc.headers)
+                return error_page(request, exc.status_code, str(detail), headers=exc.headers)
         return JSONResponse(status_code=exc.status_code, content={"erreur": str(detail)},
                             headers=exc.headers)
 
@@ -106,18 +97,14 @@ def install(app: FastAPI) -> None:
         log.warning("service unavailable: %s", exc)
         msg = f"service momentanément indisponible ({exc.service}) : réessayez dans un instant"
         if _wants_html(request):
-            from api.views.pages import error_page
-
-            return error_page(request, 503, msg, headers={"Retry-After": "30"})
+                return error_page(request, 503, msg, headers={"Retry-After": "30"})
         return JSONResponse(status_code=503, content={"erreur": msg}, headers={"Retry-After": "30"})
 
     @app.exception_handler(Exception)
     async def _unexpected(request: Request, exc: Exception):  # last resort, logged
         log.exception("unexpected error on %s", request.url.path)
         if _wants_html(request):
-            from api.views.pages import error_page
-
-            return error_page(request, 503, "erreur interne inattendue : elle a été consignée ; "
+                return error_page(request, 503, "erreur interne inattendue : elle a été consignée ; "
                                             "réessayez plus tard")
         return JSONResponse(status_code=503, content={
             "erreur": "erreur interne inattendue : elle a été consignée ; réessayez plus tard"})

@@ -13,8 +13,12 @@ from __future__ import annotations
 import csv
 import io
 import json
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
-from typing import Any, Callable, Iterable, Iterator
+from typing import Any
+
+import pyarrow as pa
+import pyarrow.parquet as pq
 
 EXPORT_SCHEMA_VERSION = "1.0"
 FORMATS = {"csv": "text/csv; charset=utf-8", "jsonl": "application/x-ndjson; charset=utf-8",
@@ -183,9 +187,7 @@ def iter_jsonl(rows: Iterable[dict]) -> Iterator[bytes]:
         yield ("\n".join(chunk) + "\n").encode()
 
 
-def parquet_schema():
-    import pyarrow as pa
-
+def parquet_schema() -> pa.Schema:
     types = {"string": pa.string(), "integer": pa.int64(), "number": pa.float64(),
              "boolean": pa.bool_(), "date": pa.string()}
     meta = {b"constats.export_schema_version": EXPORT_SCHEMA_VERSION.encode()}
@@ -194,9 +196,6 @@ def parquet_schema():
 
 
 def iter_parquet(rows: Iterable[dict], row_group: int = PARQUET_ROW_GROUP) -> Iterator[bytes]:
-    import pyarrow as pa
-    import pyarrow.parquet as pq
-
     schema = parquet_schema()
     sink = _Drain()
     writer = pq.ParquetWriter(sink, schema, compression="zstd")

@@ -7,8 +7,8 @@ feed reader shows each finding once.
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
-from typing import Iterable
+from collections.abc import Iterable
+from datetime import UTC, datetime
 from xml.sax.saxutils import escape, quoteattr
 
 from constats import taxonomy
@@ -19,7 +19,7 @@ FEED_SIZE = 50
 def _date(value: str | None) -> str:
     if value:
         try:
-            return datetime.fromisoformat(str(value)[:10]).replace(tzinfo=timezone.utc).isoformat()
+            return datetime.fromisoformat(str(value)[:10]).replace(tzinfo=UTC).isoformat()
         except ValueError:
             pass
     return "1970-01-01T00:00:00+00:00"

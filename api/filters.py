@@ -2,23 +2,23 @@
 
 ``search_params`` is a FastAPI dependency: every filter is declared (so OpenAPI documents
 it), the request becomes a ``search.query.SearchParams`` and codes are checked against the
-taxonomy. A bad value raises a 422 with a message in French. ``findings_query`` turns the
-same filters into SQL on the store, for exports that must return EVERY matching finding.
+taxonomy. A bad value raises a 422 with a message in French. ``finding_filter`` hands the
+same filters to the store, for exports that must return EVERY matching finding.
 """
 
 from __future__ import annotations
 
-from typing import Iterator
+from collections.abc import Iterator
 
 from fastapi import Depends, Query
 from fastapi.exceptions import RequestValidationError
 from pydantic import ValidationError
-from sqlalchemy import Select, and_, func, select
+from sqlalchemy.orm import Session
 
-from constats import taxonomy
 from api.export import ReportInfo, report_info
+from constats import taxonomy
 from search.query import SearchParams
-from store.models import FindingRow, ReportRow
+from store import repo
 
 _CODES = {"kind": (taxonomy.KINDS, "type de constat"), "theme": (taxonomy.THEMES, "thème"),
           "status": (taxonomy.STATUSES, "statut"), "body_kind": (taxonomy.BODY_KINDS, "type d'organisme"),
@@ -90,30 +90,14 @@ def export_params(filters: dict = Depends(filter_params)) -> SearchParams:
     return make_params(**filters)
 
 
-# ---------------------------------------------------------------------------- SQL (exports)
-def findings_query(params: SearchParams) -> Select:
-    """Columns of every finding matching the filters, in a stable order (report, offset)."""
-    conds = []
-    for column, values in ((ReportRow.chamber, params.chamber), (ReportRow.departement, params.departement),
-                           (ReportRow.body_kind, params.body_kind), (ReportRow.insee, params.insee),
-                           (FindingRow.kind, params.kind), (FindingRow.status, params.status),
-                           (FindingRow.sector, params.sector), (FindingRow.report_id, params.report_id)):
-        if values:
-            conds.append(column.in_(values))
-    if params.siren:
-        conds.append(ReportRow.siren.in_(params.siren))
-    if params.year_from is not None:
-        conds.append(ReportRow.year >= params.year_from)
-    if params.year_to is not None:
-        conds.append(ReportRow.year <= params.year_to)
-    if params.low_confidence is not None:
-        conds.append(FindingRow.low_confidence.is_(params.low_confidence))
-    for word in _words(params.q):
-        conds.append(func.lower(FindingRow.text).contains(word.lower(), autoescape=True))
-    stmt = select(*FindingRow.__table__.c).join(ReportRow, FindingRow.report_id == ReportRow.id)
-    if conds:
-        stmt = stmt.where(and_(*conds))
-    return stmt.order_by(FindingRow.report_id, FindingRow.start)
+# ---------------------------------------------------------------------------- exports
+def finding_filter(params: SearchParams) -> repo.FindingFilter:
+    """The filters that the store applies (every one but themes and région, in JSON columns)."""
+    return repo.FindingFilter(
+        chamber=params.chamber, departement=params.departement, body_kind=params.body_kind,
+        insee=params.insee, siren=params.siren, kind=params.kind, status=params.status,
+        sector=params.sector, report_id=params.report_id, year_from=params.year_from,
+        year_to=params.year_to, low_confidence=params.low_confidence, words=_words(params.q))
 
 
 def _words(q: str) -> list[str]:
@@ -132,18 +116,16 @@ def matches_in_python(params: SearchParams, frow: dict, report: ReportInfo) -> b
     return True
 
 
-def iter_matching(session, params: SearchParams, batch: int = 2000) -> Iterator[tuple[dict, ReportInfo]]:
-    """Stream the matching (finding row, report info) pairs in constant memory: plain rows
-    (no ORM objects) and one report's metadata at a time (findings come ordered by report)."""
+def iter_matching(session: Session, params: SearchParams,
+                  batch: int = 2000) -> Iterator[tuple[dict, ReportInfo]]:
+    """Stream the matching (finding row, report info) pairs in constant memory."""
     current: ReportInfo | None = None
-    for row in session.execute(findings_query(params).execution_options(yield_per=batch)):
-        frow = row._asdict()
-        if current is None or current.id != frow["report_id"]:
-            current = report_info(session.get(ReportRow, frow["report_id"]))
-            session.expunge_all()
+    for frow, report in repo.iter_matching_rows(session, finding_filter(params), batch):
+        if current is None or current.id != report.id:
+            current = report_info(report)
         if matches_in_python(params, frow, current):
             yield frow, current
 
 
 __all__ = ["search_params", "export_params", "filter_params", "make_params", "check_codes",
-           "findings_query", "iter_matching"]
+           "finding_filter", "iter_matching"]

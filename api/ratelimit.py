@@ -22,6 +22,7 @@ import time
 import uuid
 from collections import deque
 
+import redis
 from starlette.responses import JSONResponse
 from starlette.types import ASGIApp, Receive, Scope, Send
 
@@ -94,8 +95,6 @@ class RedisWindowLimiter:
 
     def __init__(self, url: str, limit: int, window: float, prefix: str = "constats:api-quota:",
                  timeout: float = 0.25, retry_after: float = 10.0, clock=time.monotonic):
-        import redis
-
         self.limit, self.window, self.prefix = limit, window, prefix
         self._redis = redis.Redis.from_url(url, socket_connect_timeout=timeout, socket_timeout=timeout)
         self._script = self._redis.register_script(_REDIS_WINDOW)

@@ -2,7 +2,7 @@
 
 The groups are computed in batch (``constats recurring``: every finding of the store
 embedded, then ``nlp.recurring.find_recurring``) and written to
-``state_dir/recurring.json``; the API only reads that file (re-read when it changes), so a
+``{state_dir}/recurring.json``; the API only reads that file (re-read when it changes), so a
 request never embeds the whole corpus. Without the file, the API says the groups have not
 been computed yet.
 """
@@ -12,9 +12,12 @@ from __future__ import annotations
 import json
 import os
 import threading
-from datetime import datetime, timezone
+from collections.abc import Iterable
+from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
+
+from nlp.recurring import DEFAULT_THRESHOLD, find_recurring
 
 FILENAME = "recurring.json"
 
@@ -78,8 +81,6 @@ class RecurringGroups:
 def compute(pairs: Iterable[tuple[Any, Any]], embedder, *, threshold: float | None = None,
             batch: int = 256) -> dict:
     """Groups of recurring findings among (finding row, report row) pairs (batch command)."""
-    from nlp.recurring import DEFAULT_THRESHOLD, find_recurring
-
     items, texts = [], []
     for f, r in pairs:
         if f.kind in ("synthese",):
@@ -93,7 +94,7 @@ def compute(pairs: Iterable[tuple[Any, Any]], embedder, *, threshold: float | No
             item["vector"] = vec
     thr = DEFAULT_THRESHOLD if threshold is None else threshold
     groups = find_recurring(items, thr) if items else []
-    return {"computed_at": datetime.now(timezone.utc).isoformat(), "threshold": thr,
+    return {"computed_at": datetime.now(UTC).isoformat(), "threshold": thr,
             "embedder": getattr(embedder, "name", type(embedder).__name__),
             "findings": len(items), "groups": [g.as_dict() for g in groups]}
 

@@ -69,7 +69,8 @@ class ReportOut(ReportSummaryOut):
     metadata: dict[str, Any] = {}
     sections: list[dict[str, Any]] = Field([], description="Sections avec leurs pages et un lien vers le PDF.")
     findings_by_kind: dict[str, list[FindingOut]] = Field(
-        {}, description="Constats groupés par type : synthèse, recommandations, rappels au droit, suivis, observations.")
+        {}, description="Constats groupés par type : synthèse, recommandations, rappels au droit, suivis, "
+                        "observations.")
     counts: dict[str, int] = {}
     responses: list[dict[str, Any]] = Field([], description="Réponses de l'organisme (pas des constats).")
     warnings: list[str] = []

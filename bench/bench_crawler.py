@@ -13,12 +13,13 @@ from pathlib import Path
 
 import httpx
 
+from crawler.ccomptes import parse_facets, parse_publication, parse_results
+from crawler.crawl import crawl_source
+from lab.replica.site import ReplicaSite
+from tests.crawler_support import crawl_settings, make_publications
+
 
 def main() -> dict:
-    from crawler.ccomptes import parse_facets, parse_publication, parse_results
-    from crawler.crawl import crawl_source
-    from replica.site import ReplicaSite
-    from tests.crawler_support import crawl_settings, make_publications
 
     pubs = make_publications(100)
     for p in pubs:
@@ -32,7 +33,7 @@ def main() -> dict:
                 for item in page.items:
                     pub = parse_publication(c.get(item.url).text, item.url)
                     for f in pub.files:
-                        c.get(f.url).content
+                        _ = c.get(f.url).content
                 url = page.next_url
         raw = time.perf_counter() - t0
         settings = crawl_settings(Path(tmp), crawl_rate_limit=100_000)

@@ -27,18 +27,22 @@ import time
 
 import pymupdf
 
+from nlp.pagetext import page_blocks
+from nlp.pdf import read_pdf
+from nlp.report import understand_document
+from tests.pdf_fixtures import render_corpus
+
 KEYS = ["260333", "388687", "390310", "392937", "399912", "392764", "391863", "400612"]
 ROUNDS = 9
 
 
 def _pdfs() -> list[bytes]:
-    """The project's renderer (``replica.render``) where it lays the document out, else the tests' one."""
-    from tests.pdf_fixtures import render_corpus
+    """The project's renderer (``lab.replica.render``) where it lays the document out, else the tests' one."""
 
     out = []
     for i, key in enumerate(KEYS):
         try:
-            from replica.render import TEXT_VARIANTS, render_corpus_report
+            from lab.replica.render import TEXT_VARIANTS, render_corpus_report
 
             out.append(render_corpus_report(key, variant=TEXT_VARIANTS[i % len(TEXT_VARIANTS)]))
         except Exception:  # noqa: BLE001 - ImportError, or a layout the renderer cannot place
@@ -57,7 +61,6 @@ def _raw(pdfs: list[bytes]) -> int:
 
 
 def _dict(pdfs: list[bytes]) -> int:
-    from nlp.pagetext import page_blocks
 
     n = 0
     for data in pdfs:
@@ -69,8 +72,6 @@ def _dict(pdfs: list[bytes]) -> int:
 
 
 def _structured(pdfs: list[bytes]) -> int:
-    from nlp.pdf import read_pdf
-    from nlp.report import understand_document
 
     n = 0
     for i, data in enumerate(pdfs):

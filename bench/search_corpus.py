@@ -20,7 +20,9 @@ from pathlib import Path
 
 import numpy as np
 
-from search.evaluation import Para, corpus_reports, paragraphs
+from lab.evaluate.ranking import Para, corpus_reports, paragraphs
+from store.db import engine_for, migrate
+from store.models import FindingRow, ReportRow
 
 VARIANT_OFFSET = 10_000_000
 
@@ -73,9 +75,6 @@ def fill_store(url: str, base, variants) -> None:
     """Write reports and findings to the store at ``url`` (bulk inserts)."""
     from sqlalchemy import insert
 
-    from store.db import engine_for, migrate
-    from store.models import FindingRow, ReportRow
-
     migrate(url)
     reports = {r.id: r for _, r in base}
     with engine_for(url).begin() as conn:
@@ -88,7 +87,7 @@ def fill_store(url: str, base, variants) -> None:
         rows = [{"id": p.id, "report_id": r.id, "kind": "observation", "text": p.text,
                  "page": p.page, "start": p.start, "end": p.end, "section_path": [], "themes": []}
                 for p, r in base]
-        for vid, r, text, a_id, _ in variants:
+        for vid, r, text, _a_id, _ in variants:
             _, start, end = vid.rsplit("-", 2)
             rows.append({"id": vid, "report_id": r.id, "kind": "observation", "text": text,
                          "page": 1 + int(start) % 40, "start": int(start), "end": int(end),

@@ -6,14 +6,15 @@ The selectors live in ``crawler.selectors``; nothing here fetches anything.
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass, field
 from datetime import date
 from urllib.parse import urljoin, urlsplit
 
-from selectolax.lexbor import LexborHTMLParser as HTMLParser, LexborNode as Node
+from selectolax.lexbor import LexborHTMLParser as HTMLParser
+from selectolax.lexbor import LexborNode as Node
 
 from constats.domain import FileRef, Publication
+from constats.text import fold
 from crawler import selectors as S
 
 SOURCE = "ccomptes"
@@ -57,13 +58,6 @@ class Facets:
 
 
 # --------------------------------------------------------------------------- helpers
-def fold(text: str) -> str:
-    """Lower case, no accents, single spaces: for loose comparisons."""
-    text = unicodedata.normalize("NFKD", text)
-    text = "".join(c for c in text if not unicodedata.combining(c))
-    return re.sub(r"\s+", " ", text).strip().lower()
-
-
 def clean(text: str | None) -> str | None:
     if text is None:
         return None

@@ -62,7 +62,7 @@ def check_site(fetcher: Fetcher, base_url: str, *, samples: int = 3, search_term
             return None
 
     # 1. entry page and facets
-    type_url, listing_url = None, None
+    type_url = None
     for path in S.ENTRY_PATHS:
         page = get(base_url + path)
         if page is None:
@@ -81,7 +81,6 @@ def check_site(fetcher: Fetcher, base_url: str, *, samples: int = 3, search_term
     # 2. the listing of reports
     items = []
     if type_url and (page := get(type_url)) is not None:
-        listing_url = page.url
         results = parse_results(page.text or "", page.url)
         items = results.items
         add("results", bool(items), f"{len(items)} results `{S.RESULTS}` on {page.url}")

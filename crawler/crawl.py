@@ -11,10 +11,13 @@ from __future__ import annotations
 
 import logging
 import time
+from collections.abc import Callable
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import asdict, dataclass, field
 from datetime import date, timedelta
-from typing import Callable
+from urllib.parse import urlsplit
+
+from sqlalchemy.orm import Session
 
 from crawler import state
 from crawler.errors import DiscoveryError, FetchError
@@ -23,7 +26,7 @@ from crawler.limiter import Limiter
 from crawler.rawstore import RawStore
 from crawler.sources import CcomptesSource, FolderSource, Source
 from store import repo
-from store.db import session_scope
+from store.db import migrate, session_scope
 from store.models import FileRow
 
 log = logging.getLogger(__name__)
@@ -109,11 +112,13 @@ def run_crawl(source: Source, settings, *, since: date | None = None, chamber: s
         new = None
         with session_scope(db) as s:
             row = s.get(FileRow, job.file_id)
+            assert row is not None  # jobs are made from committed rows
             if error is not None:
                 state.record_file_error(s, row, error.code, error.message)
                 summary.failed += 1
                 summary.errors.append({"url": job.url, "code": error.code, "message": error.message})
             else:
+                assert result is not None  # no error: a download
                 if result.not_modified or result.confirmed:
                     summary.not_modified += 1
                 else:
@@ -124,6 +129,7 @@ def run_crawl(source: Source, settings, *, since: date | None = None, chamber: s
                     summary.errors.append({"url": job.url, "code": "bad_304", "message": "unexpected 304"})
                     return
                 state.record_download(s, row, result)
+                assert row.sha256 is not None  # recorded by the download
                 pub = row.publication
                 report, created = repo.register_report(
                     s, row.sha256, source_url=row.url, file_id=row.id, publication_id=row.publication_id,
@@ -175,7 +181,7 @@ def run_crawl(source: Source, settings, *, since: date | None = None, chamber: s
                 for ref in pub.files:
                     frow, _ = state.upsert_file(s, prow, ref)
                     summary.files += 1
-                    have = bool(frow.sha256) and store.exists(frow.sha256)
+                    have = frow.sha256 is not None and store.exists(frow.sha256)
                     jobs.append(_Job(frow.id, ref.url, frow.etag if have else None,
                                      frow.last_modified if have else None))
             for job in jobs:
@@ -223,14 +229,11 @@ def crawl_source(name: str, settings, *, base_url: str | None = None, path=None,
                  incremental: bool = False, since: date | str | None = None, chamber: str | None = None,
                  limit: int | None = None, on_new_file: OnNewFile | None = None,
                  progress: Callable[[CrawlSummary], None] | None = None,
-                 limiter: Limiter | None = None, shared_limiter: bool = False) -> CrawlSummary:
+                 limiter: Limiter | None = None) -> CrawlSummary:
     """Build the source and run a crawl. ``incremental``: without ``since``, only what was
     published since the last full crawl of the same site (minus a margin of 30 days).
-    ``shared_limiter``: the rate limit is shared through Redis (crawls inside the workers)."""
-    from urllib.parse import urlsplit
-
-    from store.db import migrate
-
+    ``limiter``: the per-host rate limiter (in memory when None; the workers share one through
+    Redis)."""
     if isinstance(since, str):  # from a Celery task's JSON arguments
         since = date.fromisoformat(since)
     if base_url:  # a site named explicitly is allowed (loopback still needs its own setting)
@@ -244,8 +247,6 @@ def crawl_source(name: str, settings, *, base_url: str | None = None, path=None,
             last = state.last_full_crawl(s, name, origin)
             if last is not None:
                 since = last.started_at.date() - timedelta(days=30)
-    if limiter is None and shared_limiter:
-        limiter = _shared_limiter(settings)
     source = make_source(name, settings, base_url=base_url, path=path, limiter=limiter)
     try:
         return run_crawl(source, settings, since=since, chamber=chamber, limit=limit,
@@ -254,7 +255,7 @@ def crawl_source(name: str, settings, *, base_url: str | None = None, path=None,
         source.close()
 
 
-def fetch_file(file_id: int, settings) -> str | None:
+def fetch_file(file_id: int, settings, limiter: Limiter | None = None) -> str | None:
     """Make sure a file's bytes are in the raw store (the worker's fetch task); idempotent.
 
     Returns the report id, or ``None`` when the file is unknown or cannot be downloaded
@@ -270,7 +271,7 @@ def fetch_file(file_id: int, settings) -> str | None:
     if url.startswith("file:"):
         source: Source = FolderSource("/")
     else:
-        source = CcomptesSource(settings.crawl_base_url, Fetcher(settings, _shared_limiter(settings)))
+        source = CcomptesSource(settings.crawl_base_url, Fetcher(settings, limiter))
     try:
         result, error = source.fetch(url, store=store), None
     except FetchError as exc:
@@ -279,34 +280,24 @@ def fetch_file(file_id: int, settings) -> str | None:
         source.close()
     with session_scope(settings.db_url) as s:
         row = s.get(FileRow, file_id)
+        assert row is not None  # read above, files are never deleted
         if error is not None:
             state.record_file_error(s, row, error.code, error.message)
             return None
+        assert result is not None
         state.record_download(s, row, result)
         rid = _register(s, row)
     store.forget_part(url)
     return rid
 
 
-def _register(session, row: FileRow) -> str:
+def _register(session: Session, row: FileRow) -> str:
+    assert row.sha256 is not None  # only downloaded files are registered
     pub = row.publication
     report, _ = repo.register_report(session, row.sha256, source_url=row.url, file_id=row.id,
                                      publication_id=row.publication_id,
                                      title=pub.title if pub else None, role=row.role)
     return report.id
-
-
-def _shared_limiter(settings) -> Limiter | None:
-    """The Redis limiter shared by the worker processes, or ``None`` (in-memory) without Redis."""
-    try:
-        from crawler.limiter import RedisLimiter
-
-        limiter = RedisLimiter(settings.redis, settings.crawl_rate_limit)
-        limiter._redis.ping()
-        return limiter
-    except Exception as exc:  # noqa: BLE001
-        log.warning("rate limiter: Redis unavailable (%s), in-memory limiter used", exc)
-        return None
 
 
 __all__ = ["CrawlSummary", "run_crawl", "crawl_source", "fetch_file", "make_source"]

@@ -16,19 +16,20 @@ import random
 import threading
 import time
 from collections import Counter
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from email.utils import parsedate_to_datetime
 from pathlib import Path
-from typing import Iterator
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import urljoin
 
 import httpx
 
 from crawler.errors import FetchError
 from crawler.limiter import Limiter, MemoryLimiter
-from crawler.robots import Robots
+from crawler.pagecache import CachedPage, PageCache
 from crawler.rawstore import RawStore, file_sha256
+from crawler.robots import Robots
 from crawler.safety import check_url, host_of
 
 MAX_REDIRECTS = 8
@@ -103,7 +104,7 @@ class Fetcher:
     def close(self) -> None:
         self.client.close()
 
-    def __enter__(self) -> "Fetcher":
+    def __enter__(self) -> Fetcher:
         return self
 
     def __exit__(self, *exc) -> None:
@@ -134,8 +135,6 @@ class Fetcher:
     def get_cached_page(self, url: str) -> Page:
         """GET a page that is read again at every crawl (listings): conditionally when it is
         in the page cache, whose copy answers a 304."""
-        from crawler.pagecache import CachedPage, PageCache
-
         cache = PageCache(self.settings.state_dir / "page-cache")
         cached = cache.get(url)
         page = self.get_page(url, cached.etag if cached else None, cached.last_modified if cached else None)
@@ -183,6 +182,7 @@ class Fetcher:
             resume = None
         offset = part.stat().st_size if resume and not stored else 0
         if stored or (resume and offset and resume.get("length") and offset >= resume["length"]):
+            assert resume is not None  # stored implies a resume record
             headers = _conditional(resume["etag"], resume.get("last_modified"))
         elif resume and offset:
             headers = {"Range": f"bytes={offset}-", "If-Range": resume["etag"]}
@@ -192,6 +192,7 @@ class Fetcher:
         with self._open(url, headers) as (resp, final):
             code = resp.status_code
             if code == 304 and stored:  # moved into the store by a run that died before committing
+                assert resume is not None
                 self.stats["confirmed"] += 1
                 return Download(resume.get("url") or final, 200, resume["sha256"], resume.get("size"),
                                 resume.get("content_type"), resume["etag"], resume.get("last_modified"),
@@ -223,7 +224,8 @@ class Fetcher:
                     _write_meta(meta_path, info)
                 else:
                     meta_path.unlink(missing_ok=True)
-            else:
+            else:  # mode "ab": resuming (code 206 with a resume record)
+                assert resume is not None
                 info = resume
             size, head = offset, b""
             with open(part, mode, buffering=0) as fh:  # unbuffered: a crash keeps what arrived
@@ -264,15 +266,18 @@ class Fetcher:
 
     @contextmanager
     def _open(self, url: str, headers: dict[str, str]) -> Iterator[tuple[httpx.Response, str]]:
-        """Send a GET, following checked redirects; yields (streamed response, final URL)."""
-        with self._semaphore(host_of(url)):
-            visited: list[str] = []
-            current = url
-            for hop in range(MAX_REDIRECTS + 1):
-                check_url(current, self.settings.crawl_allowed_hosts,
-                          self.settings.crawl_allow_loopback, hop=hop > 0)
-                self._check_robots(current)
-                visited.append(current)
+        """Send a GET, following checked redirects; yields (streamed response, final URL).
+
+        robots.txt is checked before a connection slot of the host is taken: when its rules are
+        not known yet, it is fetched through this same path, which takes a slot itself."""
+        visited: list[str] = []
+        current = url
+        for hop in range(MAX_REDIRECTS + 1):
+            check_url(current, self.settings.crawl_allowed_hosts,
+                      self.settings.crawl_allow_loopback, hop=hop > 0)
+            self._check_robots(current)
+            visited.append(current)
+            with self._semaphore(host_of(current)):
                 resp = self._send(current, headers)
                 if resp.status_code in REDIRECTS and resp.headers.get("location"):
                     nxt = urljoin(current, resp.headers["location"])
@@ -286,7 +291,7 @@ class Fetcher:
                 finally:
                     resp.close()
                 return
-            raise FetchError("too_many_redirects", f"more than {MAX_REDIRECTS} redirects from {url}")
+        raise FetchError("too_many_redirects", f"more than {MAX_REDIRECTS} redirects from {url}")
 
     def _send(self, url: str, headers: dict[str, str]) -> httpx.Response:
         """One GET with retries (5xx, 429/503 with Retry-After, timeouts, network errors)."""

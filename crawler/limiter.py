@@ -13,6 +13,8 @@ import threading
 import time
 from typing import Protocol
 
+import redis
+
 #: Slack added to each interval so that network jitter cannot squeeze an extra request
 #: into a measured window.
 SLACK = 0.005
@@ -86,8 +88,6 @@ class RedisLimiter:
     """The same spacing, shared by every process using the Redis at ``url``."""
 
     def __init__(self, url: str, rate: float, prefix: str = "constats:ratelimit:"):
-        import redis
-
         if rate <= 0:
             raise ValueError("rate must be positive")
         self.rate = rate
@@ -96,6 +96,10 @@ class RedisLimiter:
         self._script = self._redis.register_script(_REDIS_SLOT)
         self._pause = self._redis.register_script(_REDIS_PAUSE)
         self._rates: dict[str, float] = {}
+
+    def ping(self) -> bool:
+        """Raise a ``redis.RedisError`` when the shared store does not answer."""
+        return bool(self._redis.ping())
 
     def set_rate(self, key: str, rate: float) -> None:
         self._rates[key] = rate
@@ -109,10 +113,3 @@ class RedisLimiter:
         if wait > 0:
             time.sleep(wait)
         return wait
-
-
-def make_limiter(settings, *, shared: bool = False) -> Limiter:
-    """In-memory by default; Redis-backed when ``shared`` (worker processes)."""
-    if shared:
-        return RedisLimiter(settings.redis, settings.crawl_rate_limit)
-    return MemoryLimiter(settings.crawl_rate_limit)

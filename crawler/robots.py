@@ -1,4 +1,5 @@
-"""robots.txt: fetched once per origin (through the fetcher, so rate-limited), then obeyed.
+"""robots.txt: fetched once per origin through the fetcher's public path (so rate-limited,
+retried, size-capped and cached like any page), then obeyed.
 
 RFC 9309: a 4xx answer means no rules; an unreachable robots.txt or a 5xx means
 everything is disallowed for now. A ``Crawl-delay`` slower than the configured rate lowers
@@ -8,15 +9,26 @@ the host's rate.
 from __future__ import annotations
 
 import threading
+from typing import Any, Protocol
 from urllib.parse import urlsplit
 from urllib.robotparser import RobotFileParser
 
 from crawler.errors import FetchError
+from crawler.limiter import Limiter
 from crawler.safety import host_of
 
 
+class PageFetcher(Protocol):
+    """What robots.txt needs of the fetcher that owns it (``crawler.fetcher.Fetcher``)."""
+
+    settings: Any
+    limiter: Limiter
+
+    def get_cached_page(self, url: str) -> Any: ...
+
+
 class Robots:
-    def __init__(self, fetcher):
+    def __init__(self, fetcher: PageFetcher):
         self.fetcher = fetcher
         self.agent = fetcher.settings.user_agent.split("/", 1)[0].strip() or "*"
         self._rules: dict[str, RobotFileParser | FetchError] = {}
@@ -37,30 +49,15 @@ class Robots:
         with self._lock:
             if origin in self._rules:
                 return self._rules[origin]
-        parser = RobotFileParser(origin + "/robots.txt")
-        result: RobotFileParser | FetchError = parser
-        from crawler.fetcher import _conditional
-        from crawler.pagecache import CachedPage, PageCache
-
         url = origin + "/robots.txt"
-        cache = PageCache(self.fetcher.settings.state_dir / "page-cache")
-        cached = cache.get(url)
-        try:
-            resp = self.fetcher._send(url, _conditional(cached.etag, cached.last_modified) if cached else {})
-            try:
-                if resp.status_code == 304 and cached is not None:
-                    parser.parse(cached.text.splitlines())
-                elif resp.status_code == 200:
-                    text = resp.read().decode("utf-8", errors="replace")
-                    parser.parse(text.splitlines())
-                    cache.put(CachedPage(url, text, resp.headers.get("etag"), resp.headers.get("last-modified")))
-                else:  # 4xx (and odd redirects): no rules, everything allowed
-                    parser.allow_all = True
-            finally:
-                resp.close()
+        parser = RobotFileParser(url)
+        result: RobotFileParser | FetchError = parser
+        try:  # the fetcher's public path: checked redirects, retries, size cap, page cache
+            page = self.fetcher.get_cached_page(url)
+            parser.parse((page.text or "").splitlines())
         except FetchError as exc:
             if exc.status is not None and 400 <= exc.status < 500 and exc.status != 429:
-                parser.allow_all = True
+                parser.allow_all = True  # type: ignore[attr-defined]  # no robots.txt: allow all
             else:  # unreachable or 5xx: assume complete disallow (RFC 9309 §2.3.1.4)
                 result = FetchError("robots_unavailable", f"robots.txt of {origin}: {exc.message}")
         if isinstance(result, RobotFileParser):

@@ -23,7 +23,7 @@ def _addresses(host: str) -> tuple[str, ...]:
         infos = socket.getaddrinfo(host, None, proto=socket.IPPROTO_TCP)
     except socket.gaierror as exc:
         raise FetchError("dns_error", f"cannot resolve {host}: {exc}") from exc
-    return tuple(sorted({info[4][0] for info in infos}))
+    return tuple(sorted({str(info[4][0]) for info in infos}))
 
 
 def _is_internal(addr: str) -> bool:

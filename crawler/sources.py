@@ -13,10 +13,10 @@ from __future__ import annotations
 
 import shutil
 from abc import ABC, abstractmethod
+from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import Iterator
 from urllib.parse import unquote, urlsplit
 
 from constats.domain import FileRef, Publication
@@ -56,7 +56,7 @@ class Source(ABC):
               store: RawStore) -> Download:
         ...
 
-    def close(self) -> None:
+    def close(self) -> None:  # noqa: B027 - a hook: sources without resources keep it empty
         pass
 
 
@@ -93,16 +93,16 @@ class CcomptesSource(Source):
         if not chamber:
             return page
         facets = parse_facets(page.text or "", page.url)
-        url = facets.jurisdiction_url(chamber)
-        if not url:
+        facet_url = facets.jurisdiction_url(chamber)
+        if not facet_url:
             raise DiscoveryError(f"no jurisdiction facet matches {chamber!r} "
                                  f"(`{S.FACET_JURISDICTION}`): {sorted(facets.jurisdictions)}")
-        return self.fetcher.get_cached_page(url)
+        return self.fetcher.get_cached_page(facet_url)
 
     def discover(self, since=None, chamber=None, limit=None) -> Iterator[Publication]:
         self.complete = False
         page: Page | None = self.listing(chamber)
-        n, visited = 0, set()
+        n, visited = 0, set[str]()
         while page is not None:
             first = not visited
             visited.add(page.url)
@@ -164,7 +164,7 @@ class FolderSource(Source):
             raise DiscoveryError(f"not a folder: {self.path}")
         n = 0
         for file in sorted(self.path.rglob("*.pdf")):
-            modified = datetime.fromtimestamp(file.stat().st_mtime, timezone.utc).date()
+            modified = datetime.fromtimestamp(file.stat().st_mtime, UTC).date()
             if since and modified < since:
                 continue
             url = file.absolute().as_uri()

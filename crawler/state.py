@@ -8,20 +8,19 @@ from __future__ import annotations
 
 import os
 import socket
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from constats.domain import FileRef, Publication
+from constats.domain import FileRef, Publication, report_id_for
 from crawler.fetcher import Download
 from crawler.sources import KnownPage
-from constats.domain import report_id_for
 from store.models import Crawl, FileRow, PublicationRow, ReportRow
 
 
 def now() -> datetime:
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 # --------------------------------------------------------------------------- crawls
@@ -85,7 +84,7 @@ def recent_crawls(session: Session, limit: int = 20) -> list[dict]:
 def _iso(d: datetime | None) -> str | None:
     if d is None:
         return None
-    return (d if d.tzinfo else d.replace(tzinfo=timezone.utc)).isoformat()
+    return (d if d.tzinfo else d.replace(tzinfo=UTC)).isoformat()
 
 
 # --------------------------------------------------------------------------- publications
@@ -187,7 +186,7 @@ def link_responses(session: Session, publication_id: int | None) -> None:
     if main is None:
         return
     for f in files:
-        if f.role == "response":
+        if f.role == "response" and f.sha256 and main.sha256:
             report = session.get(ReportRow, report_id_for(f.sha256))
             if report is not None and report.parent_report_id is None and report.sha256 != main.sha256:
                 report.parent_report_id = report_id_for(main.sha256)

@@ -10,9 +10,9 @@ Poitou-Charentes") are mapped to their 2016 successor by ``chamber_from_name``.
 from __future__ import annotations
 
 import re
-import unicodedata
 
 from nlp import geo_chambers
+from nlp.geo_names import fold
 
 DEPARTEMENT_NAMES = {
     "01": "Ain", "02": "Aisne", "03": "Allier", "04": "Alpes-de-Haute-Provence", "05": "Hautes-Alpes",
@@ -59,13 +59,7 @@ _NAME_HINTS = [
 ]
 
 
-def _fold(text: str) -> str:
-    text = unicodedata.normalize("NFKD", text)
-    text = "".join(c for c in text if not unicodedata.combining(c)).lower()
-    return re.sub(r"[\s'’\-]+", " ", text).strip()
-
-
-_BY_FOLDED_NAME = {_fold(name): code for code, name in DEPARTEMENT_NAMES.items()}
+_BY_FOLDED_NAME = {fold(name): code for code, name in DEPARTEMENT_NAMES.items()}
 
 
 def chamber_from_name(text: str) -> str | None:
@@ -84,7 +78,7 @@ def chamber_for_departement(code: str | None) -> str | None:
 
 def departement_code(name: str) -> str | None:
     """Code of a département from its name ("Côtes d'Armor", "la Gironde", "Seine Maritime")."""
-    folded = _fold(re.sub(r"^(?:la|le|les|l['’])\s*", "", name.strip(), flags=re.I))
+    folded = fold(re.sub(r"^(?:la|le|les|l['’])\s*", "", name.strip(), flags=re.I))
     return _BY_FOLDED_NAME.get(folded)
 
 

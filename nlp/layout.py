@@ -40,7 +40,7 @@ class Unit:
     cell_x: list[tuple[float, float]] = field(default_factory=list)
     role: str = "body"
     text: str = ""
-    cells: list["Unit"] = field(default_factory=list)
+    cells: list[Unit] = field(default_factory=list)
     last_x1: float = 0.0  # right end of the last line (0: unknown)
 
 
@@ -104,7 +104,7 @@ def _line_style(spans: list[dict]) -> tuple[float, bool]:
         total += n
     if not total:
         return _round1(spans[0]["size"]), _bold(spans[0])
-    return max(sizes, key=sizes.get), bold * 2 > total
+    return max(sizes, key=lambda size: sizes[size]), bold * 2 > total
 
 
 _TAB_SPACES = re.compile(r"\s*\t\s*")
@@ -414,7 +414,8 @@ def layout(pages: list[RawPage], *, warnings: list[str] | None = None,
     all_units = [u for us in units_by_page for u in us]
     body_size = body_font_size(all_units)
     hyphenated = any(t.endswith(("-", "‐")) for u in all_units for t in u.lines[:-1])
-    vocab = Lexicon("\n".join(t for u in all_units for t in u.lines)) if hyphenated else frozenset()
+    vocab: Lexicon | frozenset[str] = (Lexicon("\n".join(t for u in all_units for t in u.lines))
+                                       if hyphenated else frozenset())
     _mark_furniture(pages, units_by_page)
     footnotes: list[str] = []
     for i, (page, units) in enumerate(zip(pages, units_by_page)):
@@ -500,7 +501,7 @@ def _continues(prev: Unit | None, u: Unit, first_on_page: bool, prev_right: floa
     first = u.text.lstrip("(«“\"' ")[:1]
     if first.islower():
         return True
-    return (first.isupper() and not u.text.lstrip()[:1] in "«“\"(" and prev_right > 0 and prev.last_x1 > 0
+    return (first.isupper() and u.text.lstrip()[:1] not in "«“\"(" and prev_right > 0 and prev.last_x1 > 0
             and prev.last_x1 >= prev_right - 1.5 * prev.size and not _BULLET_LINE.match(u.text)
             and not _ENDS_NUMBER.search(prev.text))
 

@@ -7,7 +7,9 @@ Table rows, headings and spans already taken by recommendations are left out.
 
 from __future__ import annotations
 
-from constats.domain import Document, Finding, Section
+import bisect
+
+from constats.domain import Document, Finding, Section, finding_id
 from nlp.structure import Line, SectionIndex, lines_of
 
 #: A run of paragraphs stops growing past this many characters.
@@ -15,10 +17,18 @@ RUN_CHARS = 700
 MIN_CHARS = 40
 
 
+def make_finding(doc: Document, index: SectionIndex, report_id: str, kind: str, start: int, end: int,
+                 number: str | None = None, status: str | None = None) -> Finding:
+    section = index.at(start)
+    text = " ".join(doc.text[start:end].split())  # whitespace runs → one space, trimmed
+    page, page_end = doc.page_at(start), doc.page_at(max(start, end - 1))
+    return Finding(id=finding_id(report_id, start, end), report_id=report_id, kind=kind, number=number,
+                   text=text, page=page, page_end=page_end if page_end != page else None, start=start, end=end,
+                   section_path=list(section.path) if section else [], status=status)
+
+
 def paragraph_findings(doc: Document, sections: list[Section], report_id: str, taken: list[tuple[int, int]],
                        lines: list[Line] | None = None, index: SectionIndex | None = None) -> list[Finding]:
-    from nlp.findings import make_finding
-
     index = index or SectionIndex(sections)
     taken = sorted(taken)
 
@@ -58,7 +68,5 @@ def paragraph_findings(doc: Document, sections: list[Section], report_id: str, t
 
 def _overlaps(spans: list[tuple[int, int]], start: int, end: int) -> bool:
     """Whether [start, end) overlaps one of the sorted, disjoint ``spans``."""
-    import bisect
-
     i = bisect.bisect_left(spans, (end, end))
     return i > 0 and spans[i - 1][1] > start

@@ -112,7 +112,8 @@ def ocr_blocks(page: pymupdf.Page, ocr_pdf: bytes) -> list[dict]:
     with pymupdf.open(stream=ocr_pdf, filetype="pdf") as ocr_doc:
         ocr = ocr_doc[0]
         unzoom = page.rect.width / ocr.rect.width
-        textpage = ocr.get_textpage(flags=OCR_TEXT_FLAGS, matrix=pymupdf.Matrix(unzoom, unzoom) * page.derotation_matrix)
+        textpage = ocr.get_textpage(flags=OCR_TEXT_FLAGS,
+                                    matrix=pymupdf.Matrix(unzoom, unzoom) * page.derotation_matrix)
         return page_blocks(ocr, textpage)
 
 
@@ -120,13 +121,13 @@ def ocr_page(page: pymupdf.Page, *, dpi: int = 150, language: str = "fra",
              cache: OcrCache | None = None) -> list[dict] | None:
     """OCR one page into compact blocks; ``None`` when Tesseract is unavailable."""
     key = page_content_hash(page, dpi=dpi, language=language) if cache is not None else None
-    if key is not None:
+    if cache is not None and key is not None:
         cached = cache.get(key)
         if cached is not None:
             return cached
     if not tesseract_available(language):
         return None
     blocks = ocr_blocks(page, tesseract_pdf(page, dpi=dpi, language=language))
-    if key is not None:
+    if cache is not None and key is not None:
         cache.put(key, blocks)
     return blocks

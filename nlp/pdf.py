@@ -1,6 +1,6 @@
 """Reading a report PDF: ``bytes → Document`` with PyMuPDF, never hanging, never crashing.
 
-Limits (from ``constats.config.Settings`` unless given):
+Limits (the defaults below, which ``Settings`` repeats; callers pass the configured ones):
 
 * size: more than ``max_pdf_bytes`` (150 MiB) → ``PdfError("too_big")``, refused unread;
 * pages: more than ``max_pdf_pages`` (1,200) → ``PdfError("too_many_pages")``, checked
@@ -22,12 +22,16 @@ from contextlib import contextmanager
 
 import pymupdf
 
-from constats.config import get_settings
 from constats.domain import Document
 from nlp.errors import PdfError
 from nlp.layout import RawPage, layout, split_units
 from nlp.ocr import OcrCache, as_cache, needs_ocr, ocr_page, tesseract_available
 from nlp.pagetext import page_blocks
+
+MAX_PAGES = 1200
+MAX_BYTES = 150 * 1024 * 1024
+OCR_DPI = 150
+OCR_LANGUAGE = "fra"
 
 pymupdf.TOOLS.mupdf_display_errors(False)
 pymupdf.TOOLS.mupdf_display_warnings(False)
@@ -67,9 +71,8 @@ def gc_paused() -> Iterator[None]:
 
 def open_pdf(data: bytes, *, max_pages: int | None = None, max_bytes: int | None = None) -> pymupdf.Document:
     """Open and check a PDF (signature, size, password, page count) without reading pages."""
-    settings = get_settings()
-    max_pages = settings.max_pdf_pages if max_pages is None else max_pages
-    max_bytes = settings.max_pdf_bytes if max_bytes is None else max_bytes
+    max_pages = MAX_PAGES if max_pages is None else max_pages
+    max_bytes = MAX_BYTES if max_bytes is None else max_bytes
     if len(data) > max_bytes:
         raise PdfError("too_big", f"le fichier fait {len(data) / 2**20:.0f} Mio, au-delà de la limite de "
                                   f"{max_bytes / 2**20:.0f} Mio")
@@ -104,9 +107,8 @@ def read_pdf(data: bytes, *, max_pages: int | None = None, max_bytes: int | None
     OCRed when ``ocr`` is true and Tesseract is installed, else left empty with a warning.
     Raises ``PdfError`` when nothing usable remains.
     """
-    settings = get_settings()
-    dpi = ocr_dpi or settings.ocr_dpi
-    language = ocr_language or settings.ocr_language
+    dpi = ocr_dpi or OCR_DPI
+    language = ocr_language or OCR_LANGUAGE
     cache = as_cache(ocr_cache)
     with gc_paused():
         return _read(data, max_pages, max_bytes, ocr, cache, dpi, language)

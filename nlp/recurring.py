@@ -70,7 +70,7 @@ def similar_pairs(items: list[dict], threshold: float, k: int = 10, block: int =
     n = len(items)
     k = max(1, min(k, n - 1))
     neighbours: list[set[int]] = [set() for _ in range(n)]
-    candidates = []
+    candidates: list[tuple[int, int, float]] = []
     for start in range(0, n, block):
         sims = x[start:start + block] @ x.T
         for row, i in enumerate(range(start, min(start + block, n))):

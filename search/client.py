@@ -9,7 +9,8 @@ Writes return the enqueued task; ``wait_task`` waits for it with a timeout and r
 from __future__ import annotations
 
 import time
-from typing import Any, Iterable
+from collections.abc import Iterable
+from typing import Any
 
 import httpx
 
@@ -41,7 +42,7 @@ class MeiliClient:
     def close(self) -> None:
         self._http.close()
 
-    def __enter__(self) -> "MeiliClient":
+    def __enter__(self) -> MeiliClient:
         return self
 
     def __exit__(self, *exc) -> None:
@@ -76,7 +77,7 @@ class MeiliClient:
 
     def wait_task(self, task: dict | int, *, timeout: float = 120.0, interval: float = 0.02) -> dict:
         """Wait for a task; raise ``MeiliTaskError`` if it failed, was cancelled or timed out."""
-        uid = task if isinstance(task, int) else task.get("taskUid", task.get("uid"))
+        uid = task if isinstance(task, int) else int(task.get("taskUid", task.get("uid")) or 0)
         deadline = time.monotonic() + timeout
         delay = interval
         while True:

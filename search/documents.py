@@ -14,10 +14,13 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Mapping
 from functools import lru_cache
-from typing import Any, Mapping
+from typing import Any
 
 from constats import taxonomy
+from nlp.geo import epci_of_commune
+from search.lemmas import lemmatize_one
 
 #: Cap of any text field, in words (Meilisearch ignores positions past 65,535).
 MAX_FIELD_WORDS = 5_000
@@ -74,10 +77,6 @@ def epci_of(insee: str | None) -> str | None:
     if not insee:
         return None
     try:
-        from nlp.geo import epci_of_commune
-    except ImportError:
-        return None
-    try:
         epci = epci_of_commune(insee)
     except Exception:  # noqa: BLE001 - reference data missing: the link is optional
         return None
@@ -98,8 +97,6 @@ def finding_document(finding_row, report_row, *, vector: list[float] | None,
     meta = dict(report_meta) if report_meta is not None else report_metadata(report_row)
     text, truncated = cap_words(finding_row.text)
     if lemmas is None:
-        from search.lemmas import lemmatize_one
-
         lemmas = lemmatize_one(text)
     lemmas, _ = cap_words(lemmas)
     themes = list(finding_row.themes or [])

@@ -17,13 +17,17 @@ from __future__ import annotations
 import logging
 import time
 from collections import Counter
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
-from typing import Any, Callable, Iterable, Iterator
+from datetime import UTC, datetime
+from typing import Any
 
+from nlp.geo import all_bodies
 from search import settings as index_settings
 from search.client import MeiliClient, MeiliTaskError
-from search.documents import finding_document, report_document, report_metadata, validate_document
+from search.documents import body_document, finding_document, report_document, report_metadata, validate_document
+from search.lemmas import lemmatize
+from store import repo
 
 log = logging.getLogger(__name__)
 
@@ -42,7 +46,7 @@ class IndexSummary:
     seconds: float = 0.0
     index_uid: str | None = None
 
-    def merge(self, other: "IndexSummary") -> None:
+    def merge(self, other: IndexSummary) -> None:
         self.findings_indexed += other.findings_indexed
         self.reports_indexed += other.reports_indexed
         self.bodies_indexed += other.bodies_indexed
@@ -101,7 +105,7 @@ def build_finding_documents(pairs: list[tuple[Any, Any]], embedder,
                             lemmatizer: Callable[[list[str]], list[str]] | None = None) -> list[dict]:
     """Documents for (finding_row, report_row) pairs: lemmas and vectors computed per batch."""
     if lemmatizer is None:
-        from search.lemmas import lemmatize as lemmatizer
+        lemmatizer = lemmatize
     texts = [f.text or "" for f, _ in pairs]
     lemmas = lemmatizer(texts)
     vectors = embed_texts(embedder, texts)
@@ -163,8 +167,6 @@ def existing_ids(client: MeiliClient, uid: str, filter_: str) -> set[str]:
 def index_reports(session, client: MeiliClient, report_ids: Iterable[str], embedder,
                   prefix: str) -> IndexSummary:
     """Upsert the findings and report documents of ``report_ids``; drop their stale findings."""
-    from store import repo
-
     t0 = time.perf_counter()
     dim = embedder_dim(embedder)
     ensure_settings(client, prefix, dim)
@@ -206,10 +208,8 @@ def rebuild(session, client: MeiliClient, embedder, prefix: str, *,
     ``pairs`` (finding_row, report_row) defaults to every finding of the store; the bench
     passes its own generated rows.
     """
-    from store.repo import iter_findings
-
     t0 = time.perf_counter()
-    started = datetime.now(timezone.utc)
+    started = datetime.now(UTC)
     dim = embedder_dim(embedder)
     names = index_settings.index_names(prefix)
     stamp = time.strftime("%Y%m%d%H%M%S") + f"{int(time.time() * 1000) % 1000:03d}"
@@ -218,7 +218,7 @@ def rebuild(session, client: MeiliClient, embedder, prefix: str, *,
         index_settings.apply_index_settings(client, uid, index_settings.declared_settings(kind, dim))
     summary = IndexSummary(index_uid=names["findings"])
     by_report: dict[str, tuple[Any, list]] = {}
-    source = pairs if pairs is not None else iter_findings(session, batch=batch_size)
+    source = pairs if pairs is not None else repo.iter_findings(session, batch=batch_size)
 
     def tracked() -> Iterator[tuple[Any, Any]]:
         for frow, rrow in source:
@@ -229,11 +229,7 @@ def rebuild(session, client: MeiliClient, embedder, prefix: str, *,
     _index_findings(client, new["findings"], tracked(), embedder, summary,
                     batch_size=batch_size, lemmatizer=lemmatizer)
     if pairs is None:  # reports without findings still get a report document
-        from sqlalchemy import select
-
-        from store.models import ReportRow
-
-        for row in session.scalars(select(ReportRow).where(ReportRow.status != "failed")):
+        for row in repo.reports_not_failed(session):
             by_report.setdefault(row.id, (row, []))
     report_docs = []
     for rid, (row, light) in by_report.items():
@@ -258,13 +254,8 @@ def rebuild(session, client: MeiliClient, embedder, prefix: str, *,
 
 
 def _catch_up(session, client: MeiliClient, embedder, prefix: str, since: datetime) -> IndexSummary:
-    from sqlalchemy import select
-
-    from store.models import ReportRow
-
     session.expire_all()
-    recent = [rid for rid, at in session.execute(select(ReportRow.id, ReportRow.indexed_at))
-              if at is not None and (at if at.tzinfo else at.replace(tzinfo=timezone.utc)) >= since]
+    recent = repo.indexed_since(session, since)
     summary = index_reports(session, client, recent, embedder, prefix) if recent else IndexSummary()
     summary.findings_indexed = summary.reports_indexed = 0  # already counted by the rebuild
     return summary
@@ -278,18 +269,12 @@ class _Light:
 
 def index_bodies(client: MeiliClient, prefix: str, bodies: Iterable[Any] | None = None,
                  *, batch_size: int = 5000) -> IndexSummary:
-    """Fill ``{prefix}-bodies`` from ``nlp.geo.all_bodies()`` (skipped with a log if absent)."""
-    from search.documents import body_document
-
+    """Fill ``{prefix}-bodies`` from ``nlp.geo.all_bodies()`` (the reference of communes, EPCI,
+    départements…) or from ``bodies``."""
     t0 = time.perf_counter()
     uid = index_settings.index_names(prefix)["bodies"]
     summary = IndexSummary(index_uid=uid)
     if bodies is None:
-        try:
-            from nlp.geo import all_bodies
-        except ImportError as exc:
-            log.warning("bodies index not filled: nlp.geo.all_bodies unavailable (%s)", exc)
-            return summary
         bodies = all_bodies()
     index_settings.apply_index_settings(client, uid, index_settings.declared_settings("bodies", None))
     for batch in _batches(bodies, batch_size):

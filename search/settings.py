@@ -23,6 +23,7 @@ from __future__ import annotations
 import unicodedata
 from typing import Any
 
+from constats.text import fold
 from search.client import MeiliClient
 
 EMBEDDER = "default"
@@ -73,12 +74,6 @@ def synonym_words() -> set[str]:
     return words
 
 
-def fold(word: str) -> str:
-    """Lower-case without diacritics, as Meilisearch normalises words ("à" and "a" are one)."""
-    return "".join(c for c in unicodedata.normalize("NFD", word.lower())
-                   if unicodedata.category(c) != "Mn")
-
-
 def stop_words() -> list[str]:
     """French stop words, except those used inside a synonym (they would make it match nothing)."""
     used = {fold(w) for w in synonym_words()}
@@ -107,7 +102,7 @@ FINDINGS_RANKING_RULES = ["words", "sort", "typo", "proximity", "exactness", "at
 CODE_ATTRIBUTES = ["insee", "siren", "epci_siren", "postal_codes", "number", "departement",
                    "report_id", "id"]
 
-#: Typo tolerance on text, chosen by ``search.evaluation.typo_evaluation`` (search/EVALUATION.md):
+#: Typo tolerance on text, chosen by ``lab.evaluate.ranking.typo_evaluation`` (search/EVALUATION.md):
 #: one typo from 6 letters, two from 10 (Meilisearch: 5 and 9). Misspelt queries are found
 #: almost as well (MRR 0.969 vs 0.972), and the results that match only through a typo fall
 #: from 38.5 % to 27.4 % on two-word queries: "prime" no longer matches "prise", nor "terme"

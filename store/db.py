@@ -6,10 +6,10 @@ The schema is owned by Alembic: ``migrate(url)`` upgrades any database to head, 
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import lru_cache
 from pathlib import Path
-from typing import Iterator
 
 from alembic import command
 from alembic.config import Config
@@ -57,12 +57,9 @@ def migrate(url: str) -> None:
 
 
 @contextmanager
-def session_scope(url: str | None = None) -> Iterator[Session]:
-    """A transactional session: committed on success, rolled back on error."""
-    if url is None:
-        from constats.config import get_settings
-
-        url = get_settings().db_url
+def session_scope(url: str) -> Iterator[Session]:
+    """A transactional session on the database at ``url``: committed on success, rolled back
+    on error."""
     factory = sessionmaker(engine_for(url), expire_on_commit=False)
     session = factory()
     try:

@@ -10,15 +10,14 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 
-from sqlalchemy import (JSON, Boolean, Date, DateTime, Float, ForeignKey, Index, Integer, String,
-                        Text, UniqueConstraint)
+from sqlalchemy import JSON, Boolean, Date, DateTime, Float, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 
 def utcnow() -> datetime:
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 class Base(DeclarativeBase):
@@ -56,7 +55,7 @@ class PublicationRow(Base):
     first_seen: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     last_seen: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
-    files: Mapped[list["FileRow"]] = relationship(back_populates="publication")
+    files: Mapped[list[FileRow]] = relationship(back_populates="publication")
 
 
 class FileRow(Base):
@@ -113,7 +112,7 @@ class ReportRow(Base):
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, onupdate=utcnow)
     indexed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
-    findings: Mapped[list["FindingRow"]] = relationship(
+    findings: Mapped[list[FindingRow]] = relationship(
         back_populates="report", cascade="all, delete-orphan", order_by="FindingRow.start")
 
 

@@ -7,10 +7,12 @@ and character span.
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
-from typing import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any, TypedDict
 
-from sqlalchemy import delete, select
+from sqlalchemy import Select, and_, delete, func, or_, select
 from sqlalchemy.orm import Session
 
 from constats.domain import Finding, Report, report_id_for
@@ -59,8 +61,8 @@ def save_extraction(session: Session, report: Report, *, embedder_version: str |
     row.departement = meta.departement or (body.departement if body else None)
     row.insee = body.insee if body else None
     row.siren = body.siren if body else None
-    row.year = (meta.deliberation_date or meta.publication_date).year if (
-        meta.deliberation_date or meta.publication_date) else None
+    dated = meta.deliberation_date or meta.publication_date
+    row.year = dated.year if dated else None
     row.status, row.error, row.error_code = "extracted", None, None
     session.execute(delete(FindingRow).where(FindingRow.report_id == report.id))
     session.add_all(finding_row(f) for f in report.findings)
@@ -99,7 +101,15 @@ def mark_indexed(session: Session, report_id: str, index_version: str) -> None:
     row = session.get(ReportRow, report_id)
     if row is not None:
         row.status, row.index_version = "indexed", index_version
-        row.indexed_at = datetime.now(timezone.utc)
+        row.indexed_at = datetime.now(UTC)
+
+
+class Versions(TypedDict):
+    """The versions that produce a report's findings and documents."""
+
+    extractor_version: str
+    classifier_version: str | None
+    index_version: str
 
 
 def outdated_reports(session: Session, *, extractor_version: str, classifier_version: str | None,
@@ -123,5 +133,119 @@ def iter_findings(session: Session, report_ids: Iterable[str] | None = None,
     stmt = select(FindingRow, ReportRow).join(ReportRow).order_by(FindingRow.report_id, FindingRow.start)
     if report_ids is not None:
         stmt = stmt.where(FindingRow.report_id.in_(list(report_ids)))
-    for fr, rr in session.execute(stmt.execution_options(yield_per=batch)):
-        yield fr, rr
+    yield from session.execute(stmt.execution_options(yield_per=batch))
+
+
+def reports_not_failed(session: Session) -> Iterator[ReportRow]:
+    return iter(session.scalars(select(ReportRow).where(ReportRow.status != "failed")))
+
+
+def indexed_since(session: Session, since: datetime) -> list[str]:
+    """Ids of the reports indexed at ``since`` or later."""
+    return [rid for rid, at in session.execute(select(ReportRow.id, ReportRow.indexed_at))
+            if at is not None and (at if at.tzinfo else at.replace(tzinfo=UTC)) >= since]
+
+
+def report_ids(session: Session, ids: Iterable[str] | None = None) -> list[str]:
+    """Ids of every report (or of those of ``ids`` that exist)."""
+    stmt = select(ReportRow.id)
+    if ids is not None:
+        stmt = stmt.where(ReportRow.id.in_(list(ids)))
+    return list(session.scalars(stmt))
+
+
+def forget_versions(session: Session, report_id: str) -> None:
+    """Make a report look produced by no version, so that it is redone (reprocess --all)."""
+    row = session.get(ReportRow, report_id)
+    if row is not None:
+        row.extractor_version = None
+
+
+def count_by_status(session: Session) -> dict[str, int]:
+    return {status: n for status, n in session.execute(
+        select(ReportRow.status, func.count()).group_by(ReportRow.status)).all()}
+
+
+# --------------------------------------------------------------------------- bodies
+def reports_about(session: Session, insee: set[str], siren: set[str],
+                  departement: str | None = None) -> list[ReportRow]:
+    """Reports (not responses) on a commune (INSEE), a body (SIREN) or, failing both, a
+    département; the newest first."""
+    conds: list[Any] = []
+    if insee:
+        conds.append(ReportRow.insee.in_(insee))
+    if siren:
+        conds.append(ReportRow.siren.in_(siren))
+    if departement and not conds:
+        conds.append(ReportRow.departement == departement)
+    if not conds:
+        return []
+    stmt = (select(ReportRow).where(or_(*conds), ReportRow.role == "report")
+            .order_by(ReportRow.year.desc().nulls_last(), ReportRow.id))
+    return list(session.scalars(stmt))
+
+
+def suivi_items(session: Session, earlier_ids: list[str]) -> list[FindingRow]:
+    """``suivi`` findings (of any report) that follow up one of ``earlier_ids``."""
+    if not earlier_ids:
+        return []
+    return list(session.scalars(select(FindingRow).where(
+        FindingRow.kind == "suivi", FindingRow.earlier_report_id.in_(earlier_ids))))
+
+
+# --------------------------------------------------------------------------- exports
+@dataclass(frozen=True)
+class FindingFilter:
+    """Filters on the columns of findings and their reports (exports); every list is "any of"."""
+
+    chamber: Sequence[str] | None = None
+    departement: Sequence[str] | None = None
+    body_kind: Sequence[str] | None = None
+    insee: Sequence[str] | None = None
+    siren: Sequence[str] | None = None
+    kind: Sequence[str] | None = None
+    status: Sequence[str] | None = None
+    sector: Sequence[str] | None = None
+    report_id: Sequence[str] | None = None
+    year_from: int | None = None
+    year_to: int | None = None
+    low_confidence: bool | None = None
+    words: Sequence[str] = ()  # each must occur in the text (case-insensitive)
+
+
+def findings_query(f: FindingFilter) -> Select:
+    """Columns of every finding matching ``f``, in a stable order (report, offset)."""
+    conds: list[Any] = []
+    for column, values in ((ReportRow.chamber, f.chamber), (ReportRow.departement, f.departement),
+                           (ReportRow.body_kind, f.body_kind), (ReportRow.insee, f.insee),
+                           (ReportRow.siren, f.siren), (FindingRow.kind, f.kind),
+                           (FindingRow.status, f.status), (FindingRow.sector, f.sector),
+                           (FindingRow.report_id, f.report_id)):
+        if values:
+            conds.append(column.in_(list(values)))
+    if f.year_from is not None:
+        conds.append(ReportRow.year >= f.year_from)
+    if f.year_to is not None:
+        conds.append(ReportRow.year <= f.year_to)
+    if f.low_confidence is not None:
+        conds.append(FindingRow.low_confidence.is_(f.low_confidence))
+    for word in f.words:
+        conds.append(func.lower(FindingRow.text).contains(word.lower(), autoescape=True))
+    stmt = select(*FindingRow.__table__.c).join(ReportRow, FindingRow.report_id == ReportRow.id)
+    if conds:
+        stmt = stmt.where(and_(*conds))
+    return stmt.order_by(FindingRow.report_id, FindingRow.start)
+
+
+def iter_matching_rows(session: Session, f: FindingFilter,
+                       batch: int = 2000) -> Iterator[tuple[dict, ReportRow]]:
+    """Stream (finding columns, report row) pairs in constant memory: plain rows, and one
+    report at a time (findings come ordered by report; the session is emptied between)."""
+    report: ReportRow | None = None
+    for row in session.execute(findings_query(f).execution_options(yield_per=batch)):
+        frow = row._asdict()
+        if report is None or report.id != frow["report_id"]:
+            session.expunge_all()
+            report = session.get(ReportRow, frow["report_id"])
+            assert report is not None  # findings belong to a report (foreign key)
+        yield frow, report

@@ -19,8 +19,18 @@ from pathlib import Path
 import pymupdf
 
 from constats.config import Settings
-from constats.domain import (Body, Finding, Report, ReportMetadata, Response, Section, ThemeScore,
-                             finding_id, report_id_for, sha256_hex)
+from constats.domain import (
+    Body,
+    Finding,
+    Report,
+    ReportMetadata,
+    Response,
+    Section,
+    ThemeScore,
+    finding_id,
+    report_id_for,
+    sha256_hex,
+)
 from store import repo
 from store.db import migrate, session_scope
 from tests.corpus import CORPUS, corpus_txt

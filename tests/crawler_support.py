@@ -3,19 +3,19 @@
 from __future__ import annotations
 
 from datetime import date, timedelta
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 import pymupdf
 
 from constats.config import Settings
-from replica.site import ReplicaPublication
+from lab.replica.site import ReplicaPublication
 
 CHAMBERS = ["CRC BRETAGNE", "CRC NOUVELLE-AQUITAINE", "CRC OCCITANIE", "CTC POLYNÉSIE FRANÇAISE"]
 DEPARTEMENTS = ["Finistère", "Gironde", "Hérault", "Tahiti"]
 
 
-@lru_cache(maxsize=None)
+@cache
 def tiny_pdf(label: str) -> bytes:
     """A real one-page PDF whose bytes depend on ``label`` only (cached: same bytes each time)."""
     doc = pymupdf.open()

@@ -3,7 +3,7 @@
 ``render_html`` lays out HTML like a CRC report: optional cover page, a running header,
 "n/N" page numbers at the foot and, optionally, footnotes at the foot of a page. Corpus
 documents are rendered from ``../shared/corpus`` at test time (never copied).
-Until the project's renderer (``replica.render``) is used everywhere, this is the tests'
+Until the project's renderer (``lab.replica.render``) is used everywhere, this is the tests'
 own small renderer; it varies fonts and margins so no test depends on one layout.
 """
 

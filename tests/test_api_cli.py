@@ -31,10 +31,9 @@ def store(tmp_path, monkeypatch):
 
 
 def run(*args):
-    from constats.cli import app, build
+    from cli.main import build
 
-    build()
-    return CliRunner().invoke(app, ["export", *args])
+    return CliRunner().invoke(build(), ["export", *args])
 
 
 def test_export_csv_with_filters(store, tmp_path):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bench.bench_retrieval import bootstrap_ci, mrr_ndcg, paired_difference, score_system
+from lab.evaluate.retrieval import bootstrap_ci, mrr_ndcg, paired_difference, score_system
 
 
 def test_mrr_and_ndcg_of_a_ranking():

@@ -15,7 +15,7 @@ import pytest
 import uvicorn
 
 from api.app import create_app
-from constats import services as svc
+from runtime import local as svc
 from tests.api_support import shared_data
 from tests.search_support import HashingEmbedder
 

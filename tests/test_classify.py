@@ -4,16 +4,18 @@ from __future__ import annotations
 
 import json
 import shutil
-from pathlib import Path
 
 import pytest
 
 from constats.domain import Finding
 from constats.taxonomy import SECTORS, THEMES
+from lab.paths import LABELS_PATH
+from lab.train import themes as themes_training
+from lab.train.data import Heading, label_texts, read_labels, units
 from nlp import classify
-from nlp.classify import DEFAULT_PATH, LABELS_PATH, ModelMismatchError, ThemeClassifier, classify_findings
+from nlp.classify import DEFAULT_PATH, ModelMismatchError, ThemeClassifier, classify_findings
+from nlp.headings import finding_heading, weak_theme
 from nlp.sectors import guess_sector
-from nlp.themes_data import Heading, finding_heading, label_texts, read_labels, units, weak_theme
 from tests.corpus import CORPUS, needs_corpus
 
 needs_artefact = pytest.mark.skipif(not DEFAULT_PATH.exists(), reason="no trained artefact (run constats train)")
@@ -52,8 +54,10 @@ def test_label_spans_resolve_to_whole_paragraphs():
 
 def test_units_follow_headings_and_skip_annexes():
     txt = ("RAPPORT\nSYNTHÈSE\n" + "La situation financière est fragile et la dette progresse fortement. " * 3 +
-           "\n1. La commande publique\n" + "Les marchés ont été passés sans publicité ni mise en concurrence préalable. " * 3 +
-           "\nLa chambre recommande à la commune de respecter le code des marchés publics et de formaliser ses achats.\n"
+           "\n1. La commande publique\n"
+           + "Les marchés ont été passés sans publicité ni mise en concurrence préalable. " * 3
+           + "\nLa chambre recommande à la commune de respecter le code des marchés publics et de formaliser "
+             "ses achats.\n"
            "ANNEXES\n" + "Tableau annexe sans intérêt pour les constats de la chambre régionale des comptes. " * 3)
     heads = []
     for title, level in [("SYNTHÈSE", 1), ("1. La commande publique", 1), ("ANNEXES", 1)]:
@@ -96,14 +100,15 @@ def test_artefact_loads_with_its_versions_and_stays_small(clf):
 
 
 @needs_artefact
-def test_mismatched_labels_are_a_clear_error(tmp_path):
+def test_packaged_artefact_was_trained_on_the_labels_of_the_repository(clf, tmp_path):
+    """Labels changed without retraining: run `constats train` (the hash covers any change)."""
+    assert clf.data_hash == themes_training.labels_hash(LABELS_PATH), "labels changed: run `constats train`"
     labels = tmp_path / "labels.jsonl"
     shutil.copy(LABELS_PATH, labels)
     with labels.open("a", encoding="utf-8") as fh:
         fh.write(json.dumps({"key": "x", "start": 0, "end": 1, "kind": "observation", "primary": "gouvernance",
                              "secondary": [], "sector": None, "heading": None}) + "\n")
-    with pytest.raises(ModelMismatchError, match="constats train"):
-        ThemeClassifier.load(DEFAULT_PATH, labels_path=labels)
+    assert themes_training.labels_hash(labels) != clf.data_hash
 
 
 @needs_artefact
@@ -186,7 +191,8 @@ def test_classify_findings_gives_recommendations_their_body_heading_only(clf, mo
 
     monkeypatch.setattr(clf, "predict", spy)
     base = dict(report_id="r1", page=3, start=0, end=10, text="Respecter les règles applicables.")
-    findings = [Finding(id="a", kind="recommandation", section_path=["2. La commande publique", "2.1 Les MAPA"], **base),
+    findings = [Finding(id="a", kind="recommandation", section_path=["2. La commande publique", "2.1 Les MAPA"],
+                        **base),
                 Finding(id="b", kind="recommandation", section_path=["Recommandations"], **base),
                 Finding(id="c", kind="observation", section_path=["2. La commande publique", "2.1 Les MAPA"], **base)]
     classify_findings(findings, clf)
@@ -205,8 +211,8 @@ def test_fast_char_ngrams_give_sklearn_features_exactly(clf):
     import numpy as np
     import scipy.sparse as sp
 
+    from lab.train.data import corpus_metadata, load_report
     from nlp.classify import clean_heading, clean_text
-    from nlp.themes_data import corpus_metadata, load_report
 
     meta = corpus_metadata(CORPUS)
     texts, headings = [], []
@@ -235,13 +241,15 @@ def test_training_is_reproducible_and_checks_its_data(tmp_path):
     labels = tmp_path / "labels.jsonl"
     rows = read_labels(LABELS_PATH)
     labels.write_text("".join(json.dumps(r) + "\n" for r in rows[::3]), encoding="utf-8")
-    a = classify.train(labels, CORPUS, tmp_path / "a.joblib", seed=1, n_weak=0, compare=False, log=lambda *_: None)
-    b = classify.train(labels, CORPUS, tmp_path / "b.joblib", seed=1, n_weak=0, compare=False, log=lambda *_: None)
+    a = themes_training.train(labels, CORPUS, tmp_path / "a.joblib", seed=1, n_weak=0, compare=False,
+                              log=lambda *_: None)
+    b = themes_training.train(labels, CORPUS, tmp_path / "b.joblib", seed=1, n_weak=0, compare=False,
+                              log=lambda *_: None)
     assert a.macro_f1 == b.macro_f1 and a.confusion == b.confusion
     assert a.ci95[0] <= a.macro_f1 <= a.ci95[1]
-    m1 = ThemeClassifier.load(tmp_path / "a.joblib", labels_path=labels)
-    m2 = ThemeClassifier.load(tmp_path / "b.joblib", labels_path=labels)
+    m1 = ThemeClassifier.load(tmp_path / "a.joblib")
+    m2 = ThemeClassifier.load(tmp_path / "b.joblib")
+    assert m1.data_hash == themes_training.labels_hash(labels)
     texts = ["La commune n'a pas constitué de provision pour risques.", "Les marchés publics de travaux."]
     assert [p.probabilities for p in m1.predict(texts)] == [p.probabilities for p in m2.predict(texts)]
-    with pytest.raises(ModelMismatchError):
-        ThemeClassifier.load(tmp_path / "a.joblib", labels_path=LABELS_PATH)
+    assert m1.data_hash != themes_training.labels_hash(LABELS_PATH)

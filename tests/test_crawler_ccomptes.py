@@ -7,11 +7,18 @@ from datetime import date
 import pytest
 from typer.testing import CliRunner
 
-from crawler.ccomptes import (Facets, announced_counts, parse_date, parse_facets, parse_publication,
-                              parse_results, split_title)
+from crawler.ccomptes import (
+    Facets,
+    announced_counts,
+    parse_date,
+    parse_facets,
+    parse_publication,
+    parse_results,
+    split_title,
+)
 from crawler.check import check_site
 from crawler.fetcher import Fetcher
-from replica.site import ReplicaSite
+from lab.replica.site import ReplicaSite
 from tests.crawler_support import crawl_settings, make_publications
 
 BASE = "https://www.ccomptes.fr"
@@ -20,8 +27,10 @@ BASE = "https://www.ccomptes.fr"
 RESULTS_PAGE = """<html><body><ul class="search-list-results">
 <li class="search-result"><a href="/fr/publications/commune-de-kerbrat"><h2 class="title">Commune de Kerbrat
  (Finistère)</h2></a><span class="title-hover">CRC BRETAGNE</span>
-<p class="description">Gestion de la commune.</p><time class="date-text" datetime="2024-03-12T12:00:00Z">12/03/2024</time></li>
-<li class="search-result"><a href="/fr/publications/commune-de-kerbrat-1"><h2 class="title">Commune de Kerbrat (Finistère)</h2></a>
+<p class="description">Gestion de la commune.</p>
+<time class="date-text" datetime="2024-03-12T12:00:00Z">12/03/2024</time></li>
+<li class="search-result"><a href="/fr/publications/commune-de-kerbrat-1">
+<h2 class="title">Commune de Kerbrat (Finistère)</h2></a>
 <span class="title-hover">CRC BRETAGNE</span><p class="description">Second contrôle.</p>
 <time class="date-text" datetime="2019-11-02T12:00:00Z">02/11/2019</time></li>
 </ul><nav class="pager"><ul><li class="pager__item pager__item--next">
@@ -118,8 +127,8 @@ def test_check_says_precisely_what_no_longer_matches(site, tmp_path):
 def test_check_command_exit_code(site, tmp_path, monkeypatch):
     import typer
 
+    from cli.crawl import register
     from constats.config import reset_settings
-    from crawler.commands import register
 
     monkeypatch.setenv("CONSTATS_STATE_DIR", str(tmp_path))
     monkeypatch.setenv("CONSTATS_CRAWL_RATE_LIMIT", "100")
@@ -132,5 +141,6 @@ def test_check_command_exit_code(site, tmp_path, monkeypatch):
     assert ok.exit_code == 0, ok.output
     site.html_filter = lambda path, html: html.replace("search-result", "resultat")
     broken = runner.invoke(app, args)
-    assert broken.exit_code == 1 and "FAIL results: 0 results `ul.search-list-results > li.search-result`" in broken.output
+    assert broken.exit_code == 1
+    assert "FAIL results: 0 results `ul.search-list-results > li.search-result`" in broken.output
     reset_settings()

@@ -11,8 +11,8 @@ from sqlalchemy import select
 from crawler.crawl import crawl_source, fetch_file
 from crawler.rawstore import RawStore
 from crawler.state import recent_crawls
-from replica.faults import FaultPlan
-from replica.site import ReplicaPublication, ReplicaSite
+from lab.replica.faults import FaultPlan
+from lab.replica.site import ReplicaPublication, ReplicaSite
 from store.db import session_scope
 from store.models import FileRow, PublicationRow, ReportRow
 from tests.crawler_support import crawl_settings, make_publications, tiny_pdf
@@ -57,7 +57,8 @@ def test_crawl_with_faults_stores_every_good_report_once(faulty_site, db_url, tm
                            on_new_file=lambda fid, rid: handed.append((fid, rid)))
     assert summary.status == "done", summary.error
     bad_paths = {site.pubs[i].pdf_path: code for i, (_, code) in FAULTS.items() if code}
-    good_paths = [p for pub in site.publications for p in [pub.pdf_path] + [pub.response_path(i) for i in range(len(pub.responses))]
+    good_paths = [p for pub in site.publications
+                  for p in [pub.pdf_path] + [pub.response_path(i) for i in range(len(pub.responses))]
                   if p not in bad_paths]
     expected = {hashlib.sha256(site.file_bytes(p)).hexdigest() for p in good_paths}
     assert len(expected) == len(good_paths) - 1  # the duplicate

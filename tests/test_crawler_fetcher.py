@@ -11,15 +11,16 @@ from crawler.errors import FetchError
 from crawler.fetcher import Fetcher
 from crawler.limiter import MemoryLimiter
 from crawler.rawstore import RawStore
-from replica.faults import FaultPlan
-from replica.site import ReplicaSite
+from lab.replica.faults import FaultPlan
+from lab.replica.site import ReplicaSite
 from tests.crawler_support import crawl_settings, make_publications, tiny_pdf
 
 
 @pytest.fixture
 def site():
     pubs = make_publications(12)
-    with ReplicaSite(pubs, FaultPlan(), robots="User-agent: *\nDisallow: /sites/default/files/2024-06/X0011.pdf\n") as s:
+    robots = "User-agent: *\nDisallow: /sites/default/files/2024-06/X0011.pdf\n"
+    with ReplicaSite(pubs, FaultPlan(), robots=robots) as s:
         s.pubs = pubs
         yield s
 
@@ -133,7 +134,8 @@ def test_user_agent_is_descriptive(site, fetcher):
     fetcher.get_page(site.base_url + "/fr/publications")
     agents = {r.user_agent for r in site.requests}
     assert agents == {fetcher.settings.user_agent}
-    assert "ConstatsBot" in fetcher.settings.user_agent and fetcher.settings.crawl_contact in fetcher.settings.user_agent
+    agent = fetcher.settings.user_agent
+    assert "ConstatsBot" in agent and fetcher.settings.crawl_contact in agent
 
 
 def test_memory_limiter_spaces_requests():
@@ -166,6 +168,21 @@ def test_robots_unavailable_means_nothing_is_fetched(tmp_path):
             f.get_page(site.base_url + "/fr/publications")
         assert err.value.code == "robots_unavailable"
         assert {r.path for r in site.requests} == {"/robots.txt"}
+
+
+def test_robots_txt_goes_through_the_page_path_and_its_size_cap(tmp_path, monkeypatch):
+    """robots.txt is fetched like any page: a body past the page cap is refused, not parsed,
+    and with one connection per host it does not wait for the request that needs it."""
+    from crawler import fetcher as fetcher_module
+
+    monkeypatch.setattr(fetcher_module, "MAX_PAGE_BYTES", 1000)
+    huge = "User-agent: *\n" + "Disallow: /nothing-here/\n" * 200
+    with ReplicaSite(make_publications(1), robots=huge) as site, \
+            Fetcher(crawl_settings(tmp_path, crawl_concurrency=1, crawl_max_retries=0)) as f:
+        with pytest.raises(FetchError) as err:
+            f.get_page(site.base_url + "/fr/publications")
+        assert err.value.code == "robots_unavailable" and "larger than" in err.value.message
+        assert [r.path for r in site.requests] == ["/robots.txt"]
 
 
 def test_truncated_download_resumes_with_a_range_request(site, fetcher, tmp_path):

@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-from replica.faults import FaultPlan
-from replica.site import ReplicaSite
+from lab.replica.faults import FaultPlan
+from lab.replica.site import ReplicaSite
 from store.db import migrate, session_scope
 from store.models import Crawl, FileRow, ReportRow
 from tests.crawler_support import make_publications
@@ -25,7 +25,7 @@ def _crawler(base_url: str, state: Path) -> subprocess.Popen:
     env = {**os.environ, "PYTHONPATH": str(ROOT), "CONSTATS_STATE_DIR": str(state),
            "DATABASE_URL": f"sqlite:///{state / 'constats.db'}", "CONSTATS_CRAWL_RATE_LIMIT": "100",
            "CONSTATS_CRAWL_CONCURRENCY": "1"}
-    return subprocess.Popen([sys.executable, "-m", "constats.cli", "crawl", "ccomptes", "--base-url", base_url,
+    return subprocess.Popen([sys.executable, "-m", "cli.main", "crawl", "ccomptes", "--base-url", base_url,
                              "--allow-loopback", "--no-pipeline"], cwd=ROOT, env=env,
                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
 

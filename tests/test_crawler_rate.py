@@ -7,11 +7,11 @@ import time
 
 import pytest
 
-from constats import services
 from constats.config import Settings
 from crawler.crawl import crawl_source
 from crawler.limiter import RedisLimiter
-from replica.site import ReplicaSite
+from lab.replica.site import ReplicaSite
+from runtime import local as services
 from tests.crawler_support import crawl_settings, make_publications
 
 

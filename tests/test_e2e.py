@@ -18,8 +18,8 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select
 
 from constats.config import get_settings
-from replica.demo_site import corpus_demo_publications
-from replica.site import ReplicaPublication, ReplicaSite
+from lab.replica.demo_site import corpus_demo_publications
+from lab.replica.site import ReplicaPublication, ReplicaSite
 from store.db import session_scope
 from store.models import FindingRow, ReportRow
 from tests.corpus import CORPUS, needs_corpus
@@ -30,7 +30,7 @@ CORRUPT = b"%PDF-1.7\n1 0 obj << /Type /Catalog /Pages 2 0 R >>\nthis is not a P
 def _wait_all_done(n: int, timeout: float = 600) -> list[ReportRow]:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
-        with session_scope() as s:
+        with session_scope(get_settings().db_url) as s:
             rows = list(s.scalars(select(ReportRow)))
         if len(rows) >= n and all(r.status in ("indexed", "failed") for r in rows):
             return rows
@@ -45,10 +45,13 @@ def _words(text: str) -> list[str]:
 @needs_corpus
 @pytest.mark.slow
 @pytest.mark.services
-def test_report_travels_from_site_to_search_result(pipeline_env, celery_worker):
+def test_report_travels_from_site_to_search_result(pipeline_env, pipeline_services, celery_worker):
     from api.app import create_app
     from crawler.crawl import crawl_source
-    from worker.pipeline import enqueue
+    from runtime import queue
+
+    def enqueue(file_id: int) -> None:
+        queue.enqueue_file(pipeline_services.queue, file_id)
 
     pubs = corpus_demo_publications(CORPUS, 2)
     pubs.append(ReplicaPublication(slug="commune-de-nullepart", title="Commune de Nullepart (Cher)",
@@ -72,7 +75,7 @@ def test_report_travels_from_site_to_search_result(pipeline_env, celery_worker):
         assert failed[0].error and failed[0].error_code
 
         # a finding of an indexed report, searched by words of its own text
-        with session_scope() as s:
+        with session_scope(get_settings().db_url) as s:
             finding = s.scalars(select(FindingRow).join(ReportRow)
                                 .where(ReportRow.status == "indexed", ReportRow.role == "report")
                                 .order_by(FindingRow.kind != "recommandation", FindingRow.start)).first()
@@ -100,5 +103,5 @@ def test_report_travels_from_site_to_search_result(pipeline_env, celery_worker):
                                 on_new_file=lambda fid, rid: again.append(fid))
         assert again == [] and summary2.downloaded == 0 and summary2.new_reports == 0
         assert {p.pdf_path: site.count(p.pdf_path) for p in pubs} == before
-    with session_scope() as s:
+    with session_scope(get_settings().db_url) as s:
         assert len(list(s.scalars(select(ReportRow)))) == len(rows)

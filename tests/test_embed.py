@@ -10,8 +10,7 @@ import time
 import numpy as np
 import pytest
 
-from nlp.embed import (EmbedderError, QueryEmbedder, SentenceTransformerEmbedder, UseEmbedder,
-                       get_embedder)
+from nlp.embed import EmbedderError, QueryEmbedder, SentenceTransformerEmbedder, UseEmbedder, get_embedder
 
 PARAPHRASES = [
     "La commune doit constituer des provisions pour les contentieux en cours.",

@@ -10,9 +10,9 @@ from tests.corpus import CORPUS, needs_corpus
 @needs_corpus
 @pytest.mark.slow
 def test_run_variant_on_one_gold_report():
-    from nlp.eval_run import VariantRun, markdown, run_variant
-    from nlp.evaluate import load_gold
-    from replica.variants import TEXT_VARIANTS
+    from lab.evaluate.extraction import VariantRun, markdown, run_variant
+    from lab.evaluate.scoring import load_gold
+    from lab.replica.variants import TEXT_VARIANTS
 
     rows = [row for row in load_gold(corpus_dir=CORPUS) if row["key"] == "391301"]
     run = run_variant(rows, TEXT_VARIANTS[0], scanned=False, corpus_dir=CORPUS)

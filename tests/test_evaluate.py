@@ -8,7 +8,7 @@ from datetime import date
 import pytest
 
 from constats.domain import Body, Finding, Report, ReportMetadata
-from nlp.evaluate import load_gold, normalise_number, normalise_text, score_extraction, similarity
+from lab.evaluate.scoring import load_gold, normalise_number, normalise_text, score_extraction, similarity
 
 TEXT = (
     "RECOMMANDATIONS\n"
@@ -76,7 +76,8 @@ def test_perfect_prediction_scores_one(gold):
 
 
 def test_status_and_chamber_lineage(gold):
-    report = _report([_finding("recommandation", "2", "délibérer sur le temps de travail.", status="non_mise_en_oeuvre")],
+    report = _report([_finding("recommandation", "2", "délibérer sur le temps de travail.",
+                               status="non_mise_en_oeuvre")],
                      chamber="Chambre régionale des comptes d'Aquitaine, Poitou-Charentes")
     scores = score_extraction(gold, {"k1": report})
     assert scores["findings"]["recommandation"]["tp"] == 1

@@ -7,9 +7,9 @@ import json
 
 from typer.testing import CliRunner
 
-from constats.cli import build
+from cli.main import build
 from constats.taxonomy import THEMES
-from replica.render import render_sample, sample_reports
+from lab.replica.render import render_sample, sample_reports
 
 
 def test_extract_prints_the_report_with_classified_findings(tmp_path):

@@ -149,9 +149,9 @@ def test_corpus_numbered_recommendations(key):
 @needs_corpus
 @pytest.mark.slow
 def test_gold_report_through_the_project_renderer():
-    """260333 rendered by replica.render in every text-layer variant matches its gold exactly."""
-    from nlp.evaluate import load_gold, score_extraction
-    from replica.render import TEXT_VARIANTS, render_corpus_report
+    """260333 rendered by lab.replica.render in every text-layer variant matches its gold exactly."""
+    from lab.evaluate.scoring import load_gold, score_extraction
+    from lab.replica.render import TEXT_VARIANTS, render_corpus_report
 
     rows = [r for r in load_gold() if r["key"] == "260333"]
     for variant in TEXT_VARIANTS:
@@ -223,7 +223,7 @@ def test_wrapped_cell_of_one_row_does_not_swallow_the_next_row():
             ("Mettre en place une planification pluriannuelle des investissements.", 2, "24")]
     body = "".join("<tr><td>" + text + "</td>" + "".join(f"<td>{'X' if j == col else ''}</td>" for j in (1, 2, 3))
                    + f"<td style='width:22pt'>{page}</td></tr>" for text, col, page in rows)
-    from replica.render import render_html as project_render
+    from lab.replica.render import render_html as project_render
 
     html = (f"<html><body><p>{FILLER}</p><h1>RECOMMANDATIONS</h1><table>{head}{body}</table>"
             f"<h1>PROCÉDURE</h1><p>{FILLER * 2}</p></body></html>")

@@ -8,11 +8,9 @@ import sys
 from datetime import date
 from pathlib import Path
 
-import pytest
-
 from constats.domain import Body
+from lab.evaluate.scoring import GOLD_PATH, load_gold
 from nlp import geo
-from nlp.evaluate import GOLD_PATH, load_gold
 from tests.corpus import CORPUS, needs_corpus
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -72,7 +70,7 @@ def test_gold_offsets_resolve_in_the_corpus_reports():
 
 @needs_corpus
 def test_gold_file_is_what_the_hand_check_decisions_build():
-    sys.path.insert(0, str(ROOT / "scripts"))
+    sys.path.insert(0, str(ROOT / "lab" / "scripts"))
     try:
         import gold_build  # noqa: PLC0415
         from gold_spec import SPEC  # noqa: PLC0415

@@ -19,9 +19,9 @@ from tests.corpus import CORPUS, needs_corpus
 @needs_corpus
 @pytest.mark.parametrize("key", ["388821", "391385", "399924", "400194"])
 def test_gold_report_items_and_commune(key):
-    from nlp.evaluate import load_gold, score_extraction
+    from lab.evaluate.scoring import load_gold, score_extraction
+    from lab.replica.render import TEXT_VARIANTS, render_corpus_report
     from nlp.report import understand
-    from replica.render import TEXT_VARIANTS, render_corpus_report
 
     row = next(r for r in load_gold(corpus_dir=CORPUS) if r["key"] == key)
     report = understand(render_corpus_report(key, corpus_dir=CORPUS, variant=TEXT_VARIANTS[1]), "rgold")
@@ -38,9 +38,9 @@ def test_gold_report_items_and_commune(key):
 @needs_corpus
 @pytest.mark.parametrize("key", ["260539", "399928", "400552", "394647"])
 def test_gold_report_reads_the_same_in_every_text_variant(key):
-    from nlp.evaluate import load_gold, score_extraction
+    from lab.evaluate.scoring import load_gold, score_extraction
+    from lab.replica.render import TEXT_VARIANTS, render_corpus_report
     from nlp.report import understand
-    from replica.render import TEXT_VARIANTS, render_corpus_report
 
     row = next(r for r in load_gold(corpus_dir=CORPUS) if r["key"] == key)
     errors = {}

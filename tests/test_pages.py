@@ -131,12 +131,12 @@ def test_export_page_form_builds_a_valid_export(client):
 
 
 def test_dsfr_theme_is_opt_in(data, tmp_path, monkeypatch):
-    from api.views import pages
+    from api import templating
 
     static = tmp_path / "static"
     (static / "dsfr").mkdir(parents=True)
     (static / "dsfr" / "dsfr.min.css").write_text("/* test */")
-    monkeypatch.setattr(pages, "STATIC", static)
+    monkeypatch.setattr(templating, "STATIC", static)
     with TestClient(create_app(data.settings.model_copy(update={"ui_theme": "dsfr"}))) as c:
         doc = HTMLParser(c.get("/").text)
     assert doc.css_first("link[href='/static/dsfr/dsfr.min.css']") is not None
@@ -162,5 +162,6 @@ def test_api_docs_page_lists_every_route_without_cdn(client):
     text = doc.text()
     for route in ("/api/search", "/api/export", "/api/bodies/{code}/reports", "/health"):
         assert route in text
-    assert not [n for n in doc.css("script[src], link[href]") if "//" in (n.attributes.get("src") or n.attributes.get("href"))]
+    assert not [n for n in doc.css("script[src], link[href]")
+                if "//" in (n.attributes.get("src") or n.attributes.get("href"))]
     assert client.get("/openapi.json").json()["paths"]["/api/search"]["get"]["parameters"]

@@ -11,9 +11,8 @@ import pymupdf
 import pytest
 from sqlalchemy import select
 
-from replica.render import render_sample, sample_reports
+from lab.replica.render import render_sample, sample_reports
 from store import repo
-from store.db import session_scope
 from store.models import FindingRow, ReportRow
 from worker import pipeline
 
@@ -40,42 +39,44 @@ def good_pdf() -> bytes:
 
 
 @pytest.mark.services
-def test_bad_files_fail_with_a_reason_and_the_good_one_is_indexed(pipeline_env, good_pdf):
+def test_bad_files_fail_with_a_reason_and_the_good_one_is_indexed(pipeline_services, good_pdf):
+    svc = pipeline_services
     files = dict(BAD, **{"truncated.pdf": good_pdf[: len(good_pdf) // 3], "encrypted.pdf": _encrypted_pdf()})
-    ids = {name: pipeline.ingest_bytes(data, source_url=f"file:///tmp/{name}") for name, data in files.items()}
-    good = pipeline.ingest_bytes(good_pdf, source_url="file:///tmp/good.pdf")
+    ids = {name: pipeline.ingest_bytes(svc, data, source_url=f"file:///tmp/{name}") for name, data in files.items()}
+    good = pipeline.ingest_bytes(svc, good_pdf, source_url="file:///tmp/good.pdf")
     for rid in list(ids.values()) + [good]:
-        pipeline.process_report(rid)
-    with session_scope() as s:
+        pipeline.process_report(svc, rid)
+    with svc.session() as s:
         for name, rid in ids.items():
             row = repo.get_report(s, rid)
             assert row.status == "failed", name
             assert row.error_code and row.error, name
         assert repo.get_report(s, good).status == "indexed"
         assert s.scalar(select(FindingRow).where(FindingRow.report_id == good)) is not None
-    codes = {name: _code(rid) for name, rid in ids.items()}
+    codes = {name: _code(svc, rid) for name, rid in ids.items()}
     assert codes["encrypted.pdf"] == "encrypted"
     assert codes["html_error_page.pdf"] != codes["encrypted.pdf"]
 
 
-def _code(rid: str) -> str:
-    with session_scope() as s:
+def _code(svc, rid: str) -> str:
+    with svc.session() as s:
         return repo.get_report(s, rid).error_code
 
 
 @pytest.mark.services
-def test_same_bytes_twice_is_one_report_and_reprocess_keeps_ids(pipeline_env, good_pdf):
-    a = pipeline.ingest_bytes(good_pdf, source_url="http://127.0.0.1/a.pdf")
-    b = pipeline.ingest_bytes(good_pdf, source_url="http://127.0.0.1/b.pdf")
+def test_same_bytes_twice_is_one_report_and_reprocess_keeps_ids(pipeline_services, good_pdf):
+    svc = pipeline_services
+    a = pipeline.ingest_bytes(svc, good_pdf, source_url="http://127.0.0.1/a.pdf")
+    b = pipeline.ingest_bytes(svc, good_pdf, source_url="http://127.0.0.1/b.pdf")
     assert a == b
-    pipeline.process_report(a)
-    with session_scope() as s:
+    pipeline.process_report(svc, a)
+    with svc.session() as s:
         first = sorted(s.scalars(select(FindingRow.id).where(FindingRow.report_id == a)))
         s.get(ReportRow, a).extractor_version = "old"  # pretend an older extractor made it
-    assert a in pipeline.outdated_report_ids()
-    pipeline.process_report(a)
-    with session_scope() as s:
+    assert a in pipeline.outdated_report_ids(svc)
+    pipeline.process_report(svc, a)
+    with svc.session() as s:
         again = sorted(s.scalars(select(FindingRow.id).where(FindingRow.report_id == a)))
         assert s.get(ReportRow, a).status == "indexed"
     assert first and again == first
-    assert a not in pipeline.outdated_report_ids()
+    assert a not in pipeline.outdated_report_ids(svc)

@@ -9,10 +9,17 @@ from datetime import date
 import pymupdf
 import pytest
 
-from replica.chambers import body_from_title, chamber_for_departement, chamber_from_text
-from replica.render import (
-    SCANNED, TEXT_VARIANTS, RenderError, corpus_report_info, render_corpus_report, render_html,
-    render_sample, sample_reports, variants,
+from lab.replica.chambers import body_from_title, chamber_for_departement, chamber_from_text
+from lab.replica.render import (
+    SCANNED,
+    TEXT_VARIANTS,
+    RenderError,
+    corpus_report_info,
+    render_corpus_report,
+    render_html,
+    render_sample,
+    sample_reports,
+    variants,
 )
 from tests.corpus import CORPUS, corpus_html, needs_corpus
 

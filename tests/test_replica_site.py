@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime
 from email.utils import format_datetime
-from datetime import datetime, timezone
 
 import httpx
 import pymupdf
 import pytest
 
 from crawler.ccomptes import parse_facets, parse_publication, parse_results
-from replica.site import ReplicaPublication, ReplicaSite
+from lab.replica.site import ReplicaPublication, ReplicaSite
 from tests.corpus import CORPUS, needs_corpus
 from tests.crawler_support import make_publications, tiny_pdf
 
@@ -60,7 +59,7 @@ def test_publication_page_and_pdfs(site):
         etag, modified = r.headers["etag"], r.headers["last-modified"]
         assert c.get(pub.files[0].url, headers={"If-None-Match": etag}).status_code == 304
         assert c.get(pub.files[0].url, headers={"If-Modified-Since": modified}).status_code == 304
-        older = format_datetime(datetime(2000, 1, 1, tzinfo=timezone.utc), usegmt=True)
+        older = format_datetime(datetime(2000, 1, 1, tzinfo=UTC), usegmt=True)
         assert c.get(pub.files[0].url, headers={"If-Modified-Since": older}).status_code == 200
         page_etag = c.get(url).headers["etag"]
         assert c.get(url, headers={"If-None-Match": page_etag}).status_code == 304
@@ -94,7 +93,7 @@ def test_requests_are_timed_for_rate_measurement(site):
 
 @needs_corpus
 def test_corpus_publications():
-    from replica.corpus import corpus_publications
+    from lab.replica.corpus import corpus_publications
 
     pubs = corpus_publications(CORPUS, 8)
     assert len(pubs) == 8 and len({p.slug for p in pubs}) == 8

@@ -12,8 +12,8 @@ import re
 import pytest
 from selectolax.lexbor import LexborHTMLParser
 
+from lab.replica.render import TEXT_VARIANTS, render_sample, sample_reports
 from nlp.report import understand
-from replica.render import TEXT_VARIANTS, render_sample, sample_reports
 
 LABEL = re.compile(r"^(Recommandation|Rappel au droit)\s+(?:n°\s*(\d+)|(unique))\s*:\s*(.+)$")
 

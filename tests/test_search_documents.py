@@ -7,8 +7,14 @@ import math
 import pytest
 
 from search import settings as S
-from search.documents import (MAX_FIELD_WORDS, body_document, cap_words, finding_document,
-                              report_document, validate_document)
+from search.documents import (
+    MAX_FIELD_WORDS,
+    body_document,
+    cap_words,
+    finding_document,
+    report_document,
+    validate_document,
+)
 from search.lemmas import expand_acronyms
 from search.query import SearchParams, build_filters, safe_highlight
 from search.understand import filters_for, understand_query
@@ -145,7 +151,7 @@ def test_body_document_reads_the_geo_reference_shape():
 
 
 def test_retrieval_metrics():
-    from search.evaluation import score
+    from lab.evaluate.ranking import score
 
     assert score(["a", "b"], {"a"}) == (1.0, 1.0, 1.0)
     rr, ndcg, hit = score(["x", "y", "a"], {"a"})
@@ -155,7 +161,7 @@ def test_retrieval_metrics():
 
 
 def test_corpus_paragraphs_keep_offsets(tmp_path):
-    from search.evaluation import CorpusReport, paragraphs
+    from lab.evaluate.ranking import CorpusReport, paragraphs
 
     txt = "Titre\n" + "Une phrase fictive assez longue pour compter. " * 6 + "\ncourt\n"
     report = CorpusReport(id="k1", title="t", chamber=None, departement=None, year=2016)

@@ -8,15 +8,22 @@ from __future__ import annotations
 
 import threading
 
-import httpx
 import pytest
 
 from constats.domain import Body
+from constats.text import fold
 from search import settings as S
 from search.client import MeiliClient, MeiliError, search_key
 from search.indexer import index_bodies, index_reports, rebuild
-from search.query import (NotFound, SearchParams, facet_stats, get_finding, search_bodies,
-                          search_findings, similar_findings)
+from search.query import (
+    NotFound,
+    SearchParams,
+    facet_stats,
+    get_finding,
+    search_bodies,
+    search_findings,
+    similar_findings,
+)
 from store.db import session_scope
 from store.models import FindingRow
 from tests.search_support import HashingEmbedder, add_report, new_store, unique_prefix
@@ -93,10 +100,10 @@ def test_settings_are_applied_and_idempotent(env):
 
 
 def test_no_stop_word_inside_a_multi_word_synonym():
-    stops = {S.fold(w) for w in S.stop_words()}
+    stops = {fold(w) for w in S.stop_words()}
     for expr, others in S.synonyms().items():
         for phrase in [expr, *others]:
-            words = [S.fold(w) for w in S._tokens(phrase)]
+            words = [fold(w) for w in S._tokens(phrase)]
             if len(words) > 1:
                 assert not stops & set(words), (phrase, stops & set(words))
 
@@ -316,8 +323,8 @@ def test_index_settings_command(live_services, monkeypatch):
     import typer
     from typer.testing import CliRunner
 
+    from cli.index import register
     from constats.config import reset_settings
-    from search.commands import register
 
     prefix = unique_prefix("cli")
     monkeypatch.setenv("MEILI_URL", live_services.meili_url)

@@ -7,8 +7,8 @@ import socket
 import pytest
 import redis
 
-from constats import services
 from constats.config import Settings
+from runtime import local as services
 
 
 @pytest.mark.services

@@ -10,13 +10,14 @@ from fastapi.responses import FileResponse, JSONResponse, StreamingResponse
 from sqlalchemy.orm import Session
 
 from api import bodies
-from api.deps import Services, db, services
+from api.deps import db, report_or_404, services
 from api.export import FORMATS, stream_export, table_schema
 from api.filters import export_params, iter_matching
 from api.present import report_detail, report_summary
 from api.schemas import BodyReportsOut, ReportOut
-from search.query import SearchParams
-from store.models import ReportRow
+from runtime.services import Services
+from search.query import SearchParams, lookup_body
+from store import repo
 
 router = APIRouter(prefix="/api", tags=["rapports et exports"])
 
@@ -27,23 +28,16 @@ def _base(request: Request) -> str:
     return str(request.base_url).rstrip("/")
 
 
-def get_report_or_404(session: Session, report_id: str) -> ReportRow:
-    row = session.get(ReportRow, report_id)
-    if row is None:
-        raise HTTPException(404, f"rapport inconnu : {report_id}")
-    return row
-
-
 @router.get("/reports/{report_id}", summary="Un rapport : métadonnées, sections, constats par type, réponses",
             response_model=ReportOut)
 def api_report(request: Request, report_id: str = REPORT_ID, session: Session = Depends(db)) -> dict:
-    return report_detail(get_report_or_404(session, report_id), _base(request))
+    return report_detail(report_or_404(session, report_id), _base(request))
 
 
 @router.get("/reports/{report_id}/pdf", summary="Le PDF du rapport (ajoutez #page=N)",
             response_class=FileResponse, responses={200: {"content": {"application/pdf": {}}}})
 def api_report_pdf(request: Request, report_id: str = REPORT_ID, session: Session = Depends(db)):
-    row = get_report_or_404(session, report_id)
+    row = report_or_404(session, report_id)
     sha = row.sha256 or ""
     path = request.app.state.settings.raw_dir / sha[:2] / sha[2:4] / f"{sha}.pdf"
     if len(sha) != 64 or not path.is_file():
@@ -57,16 +51,16 @@ def api_report_pdf(request: Request, report_id: str = REPORT_ID, session: Sessio
             response_model=BodyReportsOut, responses={422: {"description": "Code invalide"}})
 def api_body_reports(request: Request, code: str = Path(..., max_length=9,
                                                         description="Code INSEE, SIREN ou département."),
-                     session: Session = Depends(db), svc: Services = Depends(services)) -> dict:
+                     session: Session = Depends(db), svc: Services = Depends(services)) -> dict | JSONResponse:
     """Pour une commune : ses rapports, et ceux de son EPCI, de son CCAS, de son hôpital…"""
     if not bodies.valid_code(code):
         return JSONResponse(status_code=422, content={
             "erreur": "paramètres invalides",
             "message": f"code : « {code} » n'est ni un code INSEE (5 caractères), ni un SIREN "
                        "(9 chiffres), ni un code de département"})
-    body = bodies.lookup_body(svc.meili(), code, svc.prefix) if len(code) >= 5 else None
+    body = lookup_body(svc.meili_search(), code, svc.prefix) if len(code) >= 5 else None
     insee, siren = bodies.related_codes(code, body)
-    rows = bodies.reports_for(session, insee, siren, departement=code if len(code) <= 3 else None)
+    rows = repo.reports_about(session, insee, siren, departement=code if len(code) <= 3 else None)
     if not rows and body is None:
         raise HTTPException(404, f"aucun organisme ni rapport connu pour le code {code}")
     base = _base(request)
@@ -84,15 +78,12 @@ def api_export_schema(request: Request) -> dict:
             responses={200: {"content": {m: {} for m in FORMATS.values()}}})
 def api_export(request: Request,
                format: Literal["csv", "jsonl", "parquet"] = Query("csv", description="csv, jsonl ou parquet"),
-               params: SearchParams = Depends(export_params)) -> StreamingResponse:
+               params: SearchParams = Depends(export_params),
+               svc: Services = Depends(services)) -> StreamingResponse:
     """Tous les constats (sans la limite de 1 000 de la recherche), en flux, avec identifiants
     stables et provenance. Le texte `q` filtre sur la présence de chacun de ses mots."""
-    url = request.app.state.settings.db_url
-
     def chunks():
-        from store.db import session_scope
-
-        with session_scope(url) as session:
+        with svc.session() as session:
             yield from stream_export(format, iter_matching(session, params))
 
     name = f"constats-{date.today().isoformat()}.{format}"

@@ -6,14 +6,15 @@ from fastapi import APIRouter, Depends, HTTPException, Path, Query, Request
 from fastapi.responses import Response
 from sqlalchemy.orm import Session
 
-from api.deps import Services, call_meili, db, services
+from api.deps import call_meili, db, services
 from api.feeds import FEED_SIZE, atom_feed
 from api.filters import search_params
 from api.present import finding_dict, local_pdf_url
 from api.schemas import BodiesOut, FindingDetailOut, SimilarOut
+from api.searching import run_search, similar_hits
 from constats import taxonomy
-from search.query import SearchParams, SearchResult, facet_stats, search_bodies, search_findings
-from search.settings import EMBEDDER, index_names
+from runtime.services import Services
+from search.query import SearchParams, SearchResult, facet_stats, search_bodies
 from store.models import FindingRow
 
 router = APIRouter(prefix="/api", tags=["recherche"])
@@ -25,20 +26,12 @@ def _base(request: Request) -> str:
     return str(request.base_url).rstrip("/")
 
 
-def run_search(svc: Services, params: SearchParams, base: str) -> SearchResult:
-    embedder = svc.embedder() if params.semantic > 0 else None
-    result = call_meili(search_findings, svc.meili(), params, embedder, svc.prefix)
-    for hit in result.hits:  # our own copy of the PDF, so that #page=N works offline
-        hit.pdf_url = local_pdf_url(base, hit.report_id, hit.page)
-    return result
-
-
 @router.get("/search", response_model=SearchResult, summary="Chercher dans les constats")
 def api_search(request: Request, params: SearchParams = Depends(search_params),
                svc: Services = Depends(services)) -> Response:
     """Recherche plein texte (et hybride si `semantic` > 0) avec filtres, facettes, extraits
     surlignés et lien vers la page du PDF. Au plus 100 résultats par page et 1 000 au total."""
-    result = run_search(svc, params, _base(request))
+    result = call_meili(run_search, svc, params, _base(request))
     # serialised once here (the model is already validated): no second validation pass
     return Response(result.model_dump_json(), media_type="application/json")
 
@@ -49,7 +42,7 @@ def api_search_atom(request: Request, params: SearchParams = Depends(search_para
                     svc: Services = Depends(services)) -> Response:
     """Les constats les plus récents qui répondent à la recherche : pour suivre une commune ou un thème."""
     params = params.model_copy(update={"sort": "date_desc", "page": 1, "per_page": FEED_SIZE})
-    result = run_search(svc, params, _base(request))
+    result = call_meili(run_search, svc, params, _base(request))
     settings = request.app.state.settings
     base = settings.public_base_url.rstrip("/")
     query = request.url.query
@@ -71,24 +64,6 @@ def api_finding(request: Request, finding_id: str = FINDING_ID, session: Session
             "recurring_group": group["id"] if group else None}
 
 
-def similar_hits(svc: Services, finding_id: str, limit: int) -> list[dict]:
-    """Nearest findings by vector (search-only key: ``/similar`` needs no document read)."""
-    from search.client import MeiliError
-    from search.query import SearchHit, _hit
-
-    uid = index_names(svc.prefix)["findings"]
-    try:
-        raw = svc.meili().request("POST", f"/indexes/{uid}/similar", json={
-            "id": finding_id, "embedder": EMBEDDER, "limit": limit,
-            "attributesToRetrieve": list(SearchHit.model_fields) + ["pdf_url", "page_url"],
-            "showRankingScore": True})
-    except MeiliError as exc:  # not indexed, no vector, no embedder: nothing similar
-        if exc.status and exc.status < 500 and exc.code not in ("invalid_api_key",):
-            return []
-        raise
-    return [_hit(d).model_dump() for d in raw.get("hits", [])]
-
-
 @router.get("/findings/{finding_id}/similar", summary="Constats semblables", response_model=SimilarOut)
 def api_similar(request: Request, finding_id: str = FINDING_ID,
                 limit: int = Query(10, ge=1, le=50, description="Nombre de constats (1 à 50)."),
@@ -106,7 +81,7 @@ def api_similar(request: Request, finding_id: str = FINDING_ID,
 def api_bodies(q: str = Query(..., min_length=1, max_length=200,
                               description="Nom (fautes tolérées), code postal, INSEE ou SIREN."),
                limit: int = Query(10, ge=1, le=100), svc: Services = Depends(services)) -> dict:
-    hits = call_meili(search_bodies, svc.meili(), q, limit, svc.prefix)
+    hits = call_meili(search_bodies, svc.meili_search(), q, limit, svc.prefix)
     return {"q": q, "hits": hits}
 
 
@@ -117,7 +92,7 @@ def api_taxonomy() -> dict:
 
 @router.get("/stats", summary="Statistiques : constats par thème, chambre, année, type, statut")
 def api_stats(svc: Services = Depends(services)) -> dict:
-    return call_meili(facet_stats, svc.meili(), svc.prefix)
+    return call_meili(facet_stats, svc.meili_search(), svc.prefix)
 
 
 @router.get("/recurring", summary="Constats récurrents (relevés dans plusieurs rapports)")

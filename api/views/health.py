@@ -4,8 +4,13 @@ from __future__ import annotations
 
 import time
 
+import httpx
+import redis
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
+from sqlalchemy import text
+
+from store.db import engine_for
 
 router = APIRouter(tags=["santé"])
 
@@ -21,25 +26,17 @@ def _check(fn) -> dict:
 
 
 def check_store(url: str) -> None:
-    from sqlalchemy import text
-
-    from store.db import engine_for
-
     with engine_for(url).connect() as conn:
         conn.execute(text("SELECT 1"))
 
 
 def check_meili(url: str) -> None:
-    import httpx
-
     resp = httpx.get(f"{url.rstrip('/')}/health", timeout=3)
     if resp.status_code != 200 or resp.json().get("status") != "available":
         raise RuntimeError(f"Meilisearch answered {resp.status_code}")
 
 
 def check_redis(url: str) -> None:
-    import redis
-
     client = redis.Redis.from_url(url, socket_timeout=3, socket_connect_timeout=3)
     try:
         client.ping()

@@ -5,28 +5,23 @@ Handlers are thin: they call the same functions as the JSON API and render a tem
 
 from __future__ import annotations
 
-from pathlib import Path
-from urllib.parse import urlencode
-
 from fastapi import APIRouter, Depends, HTTPException, Query, Request
 from fastapi.responses import HTMLResponse
-from fastapi.templating import Jinja2Templates
 from sqlalchemy.orm import Session
 
 from api import bodies
-from api.deps import Services, call_meili, db, services
+from api.deps import call_meili, db, report_or_404, services
 from api.export import COLUMNS
 from api.filters import search_params
-from api.present import follow_up, report_detail, report_summary
-from api.views.api_reports import get_report_or_404
-from api.views.api_search import run_search, similar_hits
-from constats import taxonomy
-from search.query import SUGGESTED_SEMANTIC, SearchParams, search_bodies
+from api.present import finding_dict, follow_up, report_detail, report_summary
+from api.searching import run_search, similar_hits
+from api.templating import label, render, url_with
+from runtime.services import Services
+from search.query import SUGGESTED_SEMANTIC, SearchParams, lookup_body, search_bodies
+from store import repo
 from store.models import FindingRow
 
 router = APIRouter(include_in_schema=False)
-TEMPLATES = Jinja2Templates(directory=str(Path(__file__).parents[1] / "templates"))
-STATIC = Path(__file__).parents[1] / "static"
 
 FACET_LABELS = {"chamber": "Chambre", "region": "Région", "departement": "Département",
                 "body_kind": "Type d'organisme", "year": "Année", "kind": "Type de constat",
@@ -34,51 +29,9 @@ FACET_LABELS = {"chamber": "Chambre", "region": "Région", "departement": "Dépa
 #: facet name in the results → query parameter that filters on it
 FACET_PARAM = {"chamber": "chamber", "region": "region", "departement": "departement",
                "body_kind": "body_kind", "kind": "kind", "primary_theme": "theme", "status": "status"}
-LABELS = {"kind": taxonomy.KINDS, "primary_theme": taxonomy.THEMES, "theme": taxonomy.THEMES,
-          "status": taxonomy.STATUSES, "body_kind": taxonomy.BODY_KINDS, "sector": taxonomy.SECTORS}
 #: Similar findings at least this close (ranking score) from other reports count as "the same"
 RECURRING_SCORE = 0.9
 
-
-def label(field: str, code) -> str:
-    if code is None:
-        return ""
-    return LABELS.get(field, {}).get(str(code), str(code))
-
-
-def url_with(request: Request, drop: tuple[str, ...] = ("page",), **changes) -> str:
-    """The current URL's query string with some parameters replaced, added or toggled."""
-    items = [(k, v) for k, v in request.query_params.multi_items() if k not in drop]
-    for key, value in changes.items():
-        pair = (key, str(value))
-        if key.startswith("toggle_"):
-            key = key[len("toggle_"):]
-            pair = (key, str(value))
-            items = [i for i in items if i != pair] if pair in items else items + [pair]
-        else:
-            items = [i for i in items if i[0] != key] + ([pair] if value not in (None, "") else [])
-    return "?" + urlencode(items)
-
-
-#: classes of the DSFR components used when ui_theme=dsfr (none with the project's theme)
-DSFR_CLASSES = {"button": "fr-btn", "input": "fr-input", "select": "fr-select", "label": "fr-label",
-                "table": "fr-table", "badge": "fr-badge fr-badge--sm"}
-
-
-def render(request: Request, template: str, status: int = 200, headers=None, **ctx) -> HTMLResponse:
-    settings = request.app.state.settings
-    dsfr = settings.ui_theme == "dsfr" and (STATIC / "dsfr" / "dsfr.min.css").exists()
-    classes = DSFR_CLASSES if dsfr else {}
-    return TEMPLATES.TemplateResponse(request, template, {
-        "dsfr": dsfr, "ui": lambda name: classes.get(name, ""), "label": label, "taxonomy": taxonomy, "url_with": url_with, **ctx},
-        status_code=status, headers=headers)
-
-
-def error_page(request: Request, status: int, message: str, headers=None) -> HTMLResponse:
-    titles = {404: "Page introuvable", 422: "Demande incorrecte", 429: "Trop de requêtes",
-              503: "Service momentanément indisponible"}
-    return render(request, "error.html", status=status, headers=headers,
-                  title=titles.get(status, "Erreur"), message=message)
 
 
 def facet_links(request: Request, name: str, counts: dict) -> list[dict]:
@@ -105,7 +58,7 @@ def home(request: Request):
 @router.get("/recherche", response_class=HTMLResponse)
 def results(request: Request, params: SearchParams = Depends(search_params),
             svc: Services = Depends(services)):
-    result = run_search(svc, params, str(request.base_url).rstrip("/"))
+    result = call_meili(run_search, svc, params, str(request.base_url).rstrip("/"))
     facets = {name: facet_links(request, name, result.facets[name])
               for name in FACET_LABELS if result.facets.get(name)}
     active = {k: request.query_params.getlist(k) for k in set(FACET_PARAM.values()) | {"year_from", "year_to"}}
@@ -119,7 +72,7 @@ def results(request: Request, params: SearchParams = Depends(search_params),
 
 @router.get("/communes", response_class=HTMLResponse)
 def body_lookup(request: Request, q: str = Query("", max_length=200), svc: Services = Depends(services)):
-    hits = call_meili(search_bodies, svc.meili(), q, 20, svc.prefix) if q.strip() else []
+    hits = call_meili(search_bodies, svc.meili_search(), q, 20, svc.prefix) if q.strip() else []
     return render(request, "lookup.html", title=f"Organismes : {q}", q=q, hits=hits)
 
 
@@ -128,14 +81,14 @@ def body_page(request: Request, code: str, session: Session = Depends(db),
               svc: Services = Depends(services)):
     if not bodies.valid_code(code):
         raise HTTPException(404, f"« {code} » n'est pas un code INSEE, SIREN ou de département")
-    body = bodies.lookup_body(svc.meili(), code, svc.prefix) if len(code) >= 5 else None
+    body = lookup_body(svc.meili_search(), code, svc.prefix) if len(code) >= 5 else None
     insee, siren = bodies.related_codes(code, body)
-    rows = bodies.reports_for(session, insee, siren, departement=code if len(code) <= 3 else None)
+    rows = repo.reports_about(session, insee, siren, departement=code if len(code) <= 3 else None)
     if not rows and body is None:
         raise HTTPException(404, f"aucun organisme ni rapport connu pour le code {code}")
     base = str(request.base_url).rstrip("/")
     reports = [report_detail(r, base) for r in rows]
-    suivi = bodies.suivi_items(session, [r.id for r in rows])
+    suivi = repo.suivi_items(session, [r.id for r in rows])
     name = (body or {}).get("name") or (rows[0].body_name if rows else code)
     return render(request, "body.html", title=name, name=name, code=code, body=body,
                   reports=reports, follow=follow_up(rows, suivi))
@@ -143,7 +96,7 @@ def body_page(request: Request, code: str, session: Session = Depends(db),
 
 @router.get("/rapports/{report_id}", response_class=HTMLResponse)
 def report_page(request: Request, report_id: str, session: Session = Depends(db)):
-    row = get_report_or_404(session, report_id)
+    row = report_or_404(session, report_id)
     report = report_detail(row, str(request.base_url).rstrip("/"))
     return render(request, "report.html", title=report["title"] or report_id, report=report)
 
@@ -151,8 +104,6 @@ def report_page(request: Request, report_id: str, session: Session = Depends(db)
 @router.get("/constats/{finding_id}", response_class=HTMLResponse)
 def finding_page(request: Request, finding_id: str, session: Session = Depends(db),
                  svc: Services = Depends(services)):
-    from api.present import finding_dict
-
     row = session.get(FindingRow, finding_id)
     if row is None:
         raise HTTPException(404, f"constat inconnu : {finding_id}")
@@ -189,7 +140,8 @@ def api_docs(request: Request):
             routes.append({"method": method.upper(), "path": path, "summary": op.get("summary", ""),
                            "description": op.get("description", ""), "tag": (op.get("tags") or [""])[0],
                            "params": [{"name": p["name"], "in": p["in"], "required": p.get("required", False),
-                                       "description": p.get("description") or (p.get("schema") or {}).get("description", "")}
+                                       "description": p.get("description")
+                                       or (p.get("schema") or {}).get("description", "")}
                                       for p in op.get("parameters", [])],
                            "body": "requestBody" in op})
     return render(request, "docs.html", title="Documentation de l'API", routes=routes,
