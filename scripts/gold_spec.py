@@ -703,3 +703,39 @@ for _key, _seat in (("388687", "24322"), ("389130", "39470"), ("390765", "29235"
                     ("394672", "07078"), ("399927", "60157"), ("400552", "49328"), ("400599", "85194"),
                     ("400600", "53130"), ("400612", "85018"), ("394647", "48095")):
     v2(_key, seat=_seat)
+
+# --- v2 suivi items: the follow-up SECTION or list of an earlier audit (a heading "Les suites du
+# précédent contrôle", "Le suivi des recommandations précédentes", "Les suites du dernier rapport…"),
+# one item per earlier recommendation / observation it takes up, span = the sentence or list item
+# that states it, status = what the section says of it (README, conventions v2 §5-6).
+add("393702",  # "Le suivi des recommandations précédentes de la chambre" (2007 report)
+    ("S", 71, None, EN_COURS, {"part": [0, 145]}),   # first step of the transfer only
+    ("S", 76, None, FAIT, {"part": [0, 159]}),       # now a service of the communauté urbaine
+    ("S", 80, None, NON, {"part": [0, 219]}),        # reimbursements went on
+    ("S", 83, None, FAIT, {"part": [0, 94]}))        # "régularisée depuis mars 2010"
+v2("393702", note="v2: 4 suivi items (follow-up section of the 2007 report) with the status the section states.")
+add("392764",  # "Les suites données au précédent contrôle" (2009 report)
+    ("S", 89, None, NON), ("S", 93, None, NON), ("S", 96, None, FAIT), ("S", 99, None, EN_COURS),
+    ("S", 104, None, NON))
+v2("392764", note="v2: 5 suivi items; the unfulfilled vehicle-fleet item becomes this report's recommendation n° 1.")
+add("393708",  # "Le contrôle précédent et les suites données": the points of the 2010 report, followed up in
+    *[("S", n, None, None) for n in range(77, 84)])  # the chapters; no status per point in the list
+v2("393708", note="v2: 7 suivi items (the listed points of the 2010 report), no status stated in the list.")
+add("394255",  # "Les suites portées aux observations du précédent contrôle" (2010 report)
+    ("S", 68, None, None, {"part": [0, 184]}), ("S", 74, None, FAIT, {"part": [0, 267]}),
+    ("S", 79, None, FAIT, {"part": [113, 545]}), ("S", 80, None, NON, {"part": [0, 166]}))
+v2("394255", note="v2: 4 suivi items; the pocket-money procedure still breaches the rules (its recommendation n° 1).")
+add("399932",  # "Les suites du dernier rapport d'observations définitives": 13 recommendations, 7 / 4 / 2
+    *[("S", n, None, FAIT) for n in (53, 54, 55, 56, 57)],
+    ("S", 58, None, FAIT, {"part": [0, 153]}), ("S", 59, None, FAIT, {"part": [0, 125]}),
+    ("S", 60, None, EN_COURS, {"part": [0, 203]}), ("S", 60, None, EN_COURS, {"part": [338, 535]}),
+    ("S", 62, None, NON), ("S", 63, None, NON))
+v2("399932", note="v2: 11 suivi items: 7 'suivies d'effet', recommendations 1 to 3 grouped in one sentence plus "
+                  "the absenteeism measures (partial), 2 'peu ou pas appliquées'.")
+add("400552",  # "Les observations du précédent contrôle": the two observations, status not stated by the chamber
+    ("S", 87, None, None, {"part": [0, 511]}), ("S", 88, None, None, {"part": [0, 216]}))
+SPEC["389746"]["items"] = [(k, n, num, NON if k == "R" and status is None else status, *rest)
+                           for k, n, num, status, *rest in SPEC["389746"]["items"] if not (isinstance(n, int) and n == 22 and k == "R")] \
+    + [("R", 22, None, None, {"part": [318, 609]})]
+v2("389746", note="v2 fix: the five recommendations are listed under 'Recommandations à mettre en œuvre' → "
+                  "non_mise_en_oeuvre (convention 5, as 260232); v1 left them without status.")

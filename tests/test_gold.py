@@ -27,6 +27,7 @@ def test_gold_covers_enough_reports_and_kinds():
     assert {"commune", "epci", "departement", "hopital"} <= kinds
     items = [it for r in ROWS for it in r["items"]]
     assert sum(it["kind"] == "rappel_au_droit" for it in items) >= 20
+    assert sum(it["kind"] == "suivi" for it in items) >= 20  # v2: follow-up items of earlier audits
     # a report without any list: since v2 its in-paragraph recommendations are items (394818 Le Havre)
     assert any(r["items"] and all(it["number"] is None and it["status"] is None for it in r["items"]) for r in ROWS)
 
