@@ -415,6 +415,11 @@ def alt(key, line, *alts):
 
 def v2(key, note=None, **fields):
     """Metadata added or corrected in the v2 re-check; ``note`` is appended to the row's note."""
+    if "seat" in fields:
+        fields["seat_insee"] = fields.pop("seat")
+    unknown = set(fields) - set(SPEC[key]["meta"])
+    if unknown:
+        raise KeyError(f"{key}: unknown metadata fields {sorted(unknown)}")
     SPEC[key]["meta"].update(fields)
     if note:
         SPEC[key]["note"] = (SPEC[key].get("note", "") + " " + note).strip()

@@ -33,8 +33,11 @@ def test_gold_covers_enough_reports_and_kinds():
 
 
 def test_metadata_values_are_well_formed():
+    fields = {"body_name", "body_kind", "departement", "insee", "siren", "link_status", "deliberation_date",
+              "chamber", "announced_recommendations", "year", "year_source", "seat_insee"}
     for row in ROWS:
         meta = row["metadata"]
+        assert set(meta) == fields, row["key"]
         assert meta["body_kind"] in BODY_KINDS, row["key"]
         if meta["departement"]:
             assert geo.departement_code(meta["departement"]) == meta["departement"], row["key"]
