@@ -695,12 +695,12 @@ for _key in ("392758", "392764", "392775", "393176", "393191", "393195", "393689
              "400600", "400609", "400612"):
     v2(_key, year=2016, year_source="notification")
 v2("393708", year=2016, year_source="deliberation",
-   note="v2: final deliberation '24 mars' without a year: 2016 (provisional observations of November 2015, "
-        "notification June 2016).")
+   note="v2: the final deliberation is dated without a year (line 41): 2016, after the provisional "
+        "observations of November 2015 and before the June 2016 notification.")
 v2("389491", deliberation_date="2015-10-15", year=2015, year_source="deliberation", seat="78310",
    note="v2 fix: the final deliberation (15 October 2015) is stated in the procedure section; v1 had none.")
 v2("393716", deliberation_date="2016-05-12", year=2016, year_source="deliberation", seat="13055",
-   note="v2 fix: 'la chambre a, le 12 mai 2016, arrêté ses observations définitives' was missed in v1.")
+   note="v2 fix: the final deliberation (12 May 2016, line 13) was missed in v1.")
 for _key, _seat in (("388687", "24322"), ("389130", "39470"), ("390765", "29235"), ("391057", "89387"),
                     ("391339", "69123"), ("391353", "69277"), ("391355", "69123"), ("392680", "49007"),
                     ("392758", "85047"), ("392764", "44154"), ("392766", "85288"), ("392775", "53130"),
@@ -712,12 +712,12 @@ for _key, _seat in (("388687", "24322"), ("389130", "39470"), ("390765", "29235"
 # --- v2 suivi items: the follow-up SECTION or list of an earlier audit (a heading "Les suites du
 # précédent contrôle", "Le suivi des recommandations précédentes", "Les suites du dernier rapport…"),
 # one item per earlier recommendation / observation it takes up, span = the sentence or list item
-# that states it, status = what the section says of it (README, conventions v2 §5-6).
+# that states it, status = what the section says of it (README, conventions 5 and 7).
 add("393702",  # "Le suivi des recommandations précédentes de la chambre" (2007 report)
     ("S", 71, None, EN_COURS, {"part": [0, 145]}),   # first step of the transfer only
     ("S", 76, None, FAIT, {"part": [0, 159]}),       # now a service of the communauté urbaine
     ("S", 80, None, NON, {"part": [0, 219]}),        # reimbursements went on
-    ("S", 83, None, FAIT, {"part": [0, 94]}))        # "régularisée depuis mars 2010"
+    ("S", 83, None, FAIT, {"part": [0, 94]}))        # regularised in 2010
 v2("393702", note="v2: 4 suivi items (follow-up section of the 2007 report) with the status the section states.")
 add("392764",  # "Les suites données au précédent contrôle" (2009 report)
     ("S", 89, None, NON), ("S", 93, None, NON), ("S", 96, None, FAIT), ("S", 99, None, EN_COURS),
@@ -735,8 +735,8 @@ add("399932",  # "Les suites du dernier rapport d'observations définitives": 13
     ("S", 58, None, FAIT, {"part": [0, 153]}), ("S", 59, None, FAIT, {"part": [0, 125]}),
     ("S", 60, None, EN_COURS, {"part": [0, 203]}), ("S", 60, None, EN_COURS, {"part": [338, 535]}),
     ("S", 62, None, NON), ("S", 63, None, NON))
-v2("399932", note="v2: 11 suivi items: 7 'suivies d'effet', recommendations 1 to 3 grouped in one sentence plus "
-                  "the absenteeism measures (partial), 2 'peu ou pas appliquées'.")
+v2("399932", note="v2: 11 suivi items: 7 implemented, recommendations 1 to 3 grouped in one sentence plus "
+                  "the absenteeism measures (partial), 2 not implemented.")
 add("400552",  # "Les observations du précédent contrôle": the two observations, status not stated by the chamber
     ("S", 87, None, None, {"part": [0, 511]}), ("S", 88, None, None, {"part": [0, 216]}))
 SPEC["389746"]["items"] = [(k, n, num, NON if k == "R" and status is None else status, *rest)
