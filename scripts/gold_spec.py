@@ -1,8 +1,11 @@
 """Hand-check decisions for the extraction gold (see models/gold/README.md).
 
 Each report was read in txt/<key>.txt (one paragraph a line). Items:
-(kind "R" recommandation | "A" rappel au droit, paragraph line of the gold occurrence,
-number as printed or None, status or None, {"alt": [lines of the other occurrences]}).
+(kind "R" recommandation | "A" rappel au droit | "S" suivi, paragraph line of the gold occurrence
+(or [first, last]), number as printed or None, status or None, options: {"part": [a, b]} offsets
+of an in-paragraph sentence inside its line, "alt": other occurrences (lines, runs or
+{"line": n, "part": [a, b]})}); see models/gold/README.md, "Spec format". The v2 re-check is
+written at the end of this file (add / alt / v2 helpers) so that v1's decisions stay readable.
 Metadata: values read in the report (or the reference for codes). ``scripts/gold_build.py``
 turns this into models/gold/extraction.jsonl (offsets only).
 """
@@ -382,7 +385,8 @@ SPEC["394647"] = {  # Lozère: summary heading without items; numbered recommend
 SPEC["394818"] = {  # Le Havre: no recommendation or rappel list at all
     "meta": meta("Commune du Havre", "commune", "76", "76351", date="2016-09-07", chamber="CRC Normandie"),
     "items": [],
-    "note": "No labelled recommendation: 'la chambre recommande' sentences in the body are observations (README).",
+    "note": "No labelled recommendation or list. v1: no item; v2: its in-paragraph recommendations (README, "
+            "convention 1); its invite / demande / encourage / suggère sentences stay observations.",
 }
 
 
@@ -443,7 +447,7 @@ add("389491",
 # 390149
 add("390149",
     ("A", 55, None, None, {"part": [591, 843]}),
-    ("A", 57, None, None, {"part": [440, 660]}),
+    ("A", 57, None, None, {"part": [440, 1010]}),
     ("A", 329, None, None, {"part": [477, 691]}))
 alt("390149", 36, P(57, 1011, 1235))
 # 391057
@@ -615,7 +619,7 @@ alt("400041", 18, P(71, 0, 212))
 alt("400041", 27, P(146, 0, 110))
 alt("400041", 19, P(184, 0, 227))
 alt("400041", 20, P(186, 0, 170))
-alt("400041", 21, P(233, 0, 172))
+alt("400041", 21, {"line": [233, 234], "part": [0, 36]})
 alt("400041", 28, P(246, 0, 160))
 alt("400041", 22, P(261, 0, 213))
 # 400097
