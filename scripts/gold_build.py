@@ -142,6 +142,8 @@ def build_row(key: str, spec: dict) -> dict:
             start, end = item_span(text, spans, line_no, options.get("skip"), options.get("cut"),
                                    options.get("keep_tabs", False))
         item = {"kind": KINDS[kind], "number": number, "start": start, "end": end, "status": status}
+        if "part" in options:  # stated in a sentence of a paragraph (convention 1, v2), not a label or list
+            item["in_paragraph"] = True
         alts = [alt_span(text, spans, n, options.get("alt_skip")) for n in options.get("alt", [])]
         if alts:
             item["alt"] = alts

@@ -66,7 +66,7 @@ def test_items_are_offsets_only_and_numbers_unique():
     for row in ROWS:
         seen = set()
         for item in row["items"]:
-            assert set(item) <= {"kind", "number", "start", "end", "status", "alt"}, row["key"]
+            assert set(item) <= {"kind", "number", "start", "end", "status", "alt", "in_paragraph"}, row["key"]
             assert item["kind"] in ("recommandation", "rappel_au_droit", "suivi"), row["key"]
             assert item["status"] in (None, "totalement_mise_en_oeuvre", "en_cours", "non_mise_en_oeuvre",
                                       "sans_objet"), row["key"]
