@@ -19,6 +19,8 @@ def test_run_variant_on_one_gold_report():
     assert isinstance(run, VariantRun)
     assert run.failures == {} and run.reports == 1 and run.pages > 0
     rec = run.scores["findings"]["recommandation"]
-    assert rec["tp"] + rec["fn"] == 3  # the gold has three recommendations
+    gold_recs = sum(it["kind"] == "recommandation" for it in rows[0]["items"])
+    assert gold_recs == 6  # gold v2: three listed recommendations and three stated in paragraphs
+    assert rec["tp"] + rec["fn"] == gold_recs
     text = markdown([run], gold_reports=1)
     assert "| recommandation |" in text and "s/page" in text

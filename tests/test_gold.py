@@ -25,12 +25,17 @@ def test_gold_covers_enough_reports_and_kinds():
     assert {"commune", "epci", "departement", "hopital"} <= kinds
     items = [it for r in ROWS for it in r["items"]]
     assert sum(it["kind"] == "rappel_au_droit" for it in items) >= 20
-    assert any(not r["items"] for r in ROWS)  # a report without any list
+    assert sum(it["kind"] == "suivi" for it in items) >= 20  # v2: follow-up items of earlier audits
+    # a report without any list: since v2 its in-paragraph recommendations are items (394818 Le Havre)
+    assert any(r["items"] and all(it["number"] is None and it["status"] is None for it in r["items"]) for r in ROWS)
 
 
 def test_metadata_values_are_well_formed():
+    fields = {"body_name", "body_kind", "departement", "insee", "siren", "link_status", "deliberation_date",
+              "chamber", "announced_recommendations", "year", "year_source", "seat_insee"}
     for row in ROWS:
         meta = row["metadata"]
+        assert set(meta) == fields, row["key"]
         assert meta["body_kind"] in BODY_KINDS, row["key"]
         if meta["departement"]:
             assert geo.departement_code(meta["departement"]) == meta["departement"], row["key"]
@@ -42,13 +47,27 @@ def test_metadata_values_are_well_formed():
             assert date(2014, 1, 1) < date.fromisoformat(meta["deliberation_date"]) < date(2018, 1, 1)
         if meta["chamber"]:
             assert geo.canonical_chamber(meta["chamber"]) == meta["chamber"], row["key"]
+        # v2: the report's year and where it comes from; the seat commune of a non-commune body
+        assert isinstance(meta["year"], int) and 2013 <= meta["year"] <= 2017, row["key"]
+        assert meta["year_source"] in ("deliberation", "publication", "notification"), row["key"]
+        if meta["deliberation_date"]:
+            assert meta["year_source"] == "deliberation", row["key"]
+            assert meta["year"] == int(meta["deliberation_date"][:4]), row["key"]
+        if meta["seat_insee"]:
+            assert meta["body_kind"] != "commune", row["key"]
+            assert geo.commune_by_insee(meta["seat_insee"]) is not None, row["key"]
+        if meta["body_kind"] == "commune":
+            assert meta["seat_insee"] is None, row["key"]
 
 
 def test_items_are_offsets_only_and_numbers_unique():
     for row in ROWS:
         seen = set()
         for item in row["items"]:
-            assert set(item) <= {"kind", "number", "start", "end", "status", "alt"}, row["key"]
+            assert set(item) <= {"kind", "number", "start", "end", "status", "alt", "in_paragraph"}, row["key"]
+            assert item["kind"] in ("recommandation", "rappel_au_droit", "suivi"), row["key"]
+            assert item["status"] in (None, "totalement_mise_en_oeuvre", "en_cours", "non_mise_en_oeuvre",
+                                      "sans_objet"), row["key"]
             assert 0 <= item["start"] < item["end"]
             if item["number"]:
                 assert (item["kind"], item["number"]) not in seen, row["key"]
@@ -73,8 +92,8 @@ def test_gold_file_is_what_the_hand_check_decisions_build():
     sys.path.insert(0, str(ROOT / "lab" / "scripts"))
     try:
         import gold_build  # noqa: PLC0415
-        from gold_spec import SPEC  # noqa: PLC0415
     finally:
         sys.path.pop(0)
-    rebuilt = [gold_build.build_row(key, spec) for key, spec in SPEC.items()]
+    # gold_spec.py, merged with gold_spec_more.py when it exists
+    rebuilt = [gold_build.build_row(key, spec) for key, spec in gold_build.SPEC.items()]
     assert rebuilt == ROWS

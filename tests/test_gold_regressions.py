@@ -24,6 +24,8 @@ def test_gold_report_items_and_commune(key):
     from nlp.report import understand
 
     row = next(r for r in load_gold(corpus_dir=CORPUS) if r["key"] == key)
+    # these regressions concern labelled / listed items: gold v2's in-paragraph items are out of scope here
+    row["items"] = [it for it in row["items"] if not it.get("in_paragraph")]
     report = understand(render_corpus_report(key, corpus_dir=CORPUS, variant=TEXT_VARIANTS[1]), "rgold")
     scores = score_extraction([row], {key: report})
     for kind in ("recommandation", "rappel_au_droit"):

@@ -67,7 +67,12 @@ def similarity(a: str, b: str) -> float:
 
 # --------------------------------------------------------------------------- gold
 def load_gold(path: Path | None = None, corpus_dir: Path | None = None) -> list[dict]:
-    """Gold rows with each item's ``text`` (and ``alt_texts``) resolved from the corpus."""
+    """Gold rows with each item's ``text`` (and ``alt_texts``) resolved from the corpus.
+
+    Format v2 (models/gold/README.md) loads as is: items of kind ``suivi`` (follow-up of an
+    earlier audit) are resolved like the others (``score_extraction`` scores only
+    ``FINDING_KINDS``), and the metadata fields ``year``, ``year_source`` and ``seat_insee``
+    pass through; rows written before v2 get them as None."""
     rows = [json.loads(line) for line in Path(path or GOLD_PATH).read_text(encoding="utf-8").splitlines()
             if line.strip()]
     if corpus_dir is None:
@@ -76,6 +81,8 @@ def load_gold(path: Path | None = None, corpus_dir: Path | None = None) -> list[
         if not corpus_dir.is_absolute():
             corpus_dir = resolve(corpus_dir)
     for row in rows:
+        for field in ("year", "year_source", "seat_insee"):
+            row.setdefault("metadata", {}).setdefault(field, None)
         text = (Path(corpus_dir) / "txt" / f"{row['key']}.txt").read_text(encoding="utf-8")
         for item in row.get("items", []):
             item["text"] = text[item["start"]:item["end"]]

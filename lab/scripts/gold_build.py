@@ -1,4 +1,6 @@
-"""Build models/gold/extraction.jsonl from the hand-check decisions in lab/scripts/gold_spec.py.
+"""Build models/gold/extraction.jsonl from the hand-check decisions in lab/scripts/gold_spec.py
+(and, when it exists, the module ``gold_spec_more``: both modules define ``SPEC``; they are merged,
+a key defined twice is an error).
 
     python lab/scripts/gold_build.py [--show KEY...]
 
@@ -8,6 +10,16 @@ without its label ("Recommandation n° 3 :", "Rappel au droit n° 1 –", "(part
 en œuvre)"), list marker ("- ", "1/ ", "2. ") or trailing table cells (Hauts-de-France
 status columns). No corpus text is written, only offsets. ``--show`` prints the resolved
 texts of some reports to check them against the report once more.
+
+Format v2 (models/gold/README.md, "Spec format"): an item is
+``(kind, line, number, status[, options])`` with kind "R" recommandation, "A" rappel au
+droit, "S" suivi (an item of the follow-up of an EARLIER audit); ``line`` is a paragraph
+number or ``[first, last]`` (an item in several paragraphs). Options: ``part`` = ``[a, b]``
+character offsets of the item INSIDE its paragraph line (an in-paragraph sentence; the build
+adds the line's start); ``skip`` / ``cut`` regexes (an unusual label / a trailing status
+sentence); ``keep_tabs``; ``alt`` = other occurrences, each a line, a ``[first, last]`` run,
+or ``{"line": n, "part": [a, b]}`` (a sentence inside a paragraph; ``line`` may be
+``[first, last]`` for a sentence cut over two paragraphs, ``a`` in the first, ``b`` in the last).
 """
 
 from __future__ import annotations
@@ -22,11 +34,28 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "lab" / "scripts"))
 
 from gold_candidates import corpus_dir  # noqa: E402
-from gold_spec import SPEC  # noqa: E402
+from gold_spec import SPEC as _SPEC_MAIN  # noqa: E402
+
+try:  # a second module of decisions (another batch of reports), merged when present
+    from gold_spec_more import SPEC as _SPEC_MORE  # noqa: E402
+except ImportError:
+    _SPEC_MORE = {}
 
 OUT = ROOT / "models" / "gold" / "extraction.jsonl"
 TRAILING_CELLS = re.compile(r"(?:\t[^\t]{0,12})+\t?\s*$")
-KINDS = {"R": "recommandation", "A": "rappel_au_droit"}
+KINDS = {"R": "recommandation", "A": "rappel_au_droit", "S": "suivi"}
+YEAR_SOURCES = ("deliberation", "publication", "notification")
+
+
+def merged_spec() -> dict:
+    """SPEC of gold_spec.py followed by SPEC of gold_spec_more.py (if any); no key twice."""
+    twice = set(_SPEC_MAIN) & set(_SPEC_MORE)
+    if twice:
+        raise ValueError(f"reports decided in both spec modules: {sorted(twice)}")
+    return {**_SPEC_MAIN, **_SPEC_MORE}
+
+
+SPEC = merged_spec()
 LABEL = re.compile(
     r"^\s*(?:(?:Recommandations?|Rappels? (?:au|du) droit|Rappel à la (?:loi|réglementation))\s*"
     r"(?:(?:n\s*°|N\s*°|no)\s*\d+|unique)?\s*(?:\([^)]{0,60}\))?\s*(?:[:.–—-]\s*)?)?"
@@ -74,6 +103,32 @@ def item_span(text: str, spans: list[tuple[int, int]], line_no: int | list[int],
     return [body_start, body_end]
 
 
+def part_span(text: str, spans: list[tuple[int, int]], line_no: int | list[int], part: list[int]) -> list[int]:
+    """Absolute offsets of ``part`` = [a, b], offsets inside paragraph ``line_no`` (an
+    in-paragraph item: the sentence that states it), checked to lie in the line and to be
+    trimmed (no surrounding blanks). For a sentence that runs over paragraphs (a paragraph cut
+    in the source), ``line_no`` = [first, last]: ``a`` is an offset in the first line, ``b`` in
+    the last."""
+    first, last = (line_no, line_no) if isinstance(line_no, int) else line_no
+    a, b = part
+    first_start, first_end = spans[first - 1]
+    last_start, last_end = spans[last - 1]
+    if not (0 <= a < first_end - first_start and 0 < b <= last_end - last_start and (first < last or a < b)):
+        raise ValueError(f"part {part} outside line(s) {line_no}")
+    piece = text[first_start + a:last_start + b]
+    if piece != piece.strip():
+        raise ValueError(f"part {part} of line(s) {line_no} has surrounding blanks")
+    return [first_start + a, last_start + b]
+
+
+def alt_span(text: str, spans: list[tuple[int, int]], alt, skip: str | None) -> list[int]:
+    if isinstance(alt, dict):
+        if "part" in alt:
+            return part_span(text, spans, alt["line"], alt["part"])
+        return item_span(text, spans, alt["line"], alt.get("skip", skip), alt.get("cut"))
+    return item_span(text, spans, alt, skip)
+
+
 def build_row(key: str, spec: dict) -> dict:
     text = (corpus_dir() / "txt" / f"{key}.txt").read_text(encoding="utf-8")
     spans = line_spans(text)
@@ -81,10 +136,15 @@ def build_row(key: str, spec: dict) -> dict:
     for entry in spec.get("items", []):
         kind, line_no, number, status, *rest = entry
         options = rest[0] if rest else {}
-        start, end = item_span(text, spans, line_no, options.get("skip"), options.get("cut"),
-                                  options.get("keep_tabs", False))
+        if "part" in options:
+            start, end = part_span(text, spans, line_no, options["part"])
+        else:
+            start, end = item_span(text, spans, line_no, options.get("skip"), options.get("cut"),
+                                   options.get("keep_tabs", False))
         item = {"kind": KINDS[kind], "number": number, "start": start, "end": end, "status": status}
-        alts = [item_span(text, spans, n, options.get("alt_skip")) for n in options.get("alt", [])]
+        if "part" in options:  # stated in a sentence of a paragraph (convention 1, v2), not a label or list
+            item["in_paragraph"] = True
+        alts = [alt_span(text, spans, n, options.get("alt_skip")) for n in options.get("alt", [])]
         if alts:
             item["alt"] = alts
         items.append(item)

@@ -1,6 +1,6 @@
 """Propose gold candidates for corpus reports (a helper for the hand-check, not the gold).
 
-    python lab/scripts/gold_candidates.py KEY [KEY...] [--lines] [--json OUT_DIR]
+    python lab/scripts/gold_candidates.py KEY [KEY...] [--lines] [--sentences] [--json OUT_DIR]
 
 For each report, proposes (1) the recommendations and rappels au droit: explicit labels
 ("Recommandation n° 3 : …", "Rappel au droit n° 1 : …") and the items of the summary
@@ -8,7 +8,11 @@ lists under headings such as "Recommandations", "Rappels à la réglementation",
 droit :" (Hauts-de-France tables: the text cell and the ticked status column); (2) the
 metadata: chamber named in the text, deliberation date, announced counts, body kind and
 link from the catalogue title. ``--lines`` prints the paragraphs that match any of these
-cues, with their offsets, to read around them. The gold is written only after reading the
+cues, with their offsets, to read around them. ``--sentences`` prints the in-paragraph
+candidates of convention v2 ("la chambre (lui) recommande", "préconise", "il est recommandé",
+"rappelle", "invite", "demande", "encourage"…): line number, the sentence's ``part`` offsets
+inside its line (what a spec item's ``{"part": [a, b]}`` takes) and the sentence, to decide
+each by reading it in its context. The gold is written only after reading the
 report (models/gold/README.md); these proposals are corrected by hand.
 """
 
@@ -187,6 +191,52 @@ def _table_status(line: str) -> str | None:
     return ["totalement_mise_en_oeuvre", "en_cours", "non_mise_en_oeuvre"][ticks[0]]
 
 
+IN_PARAGRAPH = re.compile(
+    r"\b(?:(?:la (?:chambre|juridiction|crc)|elle)(?:,? (?:en outre|également|donc|aussi|enfin|toutefois|dès lors|"
+    r"par ailleurs|en conséquence|de plus|néanmoins|cependant|notamment|ainsi|à nouveau|encore|pour sa part),?)*"
+    r"\s+(?:lui |leur |l[’']|les |la |le |vous )?(?P<verb>recommande|préconise|rappelle|invite|demande|encourage|"
+    r"incite|suggère|engage|conseille)\b"
+    r"|il (?:lui |leur )?est(?:,? (?:donc|également|aussi|en outre|enfin),?)* (?P<imp>recommandé|préconisé|rappelé|"
+    r"demandé))", re.IGNORECASE)
+ABBREVIATION = re.compile(r"(?:\b[A-Z]|\bart|\bcf|\bMme|\bMM|\bM|\bn°|\bp|\bpp|\bet al|\bi\.e|\bc\.-à-d|\bparag|"
+                          r"\bnot|\bspéc|\bvol|\bch|\bann|\bréf)\.$")
+SENTENCE_END = re.compile(r"[.!?…](?:\d{1,3}(?=\s))?(?:\s*[»”\")])?(?=\s+[A-ZÉÈÀÂÊÎÔÛÇ«\"(–-]|\s*$)")
+
+
+def sentence_bounds(line: str, at: int) -> tuple[int, int]:
+    """[a, b] of the sentence of ``line`` that contains position ``at``: from its first
+    character to its final punctuation (a footnote call glued to the full stop stays out)."""
+    ends = [m for m in SENTENCE_END.finditer(line) if not ABBREVIATION.search(line[:m.start() + 1])]
+    start = 0
+    for m in ends:
+        if m.end() <= at:
+            start = m.end()
+        else:
+            end = m.start() + 1
+            break
+    else:
+        end = len(line.rstrip())
+    while start < end and line[start].isspace():
+        start += 1
+    return start, end
+
+
+def in_paragraph_candidates(text: str) -> list[dict]:
+    """Sentences of the body holding an in-paragraph cue (convention v2), with their line
+    number and ``part`` offsets inside the line."""
+    found = []
+    for number, start, _end, line in paragraphs(text):
+        seen = set()
+        for match in IN_PARAGRAPH.finditer(line):
+            a, b = sentence_bounds(line, match.start())
+            if (a, b) in seen:
+                continue
+            seen.add((a, b))
+            verb = (match.group("verb") or match.group("imp") or "").lower()
+            found.append({"line": number, "part": [a, b], "verb": verb, "start": start + a, "end": start + b})
+    return found
+
+
 WORD_NUMBERS = {"une": 1, "un": 1, "deux": 2, "trois": 3, "quatre": 4, "cinq": 5, "six": 6, "sept": 7,
                 "huit": 8, "neuf": 9, "dix": 10, "onze": 11, "douze": 12, "treize": 13, "quatorze": 14,
                 "quinze": 15, "seize": 16}
@@ -235,6 +285,11 @@ def main() -> None:
             for number, start, end, line in paragraphs(text):
                 if line.strip() and CUES.search(line):
                     print(f"{number:4d} {start:7d}-{end:<7d} {line[:150]}")
+        if "--sentences" in sys.argv:
+            for cand in in_paragraph_candidates(text):
+                sentence = text[cand["start"]:cand["end"]]
+                print(f"  S L{cand['line']:<5d} part={cand['part']} {cand['verb']:<11s} | {sentence[:400]}")
+            continue
         items = propose_items(text)
         meta = propose_metadata(key, text, titles.get(key, ""))
         print("   ", json.dumps(meta, ensure_ascii=False))
