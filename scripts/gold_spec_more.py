@@ -1,0 +1,232 @@
+"""Hand-check decisions for the reports added on 2026-12-06, even half of the draw
+(models/gold/README.md, "Reports added on 2026-12-06 (even half of the draw)").
+
+Same format as scripts/gold_spec.py (README, "Spec format"): items are
+``(kind, line, number, status[, options])`` with kind "R" recommandation, "A" rappel au droit,
+"S" suivi; ``line`` a paragraph number of txt/<key>.txt (1-based) or ``[first, last]``;
+options ``part`` (offsets of an in-paragraph sentence inside its line), ``alt`` (other
+occurrences), ``skip`` / ``cut``. Every item, date and code was decided by reading the report
+(letter, cover, procedure section, summary lists, every in-paragraph cue of convention 1 and the
+follow-up sections), never taken from a candidate list. Notes carry keys, line numbers and
+decisions, no report text. ``scripts/gold_build.py`` merges this SPEC with gold_spec.SPEC.
+"""
+
+from gold_spec import EN_COURS, FAIT, NON, SANS_OBJET, meta  # noqa: F401
+
+SPEC = {}
+
+
+def P(line, a, b):
+    """An occurrence that is a sentence inside paragraph ``line`` (offsets a..b in the line)."""
+    return {"line": line, "part": [a, b]}
+
+
+SPEC["390665"] = {  # CCAS de Clermont-Ferrand: "1-" list after the synthèse
+    "meta": meta("Centre communal d'action sociale de Clermont-Ferrand", "ccas", "63", date="2015-09-24",
+                 chamber="CRC Auvergne, Rhône-Alpes", seat="63113"),
+    "items": [("R", 35, "1", None, {"alt": [P(77, 0, 428)]}), ("R", 36, "2", None), ("R", 37, "3", None)],
+    "note": "The 'suites de l'examen de la gestion précédent' section (l. 44-47) names only the themes of the "
+            "2006 report in one sentence, no recommendation or observation to follow: no suivi item. The "
+            "'invite' sentence of l. 77 restates rec 1 (alt).",
+}
+SPEC["388317"] = {  # Association Trans Musicales (Rennes): "1/" list; deliberation date left blank
+    "meta": meta("Association Trans Musicales", "association", "35", chamber="CRC Bretagne", year=2015,
+                 year_source="notification", seat="35238"),
+    "items": [("R", n, str(n - 45), None) for n in range(46, 50)]
+             + [("R", 111, None, None, {"part": [294, 471], "alt": [P(112, 294, 471)]}),
+                ("S", 166, None, None, {"part": [0, 83]}),
+                ("S", 166, None, FAIT, {"part": [498, 640]}),
+                ("S", 166, None, FAIT, {"part": [641, 925]})],
+    "note": "The procedure sentence (l. 36) leaves the date of the final deliberation blank: year from the "
+            "notification letter (10 Dec 2015). L. 112 repeats l. 111 (a paragraph duplicated in the source): "
+            "alt. Suivi items: the sub-section 'Observations du précédent contrôle' (l. 165-166): fragile "
+            "finances (recalled only), free seats (reduced as advised, l. 157), VAT on subsidies (regularised).",
+}
+SPEC["394684"] = {  # SEML Bastia Aménagement: a "Recommandation unique", restated in the body
+    "meta": meta("Société d'économie mixte locale Bastia Aménagement", "sem", "2B", date="2016-09-07",
+                 chamber="CRC Corse", seat="2B033"),
+    "items": [("R", 19, None, None, {"alt": [P(151, 0, 167)]})],
+    "note": "'Recommandation unique' printed without a number: number null. Catalogue row has no département "
+            "(Bastia, 2B, from the title and the text).",
+}
+SPEC["400135"] = {  # Compiègne (stationnement urbain): Hauts-de-France status tables
+    "meta": meta("Commune de Compiègne", "commune", "60", "60159", date="2015-10-20"),
+    "items": [("A", 17, None, EN_COURS, {"alt": [P(163, 0, 334)]}), ("A", 18, None, EN_COURS),
+              ("R", 21, None, EN_COURS, {"alt": [P(159, 0, 188)]})],
+    "note": "Thematic report (stationnement urbain, inter-jurisdiction survey). Ticks in the 'En cours de "
+            "réalisation' column for all three.",
+}
+SPEC["389675"] = {  # EHPAD Latour du Pin: récapitulation, "faites au cours du contrôle" + one group done
+    "meta": meta("Maison de retraite Latour du Pin de Saint-André-de-Cubzac", "etablissement_public", "33",
+                 date="2016-02-09", seat="33366"),
+    "items": [("R", 50, None, None, {"alt": [P(122, 79, 286)]}), ("R", 51, None, None),
+              ("R", 52, None, None, {"alt": [P(407, 0, 141)]}), ("R", 53, None, None),
+              ("R", 55, None, FAIT)],
+    "note": "Récapitulation: l. 50-53 under 'Recommandations faites au cours du contrôle actuel' (no follow-up "
+            "status stated), l. 55 under 'Recommandation de gestion totalement mise en œuvre'. An autonomous "
+            "public EHPAD: etablissement_public.",
+}
+SPEC["392768"] = {  # Chambre de métiers et de l'artisanat de région Pays de la Loire: no item at all
+    "meta": meta("Chambre de métiers et de l'artisanat de région Pays de la Loire", "etablissement_public", "44",
+                 year=2016, year_source="notification", seat="44172"),
+    "items": [],
+    "note": "No recommendation, rappel or in-paragraph cue (the earlier audit had formulated none either). "
+            "No stated date of the final deliberation (the report head carries only a place-and-date line, "
+            "l. 31): year from the notification letter (13 May 2016). Seat Sainte-Luce-sur-Loire from the letter.",
+}
+SPEC["397054"] = {  # catalogue "Commune - Argenteuil": the report is on the CCAS d'Argenteuil
+    "meta": meta("Centre communal d'action sociale d'Argenteuil", "ccas", "95", date="2016-12-09", seat="95018"),
+    "items": [("R", 8, "1", None), ("R", 11, "2", None), ("R", 13, "3", None)],
+    "note": "Catalogue title says 'Commune - Argenteuil' but the audited body is the CCAS (README: catalogue "
+            "errors). Each label line carries only a TOC-like page reference; the text is the next paragraph. "
+            "Deliberation: 'délibéré qui s'est tenu le 9 décembre 2016'.",
+}
+SPEC["391586"] = {  # Corrençon-en-Vercors: unnumbered list under sub-headings, in-paragraph items in the body
+    "meta": meta("Commune de Corrençon-en-Vercors", "commune", "38", "38129", date="2016-04-05",
+                 chamber="CRC Auvergne, Rhône-Alpes"),
+    "items": [("R", 31, None, None, {"alt": [P(478, 0, 151), P(772, 0, 272)]}), ("R", 33, None, None),
+              ("R", 35, None, None), ("R", 36, None, None), ("R", 37, None, None),
+              ("A", 87, None, None, {"part": [0, 199]}),
+              ("R", 209, None, None, {"part": [0, 244]}),
+              ("A", 373, None, None, {"part": [314, 763]}),
+              ("A", 437, None, None, {"part": [55, 124]}),
+              ("A", 445, None, None, {"part": [0, 399]}),
+              ("A", [457, 458], None, None, {"part": [131, 345]}),
+              ("R", 460, None, None, {"part": [0, 272]}),
+              ("R", 550, None, None, {"part": [339, 515]})],
+    "note": "List items grouped under three sub-headings, unnumbered. The 'invite' sentences of l. 478 (AME) "
+            "and l. 772 (the two nordic associations) each restate a component of the first item: alts. "
+            "L. 373: the recalled article is quoted after a colon, kept in the span. L. 457-458: a sentence cut "
+            "over two paragraphs. L. 499 ('il est rappelé' + a fact) is not a rappel.",
+}
+SPEC["393071"] = {  # Colmar Agglomération: the summary list is empty in the source, one labelled item in the body
+    "meta": meta("Communauté d'agglomération de Colmar", "epci", "68", siren="246800726", date="2016-03-10",
+                 seat="68066"),
+    "items": [("R", 309, "2", None), ("A", 544, None, None, {"part": [0, 212]})],
+    "note": "The heading 'Liste des recommandations' (l. 49) is followed directly by the body (the list did not "
+            "survive the export, also absent from the HTML); only 'Recommandation n° 2' survives (l. 309), n° 1 is "
+            "nowhere in the text. L. 544: the CET opening is of right (legal rule) → rappel; l. 738 (an advance "
+            "'de nature à' help suppliers) is not. 'Délibéré à la chambre le 10 mars 2016' (l. 799). The only "
+            "chamber name is a table source 'CRC Alsace' (l. 844, the pre-2016 chamber): chamber left null.",
+}
+SPEC["388754"] = {  # Grand Évreux Agglomération, tome 1 (stationnement urbain): unnumbered list
+    "meta": meta("Communauté d'agglomération du Grand Évreux", "epci", "27", link="not_linkable",
+                 date="2015-11-24", chamber="CRC Basse-Normandie, Haute-Normandie", seat="27229"),
+    "items": [("R", 36, None, None), ("R", 37, None, None, {"alt": [{"line": [153, 154], "part": [0, 13]}]}),
+              ("R", 38, None, None, {"alt": [P(188, 0, 174)]})],
+    "note": "Merged into Évreux Portes de Normandie (2018): absent from the reference. L. 153-154: a sentence "
+            "cut over two paragraphs. L. 78 ('il est rappelé' + how the statutes split the competence) recalls "
+            "a fact, not an obligation. Deliberation 'a arrêté, le 24 novembre 2015, le présent rapport'.",
+}
+SPEC["393288"] = {  # Quint-Fonsegrives: numbered "1." list after the synthèse
+    "meta": meta("Commune de Quint-Fonsegrives", "commune", "31", "31445", date="2016-05-11"),
+    "items": [("R", 37, "1", None), ("R", 38, "2", None, {"alt": [P(338, 0, 290)]}), ("R", 39, "3", None),
+              ("R", 40, "4", None)],
+}
+SPEC["393832"] = {  # Méolans-Revel: "Recommandation n° N" in the synthèse and again in the body
+    "meta": meta("Commune de Méolans-Revel", "commune", "04", "04161", date="2016-06-07", announced=3),
+    "items": [("R", 48, "1", None, {"alt": [[30, 31]]}), ("R", 32, "2", None, {"alt": [54]}),
+              ("R", 33, "3", None, {"alt": [401, P(23, 369, 506)]})],
+    "note": "The summary copy of rec 1 is cut over two paragraphs (l. 30-31): gold is its body occurrence "
+            "(convention 2), the summary run an alt. 'La chambre formule dans ce cadre trois recommandations'. "
+            "Catalogue row has no département (04, from the title).",
+}
+SPEC["392517"] = {  # Polynésie française (culture): "Rappel des recommandations" after the synthèse, repeated in the body
+    "meta": meta("Collectivité de la Polynésie française", "autre", "987", date="2016-07-04",
+                 chamber="CTC Polynésie française"),
+    "items": [("R", 26, "1", None, {"skip": r"(?i)recommandation\s*n°\s*\d+\s*:\s*", "alt": [228]}),
+              ("R", 27, "2", None, {"alt": [265]}), ("R", 28, "3", None, {"alt": [318]}),
+              ("R", 29, "4", None, {"alt": [462]}),
+              ("R", 30, "5", None, {"skip": r"(?i)recommandation\s*n°\s*\d+\s*:\s*", "alt": [547]})],
+    "note": "Thematic report on the cultural policy of the collectivité d'outre-mer (kind autre; no seat in the "
+            "reference). Labels of recs 1 and 5 in capitals in the summary (skip). L. 426 says the body began a "
+            "dashboard 'conformément à la recommandation': a step for one establishment, not a status of rec 4.",
+}
+SPEC["391380"] = {  # CA de Vesoul: the recapitulation is empty in the source; boxed "La chambre recommande" paragraphs
+    "meta": meta("Communauté d'agglomération de Vesoul", "epci", "70", siren="247000011", date="2016-03-24",
+                 chamber="CRC Bourgogne, Franche-Comté", seat="70550"),
+    "items": [("S", 123, None, FAIT, {"part": [136, 314]}),
+              ("R", 540, None, None, {"part": [0, 151]}), ("R", 545, None, None, {"part": [2, 139]}),
+              ("R", 769, None, None, {"part": [3, 163]}), ("R", 889, None, None, {"part": [0, 133]}),
+              ("R", 1003, None, None, {"part": [351, 497]}), ("R", 1042, None, None, {"part": [2, 91]})],
+    "note": "The heading 'Récapitulatif des recommandations' (l. 62) has no list after it (lost in the export, "
+            "also in the HTML); the body recommendations are boxed 'La chambre recommande' paragraphs (l. 540, "
+            "545, 769, 1042) plus l. 889 and the impersonal l. 1003: in-paragraph items. Suivi: the section 'Le "
+            "précédent contrôle' (l. 122-123) takes up one earlier recommendation (purchasing guide), adopted "
+            "since. L. 286 ('il est rappelé' + where an interest charge is booked) is a definition, not a rappel; "
+            "l. 289 (demande) is an observation.",
+}
+_NUM_TAB = {"skip": r"\d+\t"}  # a number cell before the item's text ("1<TAB>…")
+SPEC["396213"] = {  # Vineuil: numbered table after the synthèse, each item restated by a body "recommande"
+    "meta": meta("Commune de Vineuil", "commune", "41", "41295", date="2016-11-10",
+                 chamber="CRC Centre-Val de Loire"),
+    "items": [("R", 13, "1", None, {**_NUM_TAB, "alt": [P(49, 0, 313)]}),
+              ("R", 14, "2", None, {**_NUM_TAB, "alt": [P(68, 0, 177)]}),
+              ("R", 15, "3", None, {**_NUM_TAB, "alt": [P(96, 0, 292)]}),
+              ("R", 16, "4", None, {**_NUM_TAB, "alt": [P(547, 0, 233)]}),
+              ("R", 17, "5", None, {**_NUM_TAB, "alt": [P(548, 0, 178)]})],
+    "note": "Deliberation from the procedure table of the annex: 'Délibéré de la chambre' 26/04/2016 (provisional) "
+            "then 10/11/2016 before the ROD is sent (l. 644). Chamber from its address block (l. 747). Not items: "
+            "l. 500 (a clause of the DSP contract recalled), l. 546 (the report's usefulness, a necessity), l. 191 "
+            "(a latitude the law leaves, inside a quoted ministerial answer). Catalogue row has no département "
+            "(Loir-et-Cher, l. 23).",
+}
+SPEC["400126"] = {  # Ailly-sur-Somme: Hauts-de-France tables (one recommendation, one rappel)
+    "meta": meta("Commune d'Ailly-sur-Somme", "commune", "80", "80011", date="2016-01-12"),
+    "items": [("R", 16, None, NON, {"alt": [P(80, 336, 563)]}),
+              ("A", 19, None, NON, {"alt": [P(107, 0, 253)]})],
+    "note": "Both ticked 'Non réalisé(e)'. The 'invite' sentence of l. 107 restates the rappel (alt); l. 105's "
+            "'elle invite' is a circular's wording, not the chamber's.",
+}
+SPEC["393113"] = {  # CA Bergeracoise: récapitulation, each item followed by its bracketed follow-up label
+    "meta": meta("Communauté d'agglomération bergeracoise", "epci", "24", link="not_linkable", date="2016-08-03",
+                 chamber="CRC Aquitaine, Limousin, Poitou-Charentes", seat="24037"),
+    "items": [("R", 53, None, EN_COURS, {"alt": [P(148, 0, 247)]}), ("R", 55, None, EN_COURS),
+              ("R", 57, None, EN_COURS, {"alt": [P(165, 0, 241)]}),
+              ("R", 59, None, EN_COURS, {"alt": [P(243, 0, 286)]}), ("R", 62, None, EN_COURS),
+              ("R", 64, None, EN_COURS, {"alt": [P(290, 0, 149)]}),
+              ("R", 66, None, FAIT, {"alt": [P(314, 0, 140)]}),
+              ("R", 68, None, NON, {"alt": [P(328, 0, 225)]}),
+              ("R", 70, None, EN_COURS, {"alt": [P(337, 0, 112)]}), ("R", 73, None, EN_COURS),
+              ("R", 75, None, EN_COURS, {"alt": [P(525, 0, 242)]}),
+              ("R", 78, None, EN_COURS, {"alt": [P(660, 0, 251)]})],
+    "note": "Each récapitulation item is followed by '[Recommandation juridique / de gestion … mise en œuvre / à "
+            "suivre]': partiellement → en_cours, mise en œuvre → totalement, à suivre → non (legend l. 42-50). "
+            "The body restates most items as 'la chambre a (donc) recommandé' (this audit's own, said in the "
+            "past of the provisional stage): alts. L. 306 ('il est rappelé … la nécessité') is not a rappel. The "
+            "2013 CAB merged with CC des Coteaux de Sigoulès on 1 Jan 2017; the reference's CA Bergeracoise "
+            "(200070647) is that new entity: not_linkable.",
+}
+SPEC["393808"] = {  # CC Loire Divatte (SPANC survey): no list, two in-paragraph rappels
+    "meta": meta("Communauté de communes Loire Divatte", "epci", "44", link="not_linkable", year=2016,
+                 year_source="notification", seat="44029"),
+    "items": [("A", 134, None, None, {"part": [0, 239]}), ("A", 479, None, None, {"part": [0, 121]})],
+    "note": "Thematic report (SPANC survey); no recommendation. No date of the final deliberation; the letter's "
+            "date is blank in the source: year from the catalogue date (the notification letter, 26 Aug 2016). "
+            "Merged into CC Sèvre et Loire (2017): absent from the reference. Seat La Chapelle-Basse-Mer, now "
+            "Divatte-sur-Loire (44029).",
+}
+SPEC["389391"] = {  # SARL Scrim Île-de-France (subsidiary of the Levallois-Perret SEM): no item
+    "meta": meta("SARL Scrim Île-de-France", "autre", "92", date="2016-01-27", chamber="CRC Île-de-France"),
+    "items": [],
+    "note": "No recommendation, rappel, in-paragraph cue or follow-up section (the 2010 report is cited in "
+            "passing). The procedure (l. 8) prints the deliberation as 27 January 2015, which cannot be: the "
+            "report cites an interview of 26 May 2015 (notes 73, 79) and was notified on 3 Feb 2016; the year is a "
+            "typo, date recorded as 2016-01-27. A private company (SARL) owned by a SEM: kind autre; département "
+            "92 from the text (Levallois-Perret), no siège stated: seat null.",
+}
+SPEC["391376"] = {  # SMTC du Territoire de Belfort: empty recapitulation, in-paragraph items
+    "meta": meta("Syndicat mixte des transports en commun du Territoire de Belfort", "syndicat", "90",
+                 date="2016-01-07", chamber="CRC Bourgogne, Franche-Comté", seat="90068"),
+    "items": [("A", 28, None, None, {"part": [200, 418],
+                                     "alt": [P(300, 0, 96), P(324, 0, 73), P(467, 81, 232)]}),
+              ("R", 29, None, None, {"part": [235, 386], "alt": [P(513, 0, 161), P(514, 1, 110)]}),
+              ("R", 460, None, None, {"part": [0, 233]}),
+              ("R", 494, None, None, {"part": [0, 82]}),
+              ("A", 513, None, None, {"part": [162, 322]})],
+    "note": "The heading 'récapitulatif des recommandations' (l. 31) is followed by an empty paragraph in the "
+            "source. The synthèse's rappel (l. 28: commitment accounting, accruals, ICNE) is the first "
+            "occurrence; the body's three rappels each restate one component (alts). Recommendation on the "
+            "seconded teacher: synthèse l. 29 gold, body l. 513 and the boxed l. 514 alts. Seat Meroux (letter), "
+            "now Meroux-Moval (90068).",
+}
