@@ -230,3 +230,103 @@ SPEC["391376"] = {  # SMTC du Territoire de Belfort: empty recapitulation, in-pa
             "seconded teacher: synthèse l. 29 gold, body l. 513 and the boxed l. 514 alts. Seat Meroux (letter), "
             "now Meroux-Moval (90068).",
 }
+SPEC["390961"] = {  # CHI 3H Santé (Blâmont, Badonviller, Cirey-sur-Vezouze): Grand Est lists at the end
+    "meta": meta("Centre hospitalier intercommunal de Blâmont, Badonviller et Cirey-sur-Vezouze", "hopital", "54",
+                 date="2015-11-05", chamber="CRC Champagne-Ardenne, Lorraine"),
+    "items": [("A", 526, None, None, {"alt": [P(58, 0, 250)]}),
+              ("A", 527, None, None, {"alt": [P(220, 0, 264), P(224, 0, 157)]}),
+              ("A", 528, None, None, {"alt": [P(245, 0, 185)]}),
+              ("R", 530, None, None, {"alt": [P(42, 81, 163)]}), ("R", 531, None, None, {"alt": [P(50, 0, 122)]}),
+              ("R", 532, None, None), ("R", 533, None, None), ("R", 534, None, None, {"alt": [P(248, 0, 172)]}),
+              ("R", 535, None, None)],
+    "note": "'Rappel du droit et recommandations' lists at the end (l. 524-535), unnumbered. Body sentences "
+            "restating them (whatever the verb: invite l. 50, demande l. 220 on the provisions) are alts. L. 160 "
+            "(invite, a misbooked subsidy) is an observation; l. 437 recalls a fact. Seat null: three sites, no "
+            "siège stated, no letter.",
+}
+
+
+def _cell(k):
+    """The k-th TAB-separated cell after the first one of a paragraph holding a whole list in one table
+    cell row (a cover box): skip k cells, cut at the next TAB. Generic patterns, no report text."""
+    return {"skip": r"(?:[^\t]*\t){%d}" % k, "cut": r"\t"}
+
+
+SPEC["388760"] = {  # Saint-Lô: the cover box holds the whole list in one TAB-separated paragraph (l. 28)
+    "meta": meta("Commune de Saint-Lô", "commune", "50", "50502", date="2015-11-25", chamber="CRC Normandie"),
+    "items": [("R", 28, None, None, {**_cell(4), "alt": [P(165, 0, 298)]}),
+              ("R", 28, None, None, {**_cell(5), "alt": [P(230, 0, 265)]}),
+              ("R", 28, None, None, {**_cell(6), "alt": [P(325, 0, 169)]}),
+              ("R", 28, None, None, {**_cell(10), "alt": [P(442, 55, 294), P(749, 0, 250), P(1007, 0, 349)]}),
+              ("R", 28, None, None, {**_cell(11), "alt": [P(630, 230, 407)]}),
+              ("R", 28, None, None, {**_cell(12), "alt": [P(869, 0, 173)]}),
+              ("R", 28, None, None, _cell(13)),
+              ("R", 28, None, None, {**_cell(14), "alt": [P(530, 0, 279), P(541, 0, 252)]}),
+              ("R", 28, None, None, {**_cell(15), "alt": [P(427, 0, 257)]}),
+              ("A", 28, None, None, _cell(19)),
+              ("A", 28, None, None, {**_cell(20), "alt": [P(606, 0, 229)]}),
+              ("A", 28, None, None, {**_cell(21), "alt": [P(681, 0, 324)]}),
+              ("A", 771, None, None, {"part": [0, 76]}),
+              ("A", 803, None, None, {"part": [0, 180]}),
+              ("S", 48, None, FAIT, {"part": [0, 150]}), ("S", 49, None, FAIT, {"part": [148, 253]}),
+              ("S", 49, None, FAIT, {"part": [254, 429]}), ("S", 50, None, NON, {"part": [0, 162]})],
+    "note": "L. 28 is one paragraph holding the cover box: 'Principales recommandations' (9 items under two "
+            "sub-headings) and 'Obligations de faire' (3 legal obligations, counted as rappels like convention "
+            "4's 'rappels d'obligations juridiques'); each item is one TAB cell, resolved with skip/cut (no "
+            "in_paragraph). Body sentences restating a component of an item are alts, whatever the verb. Suivi: "
+            "'Suites du précédent contrôle' (l. 45-52, 2011 report): FJT budget transfer, provisions, tariffs for "
+            "non-residents (done), the intermediary association bought without competition (no change). "
+            "Chamber: 'CRC de Normandie' in the letter head (the 2011 audit was Basse-Normandie's).",
+}
+_NON_INLINE = {"cut": r"\s*Non mise en (?:oeuvre|œuvre)\.?\s*$"}
+SPEC["394646"] = {  # CC Roussillon Conflent: empty summary heading, two boxed recommendations with their status
+    "meta": meta("Communauté de communes Roussillon Conflent", "epci", "66", siren="246600415", date="2016-06-15",
+                 seat="66088"),
+    "items": [("A", 68, None, None, {"part": [379, 563]}),
+              ("R", 173, None, NON, _NON_INLINE), ("R", 235, None, NON, _NON_INLINE)],
+    "note": "The summary heading 'RECOMMANDATIONS' (l. 31) has no list after it (empty in the HTML too); the "
+            "body boxes 'Recommandation' (l. 172, 234) each end with the inline status 'Non mise en oeuvre', cut "
+            "from the text. L. 233 ('il convient de rappeler') is not one of convention 1's forms; l. 62 "
+            "(est invitée) is an observation. Catalogue row has no département (66, from the title).",
+}
+_OBLIG = {"skip": r"Obligation de faire n°\s*\d+\s*:\s*"}
+SPEC["397410"] = {  # EHPAD public de Sceaux: "Obligation de faire n° N" and "Recommandation n° N", repeated in the body
+    "meta": meta("EHPAD public de Sceaux (Maison de retraite Marguerite Renaudin)", "etablissement_public", "92",
+                 date="2016-11-30", chamber="CRC Île-de-France", seat="92071"),
+    "items": [("A", 5, "1", None, {**_OBLIG, "alt": [{"line": 284, **_OBLIG}]}),
+              ("A", 6, "2", None, {**_OBLIG, "alt": [{"line": 414, **_OBLIG}]}),
+              ("A", 7, "3", None, {**_OBLIG, "alt": [{"line": 757, **_OBLIG}]}),
+              ("R", 9, "1", EN_COURS, {"skip": r"partiellement mise en œuvre\s*:\s*",
+                                       "alt": [{"line": 408, "skip": r"partiellement mise en œuvre\s*:\s*"}]}),
+              ("R", 10, "2", None, {"alt": [{"line": 605, "skip": r"\d+\s*:\s*"}]}),
+              ("R", 11, "3", None, {"alt": [579]}),
+              ("R", 12, "4", None, {"alt": [{"line": 664, "skip": r"°\s*\d+\s*:\s*"}]}),
+              ("R", 13, "5", None, {"alt": [741]}), ("R", 14, "6", None, {"alt": [794]}),
+              ("A", 139, None, None, {"part": [0, 141]})],
+    "note": "'Obligations de faire' (legal obligations) counted as rappels, numbered as printed. Rec 1's label "
+            "says 'partiellement mise en œuvre' → en_cours (label part skipped). Body labels 'Recommandation 2 :' "
+            "and 'Recommandation°4 :' need a skip. L. 139: members of the GCSMS are bound by its debts (a legal "
+            "rule) → rappel; l. 756 recalls a fact.",
+}
+SPEC["391061"] = {  # Syndicat mixte Doubs Très Haut Débit: no item
+    "meta": meta("Syndicat mixte Doubs Très Haut Débit", "syndicat", "25", date="2015-10-26", seat="25056"),
+    "items": [],
+    "note": "No recommendation, rappel or in-paragraph cue (l. 301's 'comme le rappelle le préfet' is the "
+            "prefect's). Seat Besançon from the letter's address.",
+}
+SPEC["393076"] = {  # Guebwiller: empty summary list; ten boxed recommendations in the body
+    "meta": meta("Commune de Guebwiller", "commune", "68", "68112", chamber="CRC Alsace", year=2016,
+                 year_source="notification"),
+    "items": [("R", 76, None, None), ("R", 85, None, None), ("R", 123, None, None, {"alt": [P(122, 0, 302)]}),
+              ("R", 163, None, None),
+              ("R", 339, None, None, {"alt": [P(29, 343, 596), P(338, 0, 257)]}),
+              ("R", 379, None, None, {"alt": [P(370, 818, 1052)]}), ("R", 389, None, None),
+              ("R", 472, None, None, {"alt": [P(434, 428, 556)]}), ("R", 497, None, None), ("R", 508, None, None),
+              ("A", 484, None, None, {"part": [0, 319]}), ("A", 526, None, None, {"part": [0, 678]})],
+    "note": "'Liste des recommandations' (l. 34) is empty in the source (a generated list lost); the ten "
+            "recommendations are the body's boxed paragraphs (style 'recommandations', unnumbered). L. 526: the "
+            "recalled article is quoted in full (two sentences), kept in the span. The workshops section "
+            "(l. 486-497) revisits the earlier audit's findings but has no follow-up heading: no suivi item. No "
+            "stated date of the final deliberation: year from the notification letter (12 Sept 2016). Chamber "
+            "'d'Alsace' as named in the procedure (l. 17).",
+}
