@@ -330,3 +330,66 @@ SPEC["393076"] = {  # Guebwiller: empty summary list; ten boxed recommendations 
             "stated date of the final deliberation: year from the notification letter (12 Sept 2016). Chamber "
             "'d'Alsace' as named in the procedure (l. 17).",
 }
+SPEC["394866"] = {  # Office de tourisme d'Honfleur: "Principales recommandations" list, body "recommande" paragraphs
+    "meta": meta("Office de tourisme d'Honfleur", "office_tourisme", "14", date="2016-09-29", chamber="CRC Normandie",
+                 seat="14333"),
+    "items": [("R", 36, None, None, {"alt": [P(280, 0, 221), P(283, 0, 237)]}),
+              ("R", 37, None, None, {"alt": [P(314, 0, 253)]}),
+              ("R", 38, None, None, {"alt": [P(334, 0, 221), P(335, 0, 259)]}),
+              ("R", 39, None, None, {"alt": [P(345, 0, 236)]}),
+              ("R", 40, None, None, {"alt": [P(359, 0, 124)]}),
+              ("R", 41, None, None, {"alt": [P(367, 0, 152)]}),
+              ("A", 268, None, None, {"part": [0, 220]}),
+              ("A", 286, None, None, {"part": [0, 156]}),
+              ("R", 345, None, None, {"part": [237, 478]}),
+              ("R", 381, None, None, {"part": [0, 237]}),
+              ("R", 386, None, None, {"part": [0, 153]}),
+              ("R", 396, None, None, {"part": [0, 251]})],
+    "note": "L. 280 recalls the article that forbids the same agent being ordonnateur and régisseur: the legal "
+            "basis of rec 1, an alt (convention 1). 'Comme il s'y est engagé' in the body is an intention, not a "
+            "status. L. 365 ('conduisent la chambre à recommander', infinitive) introduces l. 367; l. 313 "
+            "(demande) is an observation. Chamber 'CRC Normandie' from the letter head.",
+}
+_REC_STATUS = {"cut": r"\s*Recommandation (?:réitérée|partiellement mise en (?:œuvre|oeuvre)|non mise en (?:œuvre|oeuvre)"
+                      r"|mise en (?:œuvre|oeuvre))\.?\s*$"}
+SPEC["393441"] = {  # Le Grau-du-Roi: empty summary heading; boxed recommendations ending with their status
+    "meta": meta("Commune du Grau-du-Roi", "commune", "30", "30133", date="2016-04-21"),
+    "items": [("R", 105, None, None, _REC_STATUS), ("R", 141, None, EN_COURS, _REC_STATUS),
+              ("R", 153, None, NON, _REC_STATUS), ("R", 173, None, NON, _REC_STATUS), ("R", 174, None, NON, _REC_STATUS),
+              ("A", 212, None, None, {"part": [0, 514]}),
+              ("R", 365, None, EN_COURS, _REC_STATUS), ("R", 447, None, NON, _REC_STATUS)],
+    "note": "The summary heading 'RECOMMANDATIONS' (l. 31) has no list after it; the body boxes end with an "
+            "inline status sentence, cut from the text: 'partiellement mise en œuvre' → en_cours, 'non mise en "
+            "œuvre' → non; l. 105 says 'Recommandation réitérée' (repeated from the earlier report), no status. "
+            "Earlier-report mentions (l. 63, 119, 375, 378, 393) are scattered, no follow-up section. Catalogue "
+            "row has no département (Gard, from the text).",
+}
+SPEC["391290"] = {  # EPIC Jazz à Vienne: unnumbered list after the synthèse, body "recommande" sentences
+    "meta": meta("Établissement public industriel et commercial Jazz à Vienne", "etablissement_public", "38",
+                 date="2015-09-23", chamber="CRC Auvergne, Rhône-Alpes", seat="38544"),
+    "items": [("R", 35, None, None), ("R", 36, None, None, {"alt": [P(30, 528, 634)]}),
+              ("R", 37, None, None, {"alt": [P(381, 0, 299)]}), ("R", 38, None, None, {"alt": [P(365, 0, 255)]}),
+              ("R", 33, None, None, {"part": [0, 213], "alt": [P(339, 0, 315)]}),
+              ("R", 387, None, None, {"part": [0, 142]})],
+    "note": "The synthèse's 'facilités de trésorerie' recommendation (l. 33, restated l. 339) is not the listed "
+            "equity item (rec 1, on which the chamber only notes a commitment): a new unlisted item. L. 381 "
+            "(the ticket funds handled by the tourist office) is a component of the régies item: alt.",
+}
+SPEC["393366"] = {  # Rennes Métropole: list grouped under "En matière de …" sub-headings
+    "meta": meta("Rennes Métropole", "epci", "35", siren="243500139", date="2016-04-26", chamber="CRC Bretagne",
+                 seat="35238"),
+    "items": [("R", n, None, None) for n in (56, 57, 59, 60, 62, 63, 64)]
+             + [("R", 66, None, None, {"alt": [P(249, 453, 585)]}), ("R", 67, None, None), ("R", 69, None, None)],
+    "note": "Items end with their section reference '(cf. …)', part of the printed item (as 390765). L. 249 "
+            "('il est rappelé l'obligation' of consistent pay documents) restates the individual-bonus-order "
+            "item: alt. L. 73 says most observations of the 2010 report (waste) were followed except three points "
+            "discussed later in the body: no follow-up section, no suivi item.",
+}
+SPEC["400419"] = {  # SMTUS (Sambre): Hauts-de-France status tables
+    "meta": meta("Syndicat mixte des transports urbains de la Sambre", "syndicat", "59", date="2016-01-19"),
+    "items": [("A", 19, None, NON), ("A", 20, None, EN_COURS, {"alt": [P(77, 0, 238)]}), ("A", 21, None, NON),
+              ("A", 22, None, EN_COURS, {"alt": [P(125, 169, 360)]}),
+              ("R", 25, None, EN_COURS, {"alt": [P(122, 0, 267)]})],
+    "note": "The 'invite' sentence of l. 125 restates the provisions rappel (alt). No letter, no siège stated: "
+            "seat null.",
+}
