@@ -393,3 +393,47 @@ SPEC["400419"] = {  # SMTUS (Sambre): Hauts-de-France status tables
     "note": "The 'invite' sentence of l. 125 restates the provisions rappel (alt). No letter, no siège stated: "
             "seat null.",
 }
+SPEC["392751"] = {  # EPLEFPA des Pyrénées-Atlantiques: récapitulation, every item "partiellement mise en œuvre"
+    "meta": meta("Établissement public local d'enseignement et de formation professionnelle agricole des "
+                 "Pyrénées-Atlantiques", "etablissement_public", "64", date="2016-06-10", seat="64399"),
+    "items": [("R", 49, None, EN_COURS, {"alt": [P(314, 0, 168)]}),
+              ("R", 51, None, EN_COURS, {"alt": [P(319, 0, 150)]}),
+              ("R", 53, None, EN_COURS, {"alt": [P(330, 0, 238)]}),
+              ("R", 56, None, EN_COURS, {"alt": [P(342, 0, 339)]}),
+              ("R", 58, None, EN_COURS, {"alt": [P(382, 0, 172)]}),
+              ("R", 60, None, EN_COURS, {"alt": [P(387, 0, 152)]}),
+              ("R", 62, None, EN_COURS, {"alt": [P(394, 0, 171)]}),
+              ("R", 65, None, EN_COURS, {"alt": [P(436, 0, 82)]}),
+              ("R", 67, None, EN_COURS, {"alt": [P(442, 0, 131)]}),
+              ("R", 69, None, EN_COURS, {"alt": [P(464, 0, 218)]}),
+              ("R", 72, None, EN_COURS, {"alt": [P(667, 0, 146)]}),
+              ("A", 421, None, None, {"part": [0, 312]})],
+    "note": "Récapitulation grouped by chapter, each item followed by '[Recommandation partiellement mise en "
+            "œuvre]' → en_cours (the legend counts an engagement as partial implementation). Each is restated in "
+            "the body as 'la chambre a recommandé' (this audit's, past of the provisional stage): alts. The "
+            "body's 'cette recommandation sera mise en œuvre' answers are intentions. L. 421: a decree's payment "
+            "deadline recalled → rappel.",
+}
+SPEC["392759"] = {  # Challans: "Recommandation unique" (label and text on separate paragraphs), repeated in the body
+    "meta": meta("Commune de Challans", "commune", "85", "85047", year=2016, year_source="notification"),
+    "items": [("R", 42, None, None, {"alt": [73]})],
+    "note": "'Recommandation unique' printed without a number: number null. No stated date of the final "
+            "deliberation (the report head prints only 'Nantes, le 31 mars 2016'): year from the notification "
+            "letter (4 May 2016).",
+}
+SPEC["393710"] = {  # Association AGD-CFA La Noue (Longvic): one labelled recommendation, repeated in the body
+    "meta": meta("Association de gestion et de développement du centre de formation d'apprentis interprofessionnel "
+                 "de la Côte-d'Or (AGD-CFA La Noue)", "association", "21", date="2016-04-06",
+                 chamber="CRC Bourgogne, Franche-Comté", seat="21355"),
+    "items": [("R", 55, None, None, {"alt": [268, P(267, 0, 201)]}),
+              ("A", 206, None, None, {"part": [0, 1155]})],
+    "note": "The label 'Recommandation :' is stripped; the item's text is the 'la chambre recommande' sentence. "
+            "L. 267 (invite: organise competition at the next renewal) is a component: alt. L. 206: the recalled "
+            "article is quoted over several sentences, span to the end of the quote's commentary sentence. "
+            "L. 460 (encourage) is an observation. Catalogue row has no département (Côte-d'Or, from the title).",
+}
+SPEC["400588"] = {  # SEDA (SEM of the Aisne département): Hauts-de-France status table
+    "meta": meta("Société d'équipement du département de l'Aisne (SEDA)", "sem", "02", date="2016-03-29"),
+    "items": [("R", 17, None, EN_COURS), ("R", 18, None, EN_COURS), ("R", 19, None, EN_COURS)],
+    "note": "All three ticked 'En cours de réalisation'. No letter and no siège stated: seat null.",
+}
