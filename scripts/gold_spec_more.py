@@ -437,3 +437,61 @@ SPEC["400588"] = {  # SEDA (SEM of the Aisne département): Hauts-de-France stat
     "items": [("R", 17, None, EN_COURS), ("R", 18, None, EN_COURS), ("R", 19, None, EN_COURS)],
     "note": "All three ticked 'En cours de réalisation'. No letter and no siège stated: seat null.",
 }
+SPEC["389905"] = {  # CH de Ruffec: récapitulation "Recommandations à mettre en œuvre", numbered "1 -"
+    "meta": meta("Centre hospitalier de Ruffec", "hopital", "16", chamber="CRC Aquitaine, Limousin, Poitou-Charentes",
+                 year=2016, year_source="notification", seat="16292"),
+    "items": [("R", 45, "1", NON, {"alt": [P(132, 0, 129), P(158, 0, 256)]}),
+              ("R", 46, "2", NON, {"alt": [P(167, 0, 254)]})],
+    "note": "Listed under 'Recommandations à mettre en œuvre' → non_mise_en_oeuvre (as 260232, 389746). The body's "
+            "'demande' sentences (l. 158, 167) restate them; l. 132 ('il est rappelé' + the decree governing the "
+            "on-call allowances, quoted in l. 133-136) is the legal basis of rec 1: alt. L. 117 ('il est rappelé' "
+            "+ what an indicator means) is a definition. The procedure gives no date of the final deliberation "
+            "(the head says the chamber 'a examiné le 1er mars 2016' the management, the day of the hearing): "
+            "date left null, year from the notification letter (28 Apr 2016).",
+}
+SPEC["393196"] = {  # CC Ouest Anjou (SPANC survey): no list, one in-paragraph rappel
+    "meta": meta("Communauté de communes Ouest Anjou", "epci", "49", link="not_linkable", year=2016,
+                 year_source="notification", seat="49026"),
+    "items": [("A", 265, None, None, {"part": [0, 532]})],
+    "note": "Thematic report (SPANC survey); no recommendation. No stated date of the final deliberation (the "
+            "report head prints 'Le 17 mai 2016' only): year from the notification letter (1 July 2016). Merged "
+            "into CC des Vallées du Haut-Anjou (2017): absent from the reference. Seat Bécon-les-Granits (letter).",
+}
+SPEC["394848"] = {  # CH de Mâcon, first volume (hospital information systems): no item
+    "meta": meta("Centre hospitalier de Mâcon", "hopital", "71", date="2016-06-06",
+                 chamber="CRC Bourgogne, Franche-Comté", seat="71270"),
+    "items": [],
+    "note": "Thematic first volume (information systems survey). No recommendation or rappel; the only cue "
+            "(l. 171, invite to update the IS master plan) is an observation under convention 1.",
+}
+SPEC["400627"] = {  # CC du canton de Montdidier: Hauts-de-France tables with cells over several paragraphs
+    "meta": meta("Communauté de communes du canton de Montdidier", "epci", "80", link="not_linkable",
+                 date="2016-05-17"),
+    "items": [("A", [20, 21], None, NON, {"alt": [P(47, 349, 479)]}), ("A", 22, None, NON),
+              ("A", [23, 24], None, NON, {"alt": [P(67, 308, 470), P(49, 450, 552)]}),
+              ("A", [25, 26], None, NON),
+              ("R", 29, None, NON, {"alt": [P(76, 0, 134)]}), ("R", 30, None, NON, {"alt": [P(110, 148, 227)]})],
+    "note": "Three rappel cells run over two paragraphs each (sub-items after a colon). All ticked 'Non réalisé'. "
+            "L. 102 ('rappelle' + what maîtrise d'ouvrage and d'œuvre are) is a definition. Merged with CC du "
+            "Grand Roye (2017): absent from the reference. No letter or siège stated: seat null (the name is a "
+            "canton's).",
+}
+SPEC["394041"] = {  # CC de la Pointe du Médoc: no list; "la CRC rappelle" sentences
+    "meta": meta("Communauté de communes de la Pointe du Médoc", "epci", "33", link="not_linkable", date="2016-09-23",
+                 chamber="CRC Aquitaine, Limousin, Poitou-Charentes", seat="33514"),
+    "items": [("A", 83, None, None, {"part": [0, 220]}), ("A", 91, None, None, {"part": [0, 193]}),
+              ("A", 200, None, None, {"part": [347, 654]}), ("A", 206, None, None, {"part": [484, 628]}),
+              ("A", 240, None, None, {"part": [0, 276]})],
+    "note": "No recommendation list. Rappels: laws transferring GEMAPI and PLU competences (l. 83, 240), the rule "
+            "against splitting a competence (l. 91), the mandatory content of the staff annex (l. 200), the "
+            "'jours du président' without legal basis (l. 206). Not rappels: l. 120 (a fact), l. 184 (vigilance "
+            "over a loan, good management). Merged into CC Médoc Atlantique (2017): absent from the reference.",
+}
+SPEC["393190"] = {  # CC du Pays des Achards (SPANC survey): no list, one in-paragraph rappel
+    "meta": meta("Communauté de communes du Pays des Achards", "epci", "85", siren="248500530", year=2016,
+                 year_source="notification", seat="85152"),
+    "items": [("A", 283, None, None, {"part": [0, 273]})],
+    "note": "Thematic report (SPANC survey); no recommendation. No stated date of the final deliberation (the "
+            "report head prints 'Nantes, le 13 mai 2016' only): year from the notification letter (20 June 2016). "
+            "Seat La Chapelle-Achard (letter), now Les Achards (85152).",
+}
