@@ -495,3 +495,40 @@ SPEC["393190"] = {  # CC du Pays des Achards (SPANC survey): no list, one in-par
             "report head prints 'Nantes, le 13 mai 2016' only): year from the notification letter (20 June 2016). "
             "Seat La Chapelle-Achard (letter), now Les Achards (85152).",
 }
+SPEC["393829"] = {  # CCI régionale de Franche-Comté: "Rappel au droit n° 1" and "Recommandation n° 1", repeated in the body
+    "meta": meta("Chambre de commerce et d'industrie régionale de Franche-Comté", "etablissement_public", "25",
+                 date="2016-07-06", chamber="CRC Bourgogne, Franche-Comté", seat="25056"),
+    "items": [("A", 46, "1", None, {"alt": [472]}), ("R", 47, "1", None, {"alt": [876]})],
+    "note": "The recommendation's text is its 'la chambre recommande' sentence after the label. Invite / "
+            "encourage sentences (l. 137, 577, 864, 979, 990) are observations.",
+}
+SPEC["400270"] = {  # SAEM ACED (Pas-de-Calais, in liquidation): one recommendation in a Hauts-de-France table
+    "meta": meta("Société anonyme d'économie mixte Aménageons, construisons ensemble durablement (ACED)", "sem", "62",
+                 date="2016-03-23"),
+    "items": [("R", 16, None, NON, {"alt": [P(79, 247, 406)]})],
+    "note": "Ticked 'Non réalisée'. No letter, no siège stated: seat null.",
+}
+SPEC["392434"] = {  # Rivière-Saas-et-Gourby: récapitulation with a single "rappel d'obligation juridique"
+    "meta": meta("Commune de Rivière-Saas-et-Gourby", "commune", "40", "40244", date="2016-07-21"),
+    "items": [("A", 22, None, NON, {"alt": [P(39, 0, 214)]})],
+    "note": "The only item is listed under 'Rappel d'obligation juridique à mettre en œuvre (engagement de "
+            "l'ordonnateur)': a rappel (convention 4). Status: the group says 'à mettre en œuvre' → non (convention "
+            "5); its qualifier names an engagement (which the Aquitaine legend counts as partial) — a hard call, "
+            "decided on the status wording. L. 39 (the chamber 'ayant demandé' the same update) is an alt. The 2010 "
+            "recommendations cited in the financial analysis (l. 46, 50) are not in a follow-up section.",
+}
+SPEC["393696"] = {  # Département de Loire-Atlantique: "Rappel du droit" (labelled "Recommandation unique") + other recs
+    "meta": meta("Département de la Loire-Atlantique", "departement", "44", year=2016, year_source="notification",
+                 seat="44109"),
+    "items": [("A", [37, 39], None, None, {"alt": [[141, 143], P(134, 196, 260)]}),
+              ("R", 41, None, None, {"alt": [75]}), ("R", 42, None, None, {"alt": [83]}),
+              ("R", 43, None, None, {"alt": [118]}), ("R", 44, None, None, {"alt": [122]}),
+              ("R", 45, None, None, {"alt": [321]})],
+    "note": "Replaces 391836 in the draw (a two-page case sheet, not a report). Under the heading 'Rappel du droit :' "
+            "the single item is labelled 'Recommandation unique' but states a legal obligation in three paragraphs "
+            "(l. 37-39): kind rappel (the heading governs), number null; body copy l. 141-143 (alt), 'la chambre "
+            "rappelle le caractère obligatoire' (l. 134) alt. 'Autres recommandations' (l. 41-45) keep their "
+            "'(page N)' references. 'Le département suivra / a décidé de suivre la recommandation' (l. 76, 123) "
+            "are the body's answers, not statuses. No stated date of the final deliberation (report head 'Nantes, "
+            "le 23 juin 2016'): year from the notification letter (2 Aug 2016). Seat Nantes (letter).",
+}
