@@ -276,7 +276,8 @@ SPEC["388760"] = {  # Saint-Lô: the cover box holds the whole list in one TAB-s
             "in_paragraph). Body sentences restating a component of an item are alts, whatever the verb. Suivi: "
             "'Suites du précédent contrôle' (l. 45-52, 2011 report): FJT budget transfer, provisions, tariffs for "
             "non-residents (done), the intermediary association bought without competition (no change). "
-            "Chamber: 'CRC de Normandie' in the letter head (the 2011 audit was Basse-Normandie's).",
+            "Chamber: 'CRC de Normandie' in the letter head (the 2011 audit was Basse-Normandie's). L. 814 (what the "
+            "GIPA guarantees) is a definition, not a rappel.",
 }
 _NON_INLINE = {"cut": r"\s*Non mise en (?:oeuvre|œuvre)\.?\s*$"}
 SPEC["394646"] = {  # CC Roussillon Conflent: empty summary heading, two boxed recommendations with their status
@@ -490,9 +491,9 @@ SPEC["394041"] = {  # CC de la Pointe du Médoc: no list; "la CRC rappelle" sent
 SPEC["393190"] = {  # CC du Pays des Achards (SPANC survey): no list, one in-paragraph rappel
     "meta": meta("Communauté de communes du Pays des Achards", "epci", "85", siren="248500530", year=2016,
                  year_source="notification", seat="85152"),
-    "items": [("A", 283, None, None, {"part": [0, 273]})],
-    "note": "Thematic report (SPANC survey); no recommendation. No stated date of the final deliberation (the "
-            "report head prints 'Nantes, le 13 mai 2016' only): year from the notification letter (20 June 2016). "
+    "items": [("A", [283, 284], None, None, {"part": [0, 257]})],
+    "note": "Thematic report (SPANC survey); no recommendation; the rappel is a sentence cut over two paragraphs "
+            "(l. 283-284). No stated date of the final deliberation (the report head prints 'Nantes, le 13 mai 2016' only): year from the notification letter (20 June 2016). "
             "Seat La Chapelle-Achard (letter), now Les Achards (85152).",
 }
 SPEC["393829"] = {  # CCI régionale de Franche-Comté: "Rappel au droit n° 1" and "Recommandation n° 1", repeated in the body
@@ -530,5 +531,6 @@ SPEC["393696"] = {  # Département de Loire-Atlantique: "Rappel du droit" (label
             "rappelle le caractère obligatoire' (l. 134) alt. 'Autres recommandations' (l. 41-45) keep their "
             "'(page N)' references. 'Le département suivra / a décidé de suivre la recommandation' (l. 76, 123) "
             "are the body's answers, not statuses. No stated date of the final deliberation (report head 'Nantes, "
-            "le 23 juin 2016'): year from the notification letter (2 Aug 2016). Seat Nantes (letter).",
+            "le 23 juin 2016'): year from the notification letter (2 Aug 2016). Seat Nantes (letter). L. 131 ('il "
+            "est rappelé' + what excessive provisions do to the result) is not a rappel.",
 }
