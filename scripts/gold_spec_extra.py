@@ -1,0 +1,252 @@
+"""Hand-check decisions for the extraction gold, batch of 2026-12-06 (odd half of the draw).
+
+The draw (models/gold/README.md, "Reports added on 2026-12-06 (odd half of the draw)"): eligible
+ROD keys without "-", not yet in the gold, text under 250,000 characters, grouped by their 2016
+chamber, each group sorted then shuffled with ``random.Random(f"gold-2026-12-06-{chamber}")``,
+groups interleaved round-robin (chambers in ``sorted()`` order); this module holds the items at
+odd positions 1, 3, 5 … of that list (the first 45 of them).
+
+Same format and conventions as ``scripts/gold_spec.py`` (models/gold/README.md, conventions v2):
+items ``(kind, line, number, status[, options])``; ``P(line, a, b)`` = a sentence inside a
+paragraph (offsets in the line). Every decision was made by reading the report (txt/<key>.txt):
+the letter head and procedure for the dates and the body, every candidate sentence in its
+section, the follow-up sections. Notes give keys, line numbers and reasons, never report text.
+"""
+
+from gold_spec import EN_COURS, FAIT, NON, SANS_OBJET, meta  # noqa: F401
+
+
+def P(line, a, b):
+    """An occurrence that is a sentence inside paragraph ``line`` (offsets a..b in the line)."""
+    return {"line": line, "part": [a, b]}
+
+
+SPEC = {}
+
+SPEC["391071"] = {  # association PREMICE (Dijon): one labelled "Recommandation :", repeated in the body
+    "meta": meta("Association PREMICE", "association", "21", date="2015-09-24",
+                 chamber="CRC Bourgogne, Franche-Comté", seat="21231"),
+    "items": [("R", 49, None, None, {"alt": [P(173, 18, 140)]})],
+    "note": "Label without number (line 49), body copy with an upper-case label (line 173). Line 140 recalls a "
+            "necessity (not a rappel). Seat Dijon from the letter's address.",
+}
+SPEC["396214"] = {  # Tremblay-les-Villages: unnumbered summary list, each item restated in the body
+    "meta": meta("Commune de Tremblay-les-Villages", "commune", "28", "28393", date="2016-10-19",
+                 chamber="CRC Centre-Val de Loire"),
+    "items": [("R", 12, None, None, {"alt": [P(267, 0, 131), P(276, 0, 175)]}),
+              ("R", 13, None, None, {"alt": [P(338, 0, 338)]}),
+              ("R", 14, None, None, {"alt": [P(387, 0, 192)]}),
+              ("R", 15, None, None, {"alt": [P(436, 0, 243)]}),
+              ("R", 16, None, None, {"alt": [P(448, 0, 107)]}),
+              ("A", 373, None, None, {"part": [0, 367]})],
+    "note": "Catalogue title misspells the commune. Deliberation: annex 1 procedure table, second 'Délibéré' row "
+            "(line 458; line 455 is the provisional one). Chamber from the back-cover address (line 752). Lines "
+            "267 and 276 state components of the inventory item (alt). Line 373: an equal-information rule "
+            "stated as binding (rappel).",
+}
+SPEC["395056"] = {  # CC des Portes de Champagne: Grand Est "Liste des recommandations et rappels du droit"
+    "meta": meta("Communauté de communes des Portes de Champagne", "epci", "51", link="not_linkable",
+                 date="2016-06-22", chamber="CRC Alsace, Champagne-Ardenne, Lorraine", seat="51237"),
+    "items": [("A", 466, None, None, {"alt": [P(29, 575, 748)]}),
+              ("A", [467, 468], None, None, {"alt": [P(52, 0, 291), P(54, 0, 206)]}),
+              ("A", 469, None, None, {"alt": [P(94, 0, 259)]}),
+              ("A", 470, None, None, {"alt": [P(102, 1, 170)]}),
+              ("A", 472, None, None),
+              ("R", 475, None, None, {"alt": [P(68, 0, 202)]}),
+              ("R", 476, None, None, {"alt": [P(85, 1, 180)]}),
+              ("R", 477, None, None, {"alt": [P(221, 0, 161)]}),
+              ("R", 479, None, None, {"alt": [P(421, 0, 138)]}),
+              ("R", 480, None, None, {"alt": [P(427, 0, 120)]}),
+              ("R", 481, None, None),
+              ("R", 419, None, None, {"part": [92, 197]})],
+    "note": "Unnumbered lists at the end (lines 463-481; 465, 471, 474, 478 are theme sub-headings); the rappel "
+            "on restes à réaliser is cut over lines 467-468. Body sentences restating list items are alts whatever "
+            "their verb (invite, souligne). Line 419 (multi-year purchase-order contracts) names an action no list "
+            "item names: new item. Line 433 is a past provisional-observation invitation (not an item). Not in "
+            "the reference (merged 2017); seat Esternay from the annex table (line 487).",
+}
+SPEC["388686"] = {  # Le Thuit-Signol: "Principales recommandations" (2 items), restated in the body
+    "meta": meta("Commune du Thuit-Signol", "commune", "27", link="not_linkable", date="2015-12-02",
+                 chamber="CRC Normandie"),
+    "items": [("R", 31, None, None, {"alt": [P(82, 0, 272)]}),
+              ("R", 32, None, None, {"alt": [P(168, 0, 177)]}),
+              ("R", 149, None, None, {"part": [0, 106]})],
+    "note": "Line 82 is an inverted impersonal 'est-il recommandé' (alt of the inventory item); line 168 restates "
+            "the training plan with 'devrait' (alt). Line 149 (absenteeism) is in no list: new item. The commune "
+            "merged into Le Thuit de l'Oison (27638) on 1 January 2016 and is absent from the reference: no INSEE. "
+            "Chamber from the letter head (line 2).",
+}
+
+# Languedoc-Roussillon format (Occitanie, 2016): no summary list; each recommendation is a body box
+# "Recommandation" followed by the item with its status at the end of the paragraph.
+_LR_STATUS = {"cut": r"\s*(?:(?:Partiellement|Totalement|Non) mise en œuvre|Mise en œuvre|"
+                     r"Devenue sans objet)\s*\.?\s*$"}
+SPEC["390753"] = {  # Castelnau-le-Lez: four body boxes with statuses
+    "meta": meta("Commune de Castelnau-le-Lez", "commune", "34", "34057", date="2016-03-31"),
+    "items": [("R", 244, None, EN_COURS, _LR_STATUS), ("R", 372, None, NON, _LR_STATUS),
+              ("R", 490, None, EN_COURS, _LR_STATUS), ("R", 662, None, EN_COURS, _LR_STATUS),
+              ("A", 611, None, None, {"part": [0, 146]})],
+    "note": "The 'RECOMMANDATIONS' heading (line 34) is followed by the procedure, not a list. Each box ends with "
+            "its status (cut from the text). Line 611 recalls what the CGCT provides (rappel); line 640 recalls "
+            "that negotiation is possible in adapted procedures (a possibility the code leaves: not a rappel). "
+            "Line 666 mentions the 2009 report inside an ordinary section (no follow-up section: no suivi item).",
+}
+_NUM_COLON = {"skip": r"\d+\s*:\s*"}  # "Recommandation 1 : …" (number without "n°")
+SPEC["392494"] = {  # Cogolin: two "Recommandation N :" items in the synthesis, repeated in the body
+    "meta": meta("Commune de Cogolin", "commune", "83", "83042", date="2016-04-22", announced=2),
+    "items": [("R", 25, "1", None, {**_NUM_COLON, "alt_skip": _NUM_COLON["skip"],
+                                    "alt": [158, P(157, 171, 373), P(149, 0, 214)]}),
+              ("R", 26, "2", None, {**_NUM_COLON, "alt_skip": _NUM_COLON["skip"], "alt": [276, P(274, 0, 511)]}),
+              ("R", 45, None, None, {"part": [0, 239]}),
+              ("A", 54, None, None, {"part": [0, 242]}),
+              ("R", 447, None, None, {"part": [0, 234]}),
+              ("R", 456, None, None, {"part": [115, 509]})],
+    "note": "'La chambre formule dans ce cadre deux recommandations' (line 24). Line 149 (table of budgeted posts) "
+            "is a component of recommendation 1 (alt). Four more in-paragraph items in sections without a listed "
+            "recommendation (investment plan, provisions, two on the crèche DSP: tariffs in the contract, a fuller "
+            "activity report). 'il convient de rappeler' (lines 273, 455, 504, 561) is not one of the rappel "
+            "formulas of convention 1: not items.",
+}
+SPEC["392519"] = {  # SEM VAVI (Polynésie française): no recommendation, no rappel
+    "meta": meta("Société d'économie mixte VAVI", "sem", "987", date="2016-08-05", chamber="CTC Polynésie française"),
+    "items": [],
+    "note": "Read in full: no list, no labelled item and no in-paragraph recommande / rappelle sentence. Chamber "
+            "named in the procedure (line 6). The SEM's seat is stated nowhere and the reference has no commune "
+            "of Polynésie française: seat null.",
+}
+SPEC["393712"] = {  # ALCG Poligny: "Récapitulatif des recommandations de la chambre", repeated in the body
+    "meta": meta("Association de lutte contre le gaspillage de Poligny", "association", "39", date="2016-05-24",
+                 chamber="CRC Bourgogne, Franche-Comté", seat="39434"),
+    "items": [("R", 61, "1", None, {"alt": [288]}),
+              ("R", 63, "2", None, {"alt": [291, P(292, 146, 376)]}),
+              ("R", 65, "3", None, {"alt": [294, P(344, 62, 194)]}),
+              ("R", 66, "4", None, {"alt": [351]}),
+              ("A", 211, None, None, {"part": [0, 415]})],
+    "note": "Labels 1-3 alone on their line, the item on the next. Final observations 'arrêtées dans ses séances "
+            "des 19 et 24 mai 2016' (line 39): the deliberation date is the later session. Line 292 (encourage, "
+            "analytical accounts) and line 344 (invite, a management controller inside the reorganisation) restate "
+            "components of recommendations 2 and 3 (alt). Line 211 recalls articles of the code de commerce.",
+}
+SPEC["396660"] = {  # CH du Blanc (SIH inquiry): numbered "Récapitulation des recommandations"
+    "meta": meta("Centre hospitalier du Blanc", "hopital", "36", date="2016-03-15", chamber="CRC Centre-Val de Loire",
+                 seat="36018"),
+    "items": [("R", 14, "1", None, {"alt": [P(198, 0, 178)]}),
+              ("R", 15, "2", None, {"alt": [P(230, 0, 182)]}),
+              ("R", 16, "3", None, {"alt": [P(275, 0, 239)]})],
+    "note": "Deliberation: second 'Délibéré de la chambre' row of the procedure annex (line 384; line 381 is the "
+            "provisional one). Chamber named in the closing sentence (lines 354-355) and the back cover. Body "
+            "sentences 230 and 275 state items 2 and 3 without a recommending verb (alt).",
+}
+
+# Hauts-de-France tables "Rappels à la réglementation" / "Recommandation(s)": one row per item, the ticked
+# column = status (Mis en œuvre | Partiellement | Non mis en œuvre), trailing cells dropped by the build.
+SPEC["400617"] = {  # SM Oise très haut débit
+    "meta": meta("Syndicat mixte Oise très haut débit", "syndicat", "60", date="2016-05-19"),
+    "items": [("A", 18, None, EN_COURS, {"alt": [P(120, 750, 900)]}),
+              ("A", 19, None, EN_COURS, {"alt": [P(209, 163, 332)]}),
+              ("R", 22, None, NON, {"alt": [P(213, 474, 637)]}),
+              ("A", 215, None, None, {"part": [256, 468]})],
+    "note": "Line 215: the necessity to respect a cited CGCT article (a legal obligation, not a mere necessity) in "
+            "a section with no table row: new rappel. No seat stated (the report has no letter, the response part "
+            "has no address): seat null.",
+}
+
+# Aquitaine / Poitou-Charentes "Récapitulation des recommandations": legend of follow-up codes, then groups
+# "Rappel d'obligations juridiques" / "Recommandations faites au cours du contrôle actuel" (no status: a
+# recommendation made during this audit is not yet followed up; convention 5).
+SPEC["391216"] = {  # Thiviers
+    "meta": meta("Commune de Thiviers", "commune", "24", "24551", date="2016-05-11"),
+    "items": [("A", 36, None, None, {"alt": [P(67, 0, 219)]}),
+              ("R", 39, None, None, {"alt": [P(73, 0, 259)]}),
+              ("R", 41, None, None, {"alt": [P(102, 0, 242)]}),
+              ("R", 42, None, None, {"alt": [P(111, 0, 232)]}),
+              ("R", 43, None, None, {"alt": [P(113, 0, 258)]}),
+              ("R", 44, None, None, {"alt": [P(114, 0, 499)]})],
+    "note": "Groups 35/38/40 are theme sub-headings. Every item restated by a 'la chambre recommande' body "
+            "sentence (line 111 has the verb after an inserted clause). The earlier audit is only mentioned inside "
+            "the debt and expenditure sections (lines 89-98): no follow-up section, no suivi item.",
+}
+
+# Pays de la Loire: summary list "1- …" (numbered: the gold occurrence), "Recommandation n° N" in the body (alt).
+SPEC["393699"] = {  # CA Saumur Loire Développement
+    "meta": meta("Communauté d'agglomération Saumur Loire Développement", "epci", "49", link="not_linkable",
+                 date="2016-06-28", chamber="CRC Pays de la Loire", seat="49328"),
+    "items": [("R", 42, "1", None, {"alt": [73]}),
+              ("R", 43, "2", None, {"alt": [80, P(129, 0, 217)]}),
+              ("R", 44, "3", None, {"alt": [112, P(100, 478, 634), P(111, 123, 415)]}),
+              ("R", 45, "4", None, {"alt": [137, P(135, 0, 217)]}),
+              ("R", 46, "5", None, {"alt": [283]}),
+              ("A", 104, None, None, {"part": [229, 378]}),
+              ("S", 99, None, EN_COURS, {"part": [0, 204]}),
+              ("S", 100, None, FAIT, {"part": [167, 349]})],
+    "note": "Body labels 'Recommandation n° N' (alt). Line 111 ('doit être rigoureuse', a management principle) "
+            "restates recommendation 3 (alt, not a rappel); line 104 recalls that the DSP obligations stay binding "
+            "whatever the contract's name (rappel). Section 'Suivi de suites sur le renforcement du contrôle des "
+            "satellites' (lines 97-100) takes up the 2010 report's observations on operators: transport set-up "
+            "simplified but a confusion persists (en_cours), waste DSP criticisms corrected (done). Merged into "
+            "CA Saumur Val de Loire (2017): not in the reference; seat Saumur from the letter's address.",
+}
+SPEC["390128"] = {  # Département de Seine-et-Marne (digital policy inquiry): no item
+    "meta": meta("Département de Seine-et-Marne", "departement", "77", date="2016-01-13", chamber="CRC Île-de-France"),
+    "items": [],
+    "note": "No list, no labelled item, no in-paragraph recommande / rappelle sentence (lines 529, 528: 'devra', "
+            "'doit conduire' are not the chamber's formulas). The deliberation is printed '13 janvier 2015' (line 13) "
+            "but the provisional observations went out on 1 October 2015 and the answers came in December 2015: "
+            "the procedure fixes 2016 (as 393708). No letter, no siège stated: seat null.",
+}
+SPEC["390663"] = {  # La Côte-Saint-André: unnumbered "Recommandations" list of two, introduced by a sentence
+    "meta": meta("Commune de La Côte-Saint-André", "commune", "38", "38130", date="2015-10-26",
+                 chamber="CRC Auvergne, Rhône-Alpes"),
+    "items": [("R", 39, None, None),
+              ("R", 40, None, None, {"alt": [P(36, 110, 315), P(86, 67, 319)]}),
+              ("A", 101, None, None, {"part": [0, 189]}),
+              ("A", [113, 114], None, None, {"part": [0, 146]}),
+              ("R", 595, None, None, {"part": [294, 483]})],
+    "note": "Line 38 introduces the list (not an item). The synthesis 'préconise' (line 36) and the body's past "
+            "'a préconisé' (line 86) restate the CCAS agreement item (alt). Lines 113-114: one rappel sentence cut "
+            "over two paragraphs (an instruction quoted). Line 262 recalls what would follow a possible transfer "
+            "(no obligation of the commune): not a rappel. Line 595: impersonal 'il est recommandé' (new item). "
+            "The earlier report is only cited (lines 33, 117, 432): no follow-up section.",
+}
+SPEC["395374"] = {  # Vannes: numbered "1- …" list after the summary
+    "meta": meta("Commune de Vannes", "commune", "56", "56260", date="2016-06-20", chamber="CRC Bretagne"),
+    "items": [("R", 41, "1", None), ("R", 42, "2", None), ("R", 43, "3", None)],
+    "note": "Items end with a section reference, part of the printed item. The body states the findings without "
+            "restating the actions. Line 275 ends with a recommendation quoted from the MAPPP guide (another "
+            "body's): not an item; line 240 is an 'invite'. Lines 246-249 'R2 : …' are amounts, not labels. The "
+            "procedure paragraph (lines 23-25) has blank template fields; the final deliberation is line 28.",
+}
+SPEC["393088"] = {  # CC du Pays de Wissembourg: summary "Liste des préconisations" empty in the source
+    "meta": meta("Communauté de communes du Pays de Wissembourg", "epci", "67", siren="246700926", date="2015-10-01",
+                 seat="67544"),
+    "items": [("R", 125, "1", None),
+              ("R", 342, "2", None, {"alt": [P(339, 0, 1025)]})],
+    "note": "The summary list (lines 40-42: headings 'Recommandations', 'Orientation') lost its content in the "
+            "source; the two labelled body items are the gold (their label text uses 'rappelle', kept as "
+            "recommendations since labelled). Line 339 recalls the decree on which recommendation 2 rests (alt; "
+            "the sentence runs through the quoted article to the end of the line). Line 352's 'elle rappelle' is "
+            "a presentation made to the council, not the chamber. Deliberation: line 400.",
+}
+
+# Normandie (2016): "Principales recommandations" and "Obligations de faire" after the synthesis; the
+# obligations are legal obligations recalled, counted as rappels au droit (like the rappels d'obligations
+# juridiques, convention 4).
+SPEC["394683"] = {  # Louviers
+    "meta": meta("Commune de Louviers", "commune", "27", "27375", date="2016-09-20", chamber="CRC Normandie"),
+    "items": [("R", 33, None, None, {"alt": [P(135, 0, 186)]}),
+              ("R", 34, None, None, {"alt": [P(310, 0, 156)]}),
+              ("R", 35, None, None), ("R", 36, None, None),
+              ("A", 38, None, None), ("A", 39, None, None), ("A", 40, None, None),
+              ("A", 430, None, None, {"part": [0, 419]}),
+              ("S", 57, None, FAIT, {"part": [0, 320]}),
+              ("S", 64, None, FAIT, {"part": [0, 347]}),
+              ("S", 67, None, NON, {"part": [0, 201]}),
+              ("S", [69, 70], None, NON, {"part": [0, 121]})],
+    "note": "'Obligations de faire' (lines 38-40) counted as rappels au droit. Line 430 both invites (overtime) and "
+            "recalls the obligation of an automated attendance control (a rappel no list item names). Section "
+            "'Contrôles antérieurs' (lines 52-72) takes up four observations of the 2003-2008 report: SEM stakes "
+            "(SEM activity taken over, the sports complex back in régie: done), cost of the meals régie (costing "
+            "tool set up: done), benefits in kind to associations (not remedied), staff-association agreement "
+            "(signed in 2010, lapsed since: not done; its sentence is cut over lines 69-70). Chamber from the "
+            "letter head.",
+}
