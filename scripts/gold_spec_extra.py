@@ -250,3 +250,167 @@ SPEC["394683"] = {  # Louviers
             "(signed in 2010, lapsed since: not done; its sentence is cut over lines 69-70). Chamber from the "
             "letter head.",
 }
+SPEC["391508"] = {  # Office de tourisme de Juvignac (association): conclusion list with statuses
+    "meta": meta("Office de tourisme de Juvignac", "office_tourisme", "34", date="2015-10-27",
+                 chamber="CRC Languedoc-Roussillon, Midi-Pyrénées", seat="34123"),
+    "items": [("R", 453, None, NON, _LR_STATUS), ("R", 454, None, NON, _LR_STATUS),
+              ("A", 76, None, None, {"part": [0, 605]}),
+              ("A", 285, None, None, {"part": [157, 514]})],
+    "note": "The 'RECOMMANDATIONS' heading (line 29) is followed by the procedure; the two recommendations close "
+            "the report (lines 452-454), each ending 'Non mise en œuvre.' (cut). Line 76 recalls the 1901 law "
+            "(one sentence through the quoted article); line 285 recalls the legal delegation under the code du "
+            "tourisme. Deliberated by the Languedoc-Roussillon chamber (line 455), a name nlp.geo_chambers does not "
+            "know (it merges it with Midi-Pyrénées from 2012); the letter names its successor 'Languedoc-Roussillon, "
+            "Midi-Pyrénées' (line 6), kept as chamber.",
+}
+SPEC["394993"] = {  # SM des stations du Mercantour: three numbered recommendations (n° 2 in two parts)
+    "meta": meta("Syndicat mixte des stations du Mercantour", "syndicat", "06", date="2016-04-26", seat="06088"),
+    "items": [("R", 47, "1", None, {"alt": [125, P(124, 0, 258)]}),
+              ("R", [49, 50], "2", None, {"alt": [[513, 514], P(488, 0, 168)]}),
+              ("R", 52, "3", None, {"alt": [884, P(40, 917, 1114), P(850, 0, 175)]}),
+              ("R", 44, None, None, {"part": [0, 261]}),
+              ("A", 94, None, None, {"part": [0, 202]}),
+              ("A", 105, None, None, {"part": [733, 943]}),
+              ("A", 666, None, None, {"part": [0, 224]}),
+              ("A", 686, None, None, {"part": [467, 588]})],
+    "note": "Labels alone on a line (46, 48, 51), item on the next; recommendation 2 = sub-items 2.1 and 2.2 (lines "
+            "49-50; body 513-514). The synthesis recommends a closer follow-up of the aquatic-centre DSP (line 44), "
+            "in no list: new item. Rappels: asset transfers (94), case law on the budget debate (105), the "
+            "delegating authority's duty (666), unapproved tariffs illegal (686); line 682 recalls good management "
+            "(not a rappel). Invitations restating list items are alts (124, 488, 850). Seat: the syndicat's siège "
+            "is that of the Métropole Nice Côte d'Azur (line 64), not the catalogue's Saint-Étienne-de-Tinée "
+            "(an antenna).",
+}
+SPEC["393792"] = {  # Orchestre des Pays de Savoie (association): three labelled recommendations after the synthesis
+    "meta": meta("Association Orchestre des Pays de Savoie", "association", "73", date="2016-07-18",
+                 chamber="CRC Auvergne, Rhône-Alpes", seat="73051"),
+    "items": [("R", 27, "1", None, {"alt": [P(137, 0, 307)]}),
+              ("R", 28, "2", None, {"alt": [P(467, 0, 184)]}),
+              ("R", 29, "3", None, {"alt": [P(126, 396, 537)]}),
+              ("A", 176, None, None, {"part": [723, 1285]})],
+    "note": "Label of n° 1 printed 'Recommandations n° 1'. Invitations restating list items are alts (137 roles of "
+            "the organs, 467 contributions in kind in the annex, 126 formal adoption of the tariff policy); the "
+            "others (107, 165, 313, 663, 762) name no list action. Line 176 recalls a Prime Minister's circular "
+            "(a text: rappel), the sentence ending with the closing quote. Line 99's 'il est rappelé' recalls a "
+            "fact of the statutes (not a rappel). Seat Le Bourget-du-Lac from the letter's address.",
+}
+
+# Bretagne (2016): "Recommandation n°N <TAB> text (§ x.y)" rows after the résumé; procedure template fields left
+# blank (no deliberation date printed: year from the notification letter).
+SPEC["397243"] = {  # Plougastel-Daoulas
+    "meta": meta("Commune de Plougastel-Daoulas", "commune", "29", "29189", chamber="CRC Bretagne",
+                 year=2016, year_source="notification"),
+    "items": [("R", 47, "1", None), ("R", 48, "2", None), ("R", 50, "3", None), ("R", 51, "4", None),
+              ("A", 197, None, None, {"part": [118, 369]})],
+    "note": "The procedure paragraph has blank date fields (lines 35-38): no deliberation date; year from the "
+            "letter (13 October 2016). Line 197 recalls the statute law on minimum-duration step advancement "
+            "(rappel, in no list). Line 328 mentions the earlier report in passing (no follow-up section).",
+}
+SPEC["400619"] = {  # SEVADEC (Calaisis): table "Rappels à la réglementation" only
+    "meta": meta("Syndicat d'élimination et de valorisation des déchets du Calaisis", "syndicat", "62",
+                 date="2016-04-06"),
+    "items": [("A", 20, None, EN_COURS, {"alt": [P(189, 173, 403)]}),
+              ("A", 21, None, EN_COURS, {"alt": [P(189, 0, 172)]}),
+              ("R", 193, None, None, {"part": [48, 144]}),
+              ("R", 221, None, None, {"part": [349, 526]})],
+    "note": "Both rappels ticked 'En cours de réalisation'. Line 189 restates both (the invite for the 23/21 "
+            "accounts, the rappel for the inventory). In-paragraph recommendations on depreciating future "
+            "buildings (193, not the study costs of the table row) and on the budget-debate document (221). No "
+            "siège stated: seat null.",
+}
+SPEC["390046"] = {  # CCAS de Bergerac: récapitulation, each item followed by its bracketed status
+    "meta": meta("Centre communal d'action sociale de Bergerac", "ccas", "24", chamber="CRC Aquitaine, Poitou-Charentes",
+                 year=2016, year_source="notification", seat="24037"),
+    "items": [("R", 47, None, EN_COURS, {"alt": [P(82, 0, 107)]}),
+              ("R", 49, None, EN_COURS, {"alt": [P(118, 0, 272)]}),
+              ("R", 52, None, EN_COURS, {"alt": [P(161, 0, 169)]}),
+              ("R", 54, None, EN_COURS, {"alt": [P(173, 0, 162)]}),
+              ("R", 56, None, EN_COURS, {"alt": [P(261, 0, 206)]}),
+              ("R", 58, None, EN_COURS, {"alt": [P(267, 0, 220)]})],
+    "note": "Each recommendation of the récapitulation is followed by its own '[Recommandation partiellement mise "
+            "en œuvre]' line (the report's status after the provisional observations: en_cours). The body states "
+            "each one as 'la chambre a (donc) recommandé' (the provisional observations' formula): alts. Line 331's "
+            "'il convient de rappeler' is not a rappel formula. No final deliberation date in the procedure (only "
+            "the provisional one): year from the letter (3 May 2016).",
+}
+SPEC["393692"] = {  # CC Loire-Longué (SPANC inquiry): no item
+    "meta": meta("Communauté de communes Loire-Longué", "epci", "49", link="not_linkable", year=2016,
+                 year_source="notification", seat="49180"),
+    "items": [],
+    "note": "Summary of observations in one cell (line 41), no recommendation. Line 444 recalls the purpose of the "
+            "water agency's subsidies (a financing condition, not a legal obligation of the body): not a rappel. "
+            "No final deliberation date (line 36 is the report's dispatch date): year from the letter (1 July 2016). "
+            "Merged in 2017: not in the reference; seat Longué-Jumelles from the letter's address.",
+}
+SPEC["394523"] = {  # CH Guy Thomas de Riom: extract of a ROD (one chapter)
+    "meta": meta("Centre hospitalier Guy Thomas de Riom", "hopital", "63", year=2016, year_source="notification",
+                 seat="63300"),
+    "items": [("R", 38, None, None, {"part": [0, 446]})],
+    "note": "Extract (44 lines) of a ROD: kept, as 260539. One in-paragraph recommendation (projet médical and "
+            "projet d'établissement); line 37 is an 'invite'. The first line dates the extract 24 March 2016 (the "
+            "catalogue date): year from it, as a notification; no deliberation, no chamber in the extract. Seat "
+            "Riom from the body's name.",
+}
+SPEC["392934"] = {  # CCAS de Quimper: "Recommandation n°N : …" list after the résumé
+    "meta": meta("Centre communal d'action sociale de Quimper", "ccas", "29", chamber="CRC Bretagne", year=2016,
+                 year_source="notification", seat="29232"),
+    "items": [("R", 46, "1", None), ("R", 47, "2", None), ("R", 48, "3", None), ("R", 49, "4", None)],
+    "note": "Items end with a section reference (part of the printed item). No in-paragraph recommande / rappelle "
+            "sentence in the body. Procedure template fields blank (lines 30-33): year from the letter "
+            "(19 May 2016); seat Quimper from the letter's address.",
+}
+SPEC["400423"] = {  # CH de Boulogne-sur-Mer (SIH inquiry): no table; one in-paragraph rappel
+    "meta": meta("Centre hospitalier de Boulogne-sur-Mer", "hopital", "62", date="2016-03-09", seat="62160"),
+    "items": [("A", 116, None, None, {"part": [0, 176]})],
+    "note": "No 'Rappels à la réglementation' / 'Recommandations' table in this inquiry report. Line 116 recalls an "
+            "obligation ('il lui incombe de') to report indicators. Deliberation date over lines 19-20 (a sentence "
+            "cut in the source). Seat from the body's name.",
+}
+SPEC["393530"] = {  # Floirac: récapitulation "Recommandations à mettre en œuvre" (1-3) and "partiellement suivie d'effet" (4)
+    "meta": meta("Commune de Floirac", "commune", "33", "33167", date="2016-05-31",
+                 chamber="CRC Aquitaine, Poitou-Charentes"),
+    "items": [("R", 39, "1", NON, {"alt": [P(143, 0, 431)]}),
+              ("R", 40, "2", NON, {"alt": [P(202, 396, 498), P(202, 0, 395)]}),
+              ("R", 41, "3", NON, {"alt": [P(266, 131, 522)]}),
+              ("R", 43, "4", EN_COURS, {"alt": [P(381, 647, 831)]}),
+              ("A", 217, None, None, {"part": [0, 224]})],
+    "note": "Groups 'Recommandations à mettre en œuvre' → non_mise_en_oeuvre (convention 5) and 'Recommandation "
+            "partiellement suivie d'effet' → en_cours (line 382: a provision voted in 2016). Line 217 recalls the "
+            "statute laws on step advancement (rappel). The 2009 report is recalled inside ordinary sections "
+            "(lines 67, 219): no follow-up section.",
+}
+SPEC["393813"] = {  # Foyer de vie Les Abris de Jade: unnumbered summary list, numbered in the body (gold = body)
+    "meta": meta("Foyer de vie Les Abris de Jade", "etablissement_public", "44", year=2016, year_source="notification",
+                 seat="44154"),
+    "items": [("R", 108, "1", None, {"alt": [51]}), ("R", 160, "2", None, {"alt": [52]}),
+              ("R", 169, "3", None, {"alt": [53]})],
+    "note": "Établissement public départemental (social). Convention 2: the numbered body occurrence is the gold, "
+            "the unnumbered summary item its alt. The earlier audit is mentioned in passing (lines 55, 65, 93): no "
+            "follow-up section. No deliberation date (line 39 is the report's dispatch date): year from the letter "
+            "(19 September 2016); seat Saint-Brevin-les-Pins from its address.",
+}
+SPEC["389137"] = {  # CA Beaune, Côte et Sud: the "Récapitulatif des recommandations" heading has no content
+    "meta": meta("Communauté d'agglomération Beaune, Côte et Sud", "epci", "21", siren="200006682", date="2015-10-27",
+                 chamber="CRC Bourgogne, Franche-Comté", seat="21054"),
+    "items": [("R", 294, None, None, {"part": [0, 417]}),
+              ("A", 359, None, None, {"part": [111, 329]})],
+    "note": "The recapitulation heading (line 33) lost its content in the source. One in-paragraph recommendation "
+            "(294, shared services) and one rappel on amendments (359, the verb misspelt 'rappele': found by "
+            "reading, not by the candidate regex). Many 'invite' sentences (observations). The reference lists "
+            "the CA under its extended name (SIREN 200006682). Seat Beaune from the body's name.",
+}
+SPEC["393375"] = {  # Rixheim: "Liste des recommandations" empty in the source; labelled body items
+    "meta": meta("Commune de Rixheim", "commune", "68", "68278", date="2016-02-01"),
+    "items": [("R", 145, "1", None),
+              ("R", 201, "2", None, {"alt": [P(200, 279, 456)]}),
+              ("R", 234, "3", None),
+              ("A", 26, None, None, {"part": [277, 620]}),
+              ("A", [63, 64], None, None, {"part": [73, 527], "alt": [P(65, 0, 142)]}),
+              ("A", 67, None, None, {"part": [251, 531]}),
+              ("R", 340, None, None, {"part": [369, 687], "alt": [P(25, 683, 1045)]})],
+    "note": "The summary list (line 32) lost its items in the source; labelled body items 1-3 are the gold (2 and 3 "
+            "use 'invite' inside their label: labelled, so items). Rappels: the SRU duty in the synthesis ('il "
+            "appartient à', 26), the EPCI activity report article (63-64, one sentence through the quoted article; "
+            "65 restates it as a necessity: alt), the ICNE accounting rule (67). Line 69 recalls an earlier finding, "
+            "340a a possibility (not rappels). The earlier report is compared in ordinary sections: no suivi items.",
+}
