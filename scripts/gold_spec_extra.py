@@ -414,3 +414,217 @@ SPEC["393375"] = {  # Rixheim: "Liste des recommandations" empty in the source; 
             "65 restates it as a necessity: alt), the ICNE accounting rule (67). Line 69 recalls an earlier finding, "
             "340a a possibility (not rappels). The earlier report is compared in ordinary sections: no suivi items.",
 }
+SPEC["394685"] = {  # Dieppe (volet 1, finances and HR): "Obligations de faire" and "Principales recommandations"
+    "meta": meta("Commune de Dieppe", "commune", "76", "76217", date="2016-07-28", chamber="CRC Normandie"),
+    "items": [("A", 37, None, None, {"alt": [P(123, 0, 197), P(281, 196, 394), P(282, 0, 132)]}),
+              ("A", 38, None, None),
+              ("A", 39, None, None, {"alt": [P(130, 0, 159)]}),
+              ("A", 40, None, None, {"alt": [P(138, 0, 176)]}),
+              ("A", 42, None, None, {"alt": [P(357, 0, 234)]}),
+              ("A", 43, None, None, {"alt": [P(427, 0, 90)]}),
+              ("A", 44, None, None, {"alt": [P(427, 91, 283)]}),
+              ("A", 45, None, None, {"alt": [P(525, 0, 273), P(525, 274, 338)]}),
+              ("A", 46, None, None, {"alt": [[592, 595]]}),
+              ("A", 47, None, None, {"alt": [P(625, 0, 192)]}),
+              ("R", 50, None, None, {"alt": [P(112, 0, 85)]}),
+              ("R", 51, None, None, {"alt": [P(154, 0, 266)]}),
+              ("R", 52, None, None, {"alt": [P(242, 0, 185)]}),
+              ("R", 54, None, None, {"alt": [P(428, 0, 180)]}),
+              ("R", 55, None, None, {"alt": [P(526, 0, 348)]}),
+              ("R", 56, None, None, {"alt": [P(552, 108, 269)]}),
+              ("R", 57, None, None, {"alt": [P(34, 0, 219)]}),
+              ("R", 115, None, None, {"part": [649, 805]}),
+              ("R", 273, None, None, {"part": [0, 107]}),
+              ("R", 331, None, None, {"part": [0, 85]}),
+              ("A", 454, None, None, {"part": [0, 251]}),
+              ("R", 625, None, None, {"part": [193, 294]}),
+              ("R", 649, None, None, {"part": [132, 275]})],
+    "note": "'Obligations de faire' (37-47, theme sub-headings 36/41) counted as rappels au droit; 'Principales "
+            "recommandations' 50-57. Body sentences restating them are alts whatever the verb (demande, invite, "
+            "rappelle); the CCAS legal-status rappel (281) and the 'organisation respectueuse' demand (282) restate "
+            "the staff-transfer obligation. New in-paragraph items: budget document inspired by the LOLF (115), "
+            "asset disposals (273), HR data (331), step advancement (454, rappel), the staff committee's annual "
+            "dialogue (625b), steering tools (649). Line 622 recalls the purpose of a reimbursement (not a rappel). "
+            "The earlier audit is only mentioned (482).",
+}
+SPEC["393860"] = {  # Ille-sur-Têt: body boxes "Recommandation(s)" with the status on the next paragraph
+    "meta": meta("Commune d'Ille-sur-Têt", "commune", "66", "66088", date="2016-06-09",
+                 chamber="CRC Languedoc-Roussillon, Midi-Pyrénées"),
+    "items": [("R", 99, None, EN_COURS), ("R", 143, None, EN_COURS), ("R", 144, None, EN_COURS)],
+    "note": "Each box is followed by a status paragraph ('partiellement mise(s) en œuvre', lines 100 and 145; the "
+            "latter covers both items of its box). The 'RECOMMANDATIONS' heading (33) precedes the procedure. No "
+            "in-paragraph recommande / rappelle sentence.",
+}
+SPEC["394878"] = {  # Festival de La Chaise-Dieu (association): six numbered recommendations after the synthesis
+    "meta": meta("Association Festival de La Chaise-Dieu", "association", "43", date="2016-10-17",
+                 chamber="CRC Auvergne, Rhône-Alpes", seat="43048"),
+    "items": [("R", 40, "1", None, {"alt": [P(374, 0, 339), P(660, 151, 414)]}),
+              ("R", 41, "2", None, {"alt": [P(373, 0, 350)]}),
+              ("R", 42, "3", None, {"alt": [P(245, 0, 279)]}),
+              ("R", 43, "4", None, {"alt": [P(373, 351, 532)]}),
+              ("R", 44, "5", None, {"alt": [P(37, 110, 357)]}),
+              ("R", 45, "6", None, {"alt": [P(644, 153, 423)]}),
+              ("R", 202, None, None, {"part": [0, 140]}),
+              ("R", 226, None, None, {"part": [0, 172], "alt": [P(250, 0, 160)]}),
+              ("R", 644, None, None, {"part": [0, 152]})],
+    "note": "Body sentences restating list items are alts (recommande, préconise, invite, suggère; the synthesis' "
+            "'il est recommandé' on sponsorship counterparts). Unlisted in-paragraph recommendations: attendance "
+            "data (202), annual activity report (226, restated by 250), budget estimates from attendance (644a). "
+            "Line 704 quotes the ministry's sponsorship charter (another body's recommendation): not an item.",
+}
+SPEC["397242"] = {  # CH de Paimpol (Max Querrien): unnumbered list after the résumé
+    "meta": meta("Centre hospitalier de Paimpol", "hopital", "22", chamber="CRC Bretagne", year=2016,
+                 year_source="notification", seat="22162"),
+    "items": [("R", 46, None, None), ("R", 47, None, None), ("R", 48, None, None), ("R", 49, None, None)],
+    "note": "Items end with a section reference. No in-paragraph recommande / rappelle sentence (line 364's "
+            "'demande' is not the chamber's). Blank procedure dates (lines 25-29): year from the letter "
+            "(3 October 2016); seat Paimpol.",
+}
+
+
+def _cell(n):
+    """The n-th TAB cell after the first one of a one-paragraph table (generic skip / cut patterns)."""
+    return {"skip": r"(?:[^\t]*\t){%d}" % n, "cut": r"\t.*$"}
+
+
+SPEC["394202"] = {  # SEMS ALM Évreux Basket: recommendations and obligations in ONE paragraph of TAB cells (line 25)
+    "meta": meta("Société d'économie mixte sportive ALM Évreux Basket", "sem", "27", date="2016-08-29",
+                 chamber="CRC Normandie", seat="27229"),
+    "items": [("R", 25, None, None, _cell(1)),
+              ("R", 25, None, None, {**_cell(2), "alt": [P(234, 0, 160)]}),
+              ("A", 25, None, None, _cell(5)),
+              ("A", 25, None, None, _cell(6))],
+    "note": "The synthesis table lost its rows: 'Principales recommandations' and 'Obligations de faire' are TAB cells "
+            "of line 25; each item is one cell (skip the preceding cells, cut at the next TAB). Obligations de faire "
+            "counted as rappels (Normandie). Line 234's 'il lui est recommandé' restates the treasury item (alt).",
+}
+SPEC["388582"] = {  # EPCC du Pont du Gard: Languedoc-Roussillon body boxes with statuses
+    "meta": meta("Établissement public de coopération culturelle du Pont du Gard", "etablissement_public", "30",
+                 date="2015-10-15", seat="30346"),
+    "items": [("R", 197, None, NON, {**_LR_STATUS, "alt": [P(194, 133, 296)]}),
+              ("R", 226, None, NON, _LR_STATUS),
+              ("R", 261, None, EN_COURS, _LR_STATUS),
+              ("R", 420, None, EN_COURS, {**_LR_STATUS, "alt": [P(407, 138, 257)]})],
+    "note": "Boxes 'Recommandation' (196, 225, 260, 419), the status at the end of each item (cut). Line 407's rappel "
+            "(the board's competence, CGCT articles) restates the last item (alt); line 194 restates the régies "
+            "item (the accountant's audit recommendations are not the chamber's). Deliberated by the "
+            "Languedoc-Roussillon chamber (line 447), a name nlp.geo_chambers lacks and no 2016 successor named: "
+            "chamber null. Catalogue département blank in the title parse: Gard. Seat Vers-Pont-du-Gard.",
+}
+SPEC["390735"] = {  # Département du Cantal: list introduced by "La chambre recommande au département :"
+    "meta": meta("Département du Cantal", "departement", "15", date="2015-09-23", chamber="CRC Auvergne, Rhône-Alpes",
+                 seat="15014"),
+    "items": [("R", 35, None, None, {"alt": [P(138, 0, 243), P(94, 224, 434)]}),
+              ("R", 36, None, None),
+              ("R", 37, None, None, {"alt": [P(667, 0, 175)]}),
+              ("R", 38, None, None, {"alt": [P(671, 73, 358)]}),
+              ("A", 90, None, None, {"part": [774, 1036]}),
+              ("R", 211, None, None, {"part": [358, 430]}),
+              ("S", 59, None, EN_COURS, {"part": [122, 414]}),
+              ("S", 78, None, None, {"part": [0, 170], "alt": [P(96, 0, 481)]}),
+              ("S", 103, None, FAIT, {"part": [149, 476]})],
+    "note": "Line 34 introduces the list (not an item). Section 2 'Les suites données aux précédentes observations "
+            "de la chambre' (lines 57-109), narrative: subsidies procedure (tools defined since, but no single "
+            "procedure yet, line 71-72: en_cours), engagements towards three third-party bodies (line 78; the "
+            "Scénoparc sentence 96 states the same earlier observation in detail: alt; the section states current "
+            "findings, no implementation status: null), child-welfare management control (reorganised after the "
+            "audit, new rules adopted in 2014: done). Line 90 recalls the CGCT limit on current-account advances "
+            "(rappel); line 94a recalls a legal risk (code de commerce), not an obligation; 94b's invite restates "
+            "the third-party risk item (alt). Line 211: new in-paragraph recommendation (asset reconciliations).",
+}
+SPEC["395372"] = {  # CHI de Cornouaille (Quimper): unnumbered list after the résumé
+    "meta": meta("Centre hospitalier intercommunal de Cornouaille", "hopital", "29", chamber="CRC Bretagne", year=2016,
+                 year_source="notification", seat="29232"),
+    "items": [("R", 39, None, None, {"alt": [P(300, 0, 125)]}),
+              ("R", 40, None, None, {"alt": [P(415, 0, 185)]}),
+              ("R", 41, None, None, {"alt": [P(415, 186, 365)]}),
+              ("R", 42, None, None, {"alt": [P(425, 0, 283)]}),
+              ("R", 43, None, None, {"alt": [P(425, 0, 283)]}),
+              ("R", 44, None, None, {"alt": [P(348, 0, 101)]}),
+              ("R", 45, None, None, {"alt": [P(458, 329, 522)]})],
+    "note": "Items end with a section reference. Line 300 ('il serait souhaitable') restates item 1 (alt). Line 425 states list items 4 and 5 in one sentence: alt of both. "
+            "Blank procedure dates: year from the letter (30 August 2016); seat Quimper.",
+}
+SPEC["390810"] = {  # CC Gisors-Epte-Lévrière: recommendations and obligations as TAB cells of line 28 (as 394202)
+    "meta": meta("Communauté de communes de Gisors-Epte-Lévrière", "epci", "27", link="not_linkable", date="2016-04-04",
+                 chamber="CRC Normandie", seat="27284"),
+    "items": [("R", 28, None, None, {**_cell(1), "alt": [P(170, 0, 201)]}),
+              ("R", 28, None, None, {**_cell(2), "alt": [P(520, 689, 908)]}),
+              ("A", 28, None, None, {**_cell(5), "alt": [P(118, 0, 230)]}),
+              ("A", 28, None, None, {**_cell(6), "alt": [P(136, 0, 194)]}),
+              ("A", 28, None, None, {**_cell(7), "alt": [P(153, 0, 280)]}),
+              ("A", 28, None, None, _cell(8)),
+              ("A", 28, None, None, _cell(9)),
+              ("A", 28, None, None, {**_cell(10), "alt": [P(524, 371, 610)]})],
+    "note": "Synthesis table flattened into one paragraph: 'Principales recommandations' cells 1-2, 'Obligations de "
+            "faire' (rappels) cells 5-10 (cell 3 empty, 4 the heading). Body restatements are alts whatever the "
+            "verb (il est recommandé, devrait, an instruction's prescription for the last one). Merged into CC du "
+            "Vexin Normand (2017): not in the reference; seat Gisors from the letter's address.",
+}
+SPEC["395388"] = {  # CC Beaucaire Terre d'Argence: Languedoc-Roussillon body boxes with statuses
+    "meta": meta("Communauté de communes Beaucaire Terre d'Argence", "epci", "30", siren="243000585", date="2016-09-26",
+                 seat="30032"),
+    "items": [("R", 93, None, NON, {**_LR_STATUS, "alt": [P(77, 0, 122)]}),
+              ("R", 283, None, NON, {**_LR_STATUS, "alt": [P(290, 0, 260)]}),
+              ("R", 380, None, EN_COURS, _LR_STATUS),
+              ("R", 442, None, EN_COURS, {**_LR_STATUS, "alt": [P(410, 236, 490)]}),
+              ("A", 128, None, None, {"part": [230, 506]}),
+              ("A", 392, None, None, {"part": [0, 302]}),
+              ("A", 403, None, None, {"part": [216, 357]})],
+    "note": "Four boxes 'Recommandation' with their status (cut). Rappels of CGCT / code du tourisme articles (128, "
+            "392, 403). The demand on transferred competences (77) and the invitation on the work cycle (290) "
+            "restate boxes 1 and 2; the recommendation on the OTI agreement (410) restates box 4. Line 435's list "
+            "follows an 'invite' (observations).",
+}
+SPEC["391352"] = {  # Miribel: unnumbered "Recommandations" list after the synthesis
+    "meta": meta("Commune de Miribel", "commune", "01", "01249", date="2016-02-26", chamber="CRC Auvergne, Rhône-Alpes"),
+    "items": [("R", 34, None, None), ("R", 35, None, None),
+              ("R", 36, None, None, {"alt": [P(482, 0, 242), P(481, 0, 198)]}),
+              ("R", 37, None, None),
+              ("A", 105, None, None, {"part": [280, 505]}),
+              ("A", 172, None, None, {"part": [0, 544]}),
+              ("A", 632, None, None, {"part": [372, 635]}),
+              ("A", 674, None, None, {"part": [0, 351]})],
+    "note": "Rappels: budget annexes (105), commitment accounting order (172), fixed-term contracts article (632), "
+            "overtime and on-call pay rules (674, a legal rule distinct from the time-control item). Not rappels: 301 "
+            "(no State compensation for voted exemptions: a consequence, no obligation of the commune), 480 (a "
+            "possibility the rules leave). The PPI invitations (481, 482) restate item 3 (alt).",
+}
+SPEC["395365"] = {  # CH de Cancale: unnumbered list after the résumé
+    "meta": meta("Centre hospitalier de Cancale", "hopital", "35", chamber="CRC Bretagne", year=2016,
+                 year_source="notification", seat="35049"),
+    "items": [("R", 42, None, None, {"alt": [P(75, 153, 249)]}),
+              ("R", 43, None, None, {"alt": [P(116, 0, 141)]}),
+              ("R", 44, None, None)],
+    "note": "Items end with a section reference. Blank procedure dates: year from the letter (2 September 2016); "
+            "seat Cancale. Line 335 is an 'invite' (observation).",
+}
+SPEC["392498"] = {  # SEM Caen Expo Congrès: "Principales recommandations" and "Obligations de faire" (Normandie)
+    "meta": meta("Société d'économie mixte Caen Expo Congrès", "sem", "14", date="2016-06-02", chamber="CRC Normandie",
+                 seat="14118"),
+    "items": [("R", 24, None, None, {"alt": [P(155, 0, 118)]}),
+              ("R", 25, None, None, {"alt": [419]}),
+              ("R", 27, None, None, {"alt": [P(347, 0, 152)]}),
+              ("R", 28, None, None), ("R", 30, None, None),
+              ("A", 32, None, None, {"alt": [P(469, 0, 330)]}),
+              ("A", 33, None, None),
+              ("A", 417, None, None, {"part": [0, 221]})],
+    "note": "Theme sub-headings 23/26/29 are not items; 'Obligations de faire' (32-33) counted as rappels. Line 417a "
+            "recalls a contractual obligation on tariffs (binding: rappel, in no list); 417b introduces a list of "
+            "invitations, whose second item (419) restates recommendation 2 (alt). Line 469 restates the "
+            "procurement obligation.",
+}
+SPEC["394253"] = {  # SPL Midi-Pyrénées Construction: "Recommandations" list after the synthesis
+    "meta": meta("Société publique locale Midi-Pyrénées Construction", "sem", "31", date="2016-05-18", seat="31555"),
+    "items": [("R", 59, None, None, {"alt": [P(94, 0, 174)]}),
+              ("R", 60, None, None, {"alt": [P(143, 0, 111)]}),
+              ("R", 61, None, None, {"alt": [P(161, 0, 78)]}),
+              ("R", 62, None, None, {"alt": [P(172, 0, 294)]}),
+              ("R", 63, None, None, {"alt": [P(435, 143, 283), P(435, 0, 142)]}),
+              ("R", 64, None, None, {"alt": [P(187, 0, 197)]}),
+              ("R", 65, None, None, {"alt": [P(301, 0, 461)]}),
+              ("R", 66, None, None)],
+    "note": "A société publique locale (kind sem). Each list item but the last is restated in the body; line 301 "
+            "'renouvelle la recommandation' of the 2000 report restates item 7 (alt). Earlier audits are cited in "
+            "body sections (301, 434), no follow-up section: no suivi item. Seat Toulouse from the letter's address.",
+}
