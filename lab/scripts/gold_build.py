@@ -1,6 +1,6 @@
-"""Build models/gold/extraction.jsonl from the hand-check decisions in lab/scripts/gold_spec.py
-(and, when it exists, the module ``gold_spec_more``: both modules define ``SPEC``; they are merged,
-a key defined twice is an error).
+"""Build models/gold/extraction.jsonl from the hand-check decisions of lab/scripts/gold_spec.py,
+lab/scripts/gold_spec_more.py and lab/scripts/gold_spec_extra.py (each module defines ``SPEC``, one
+batch of reports; they are merged, a key defined twice is an error).
 
     python lab/scripts/gold_build.py [--show KEY...]
 
@@ -35,11 +35,8 @@ sys.path.insert(0, str(ROOT / "lab" / "scripts"))
 
 from gold_candidates import corpus_dir  # noqa: E402
 from gold_spec import SPEC as _SPEC_MAIN  # noqa: E402
-
-try:  # a second module of decisions (another batch of reports), merged when present
-    from gold_spec_more import SPEC as _SPEC_MORE  # noqa: E402
-except ImportError:
-    _SPEC_MORE = {}
+from gold_spec_extra import SPEC as _SPEC_EXTRA  # noqa: E402
+from gold_spec_more import SPEC as _SPEC_MORE  # noqa: E402
 
 OUT = ROOT / "models" / "gold" / "extraction.jsonl"
 TRAILING_CELLS = re.compile(r"(?:\t[^\t]{0,12})+\t?\s*$")
@@ -48,11 +45,13 @@ YEAR_SOURCES = ("deliberation", "publication", "notification")
 
 
 def merged_spec() -> dict:
-    """SPEC of gold_spec.py followed by SPEC of gold_spec_more.py (if any); no key twice."""
-    twice = set(_SPEC_MAIN) & set(_SPEC_MORE)
+    """SPEC of gold_spec.py followed by SPEC of gold_spec_more.py and of gold_spec_extra.py (if
+    any); no key twice."""
+    twice = (set(_SPEC_MAIN) & set(_SPEC_MORE)) | (set(_SPEC_MAIN) & set(_SPEC_EXTRA)) \
+        | (set(_SPEC_MORE) & set(_SPEC_EXTRA))
     if twice:
-        raise ValueError(f"reports decided in both spec modules: {sorted(twice)}")
-    return {**_SPEC_MAIN, **_SPEC_MORE}
+        raise ValueError(f"reports decided in more than one spec module: {sorted(twice)}")
+    return {**_SPEC_MAIN, **_SPEC_MORE, **_SPEC_EXTRA}
 
 
 SPEC = merged_spec()
