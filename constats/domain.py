@@ -21,7 +21,7 @@ from pydantic import BaseModel, Field
 
 #: Version of the JSON produced by ``constats extract`` and stored by the worker.
 #: Bump the minor on additive changes, the major when a field changes meaning.
-REPORT_SCHEMA_VERSION = "1.0"
+REPORT_SCHEMA_VERSION = "1.1"
 
 FindingKind = Literal["recommandation", "rappel_au_droit", "observation", "synthese", "suivi"]
 FollowUpStatus = Literal["totalement_mise_en_oeuvre", "en_cours", "non_mise_en_oeuvre", "sans_objet"]
@@ -34,6 +34,8 @@ BodyKind = Literal[
     "syndicat", "office_tourisme", "association", "etablissement_public", "autre",
 ]
 ReportStatus = Literal["pending", "fetched", "extracted", "indexed", "failed"]
+#: where a report's year comes from, in order of preference
+YearSource = Literal["deliberation", "publication", "notification"]
 
 
 def sha256_hex(data: bytes) -> str:
@@ -144,6 +146,10 @@ class ReportMetadata(BaseModel):
     period_end: int | None = None
     deliberation_date: date | None = None
     publication_date: date | None = None
+    #: the report's year: of its deliberation, else its publication, else its letter of
+    #: notification (never a year of the audited period); ``year_source`` says which
+    year: int | None = None
+    year_source: YearSource | None = None
     announced_recommendations: int | None = None  # "la chambre formule N recommandations"
     announced_rappels: int | None = None
 
@@ -177,6 +183,7 @@ class Finding(BaseModel):
     end: int
     section_path: list[str] = Field(default_factory=list)
     status: FollowUpStatus | None = None
+    status_text: str | None = None  # the report's own wording of the status ("partiellement mise en œuvre")
     # classification (filled by nlp.classify)
     primary_theme: str | None = None
     themes: list[ThemeScore] = Field(default_factory=list)

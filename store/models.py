@@ -107,6 +107,7 @@ class ReportRow(Base):
     insee: Mapped[str | None] = mapped_column(String(5), index=True)
     siren: Mapped[str | None] = mapped_column(String(9), index=True)
     year: Mapped[int | None] = mapped_column(Integer)
+    year_source: Mapped[str | None] = mapped_column(String(20))  # domain.YearSource
     structure: Mapped[dict | None] = mapped_column(JSON)  # domain.Report minus findings
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, onupdate=utcnow)
@@ -134,6 +135,7 @@ class FindingRow(Base):
     end: Mapped[int] = mapped_column(Integer)
     section_path: Mapped[list] = mapped_column(JSON, default=list)
     status: Mapped[str | None] = mapped_column(String(40))
+    status_text: Mapped[str | None] = mapped_column(String(300))
     primary_theme: Mapped[str | None] = mapped_column(String(40))
     themes: Mapped[list] = mapped_column(JSON, default=list)
     confidence: Mapped[float | None] = mapped_column(Float)

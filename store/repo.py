@@ -62,7 +62,9 @@ def save_extraction(session: Session, report: Report, *, embedder_version: str |
     row.insee = body.insee if body else None
     row.siren = body.siren if body else None
     dated = meta.deliberation_date or meta.publication_date
-    row.year = dated.year if dated else None
+    row.year = meta.year or (dated.year if dated else None)
+    row.year_source = meta.year_source if meta.year else (
+        "deliberation" if meta.deliberation_date else "publication" if meta.publication_date else None)
     row.status, row.error, row.error_code = "extracted", None, None
     session.execute(delete(FindingRow).where(FindingRow.report_id == report.id))
     session.add_all(finding_row(f) for f in report.findings)
@@ -74,7 +76,7 @@ def finding_row(f: Finding) -> FindingRow:
     return FindingRow(
         id=f.id, report_id=f.report_id, kind=f.kind, number=f.number, text=f.text, page=f.page,
         page_end=f.page_end, start=f.start, end=f.end, section_path=list(f.section_path),
-        status=f.status, primary_theme=f.primary_theme,
+        status=f.status, status_text=f.status_text, primary_theme=f.primary_theme,
         themes=[t.model_dump() for t in f.themes], confidence=f.confidence,
         low_confidence=f.low_confidence, sector=f.sector, earlier_report_id=f.earlier_report_id)
 
@@ -83,7 +85,7 @@ def finding_from_row(r: FindingRow) -> Finding:
     return Finding(
         id=r.id, report_id=r.report_id, kind=r.kind, number=r.number, text=r.text, page=r.page,
         page_end=r.page_end, start=r.start, end=r.end, section_path=r.section_path or [],
-        status=r.status, primary_theme=r.primary_theme, themes=r.themes or [],
+        status=r.status, status_text=r.status_text, primary_theme=r.primary_theme, themes=r.themes or [],
         confidence=r.confidence, low_confidence=r.low_confidence, sector=r.sector,
         earlier_report_id=r.earlier_report_id)
 
