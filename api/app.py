@@ -17,7 +17,7 @@ from api import errors
 from api.ratelimit import RateLimitMiddleware, make_api_limiter
 from api.recurring import RecurringGroups, groups_path
 from api.templating import STATIC
-from api.views import admin, api_reports, api_search, health, pages
+from api.views import admin, api_reports, api_search, charts, directory, doctrine, dossier, health, newsletter, pages
 from constats.config import Settings, get_settings
 from nlp.embed import Embedder
 from runtime.services import Services
@@ -59,6 +59,11 @@ def create_app(settings: Settings | None = None, *, embedder: Embedder | None = 
     app.include_router(api_reports.router)
     app.include_router(admin.router)
     app.include_router(pages.router)
+    app.include_router(dossier.router)
+    app.include_router(directory.router)
+    app.include_router(charts.router)
+    app.include_router(doctrine.router)
+    app.include_router(newsletter.router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     if settings.ui_theme == "dsfr" and not (STATIC / "dsfr" / "dsfr.min.css").exists():
         log.warning("ui_theme=dsfr but api/static/dsfr is missing: run `make dsfr`; "

@@ -13,14 +13,17 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections.abc import Callable, Iterable, Iterator
+import re
+import unicodedata
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-EXPORT_SCHEMA_VERSION = "1.0"
+EXPORT_SCHEMA_VERSION = "2.0"  # 2.0: themes as a list of {code, score}; Parquet dates typed
 FORMATS = {"csv": "text/csv; charset=utf-8", "jsonl": "application/x-ndjson; charset=utf-8",
            "parquet": "application/vnd.apache.parquet"}
 PARQUET_ROW_GROUP = 5000
@@ -39,7 +42,8 @@ COLUMNS: list[tuple[str, str, str, bool]] = [
     ("section_path", "string", "Titres des sections, du plus haut au plus bas, séparés par « > »", False),
     ("status", "string", "Statut de mise en œuvre (taxonomie), vide si le rapport n'en dit rien", False),
     ("primary_theme", "string", "Thème principal (taxonomie)", False),
-    ("themes", "string", "Thèmes avec leur score, « code:score » séparés par « ; »", False),
+    ("themes", "array", "Thèmes avec leur score : liste d'objets {code, score} (en JSON dans le CSV, "
+                        "liste de structures dans le Parquet)", False),
     ("confidence", "number", "Confiance du classement thématique (0 à 1)", False),
     ("low_confidence", "boolean", "Vrai si le classement thématique est peu sûr", True),
     ("sector", "string", "Secteur de politique publique", False),
@@ -62,6 +66,10 @@ COLUMNS: list[tuple[str, str, str, bool]] = [
 ]
 NAMES = [c[0] for c in COLUMNS]
 LOW_CONFIDENCE = NAMES.index("low_confidence")
+THEMES = NAMES.index("themes")
+DATES = [n for n, t, _, _ in COLUMNS if t == "date"]
+#: the code columns a spreadsheet or pandas would read as numbers ("07" → 7) unless told
+CODE_COLUMNS = ["departement", "insee", "siren", "number"]
 
 
 def table_schema(base_url: str = "") -> dict[str, Any]:
@@ -113,23 +121,66 @@ def report_info(row) -> ReportInfo:
 
 def row_for(f: dict, rrow: ReportInfo) -> dict[str, Any]:
     """One export row from a finding's columns (a mapping) and its report."""
-    themes = [t for t in (f["themes"] or []) if isinstance(t, dict)]
+    themes = [{"code": str(t.get("code")), "score": round(float(t.get("score") or 0.0), 4)}
+              for t in (f["themes"] or []) if isinstance(t, dict) and t.get("code")]
     url = rrow.source_url
     return {
         "finding_id": f["id"], "report_id": f["report_id"], "kind": f["kind"], "number": f["number"],
         "text": f["text"], "page": f["page"], "page_end": f["page_end"], "start": f["start"],
         "end": f["end"], "section_path": " > ".join(f["section_path"] or []) or None,
         "status": f["status"], "primary_theme": f["primary_theme"],
-        "themes": "; ".join(f"{t.get('code')}:{float(t.get('score', 0)):.3f}" for t in themes) or None,
+        "themes": themes or None,
         "confidence": f["confidence"], "low_confidence": bool(f["low_confidence"]),
         "sector": f["sector"], "earlier_report_id": f["earlier_report_id"],
         "report_title": rrow.title, "chamber": rrow.chamber, "body_name": rrow.body_name,
         "body_kind": rrow.body_kind, "departement": rrow.departement, "region": rrow.region,
         "insee": rrow.insee, "siren": rrow.siren, "year": rrow.year,
-        "deliberation_date": rrow.deliberation_date, "publication_date": rrow.publication_date,
+        "deliberation_date": iso_date(rrow.deliberation_date),
+        "publication_date": iso_date(rrow.publication_date),
         "report_url": url, "page_url": f"{url.split('#')[0]}#page={f['page']}" if url else None,
         "extractor_version": rrow.extractor_version, "classifier_version": rrow.classifier_version,
     }
+
+
+def iso_date(value: Any) -> str | None:
+    """``YYYY-MM-DD`` of a stored date (an ISO string or a date), ``None`` when unreadable."""
+    if value is None or value == "":
+        return None
+    try:
+        return date.fromisoformat(str(value)[:10]).isoformat()
+    except ValueError:
+        return None
+
+
+def export_filename(filters: Mapping[str, Any], fmt: str, today: date | None = None) -> str:
+    """A file name that says what the export holds, e.g.
+    ``constats_recommandation_ressources-humaines_dep-33_2015-2019_2026-11-22.csv``."""
+    parts: list[str] = []
+
+    def add(prefix: str, values) -> None:
+        for v in ([values] if isinstance(values, str | int) else list(values or [])):
+            text = re.sub(r"[^0-9A-Za-z]+", "-", _ascii(str(v))).strip("-").lower()[:40]
+            if text:
+                parts.append(f"{prefix}{text}")
+
+    for key in ("kind", "theme", "status", "body_kind", "sector"):
+        add("", filters.get(key))
+    for key, prefix in (("chamber", ""), ("region", ""), ("departement", "dep-"), ("insee", "insee-"),
+                        ("siren", "siren-"), ("report_id", "rapport-")):
+        add(prefix, filters.get(key))
+    y0, y1 = filters.get("year_from"), filters.get("year_to")
+    if y0 or y1:
+        parts.append(f"{y0 or ''}-{y1 or ''}" if y0 != y1 else str(y0))
+    if filters.get("q"):
+        add("q-", filters["q"])
+    if filters.get("low_confidence") is not None:
+        parts.append("incertains" if filters["low_confidence"] else "surs")
+    stem = "_".join(["constats", *parts])[:150]
+    return f"{stem}_{(today or date.today()).isoformat()}.{fmt}"
+
+
+def _ascii(text: str) -> str:
+    return unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
 
 
 # ---------------------------------------------------------------------------- writers
@@ -167,6 +218,8 @@ def iter_csv(rows: Iterable[dict]) -> Iterator[bytes]:
     for row in rows:
         values = [row.get(k) for k in NAMES]
         values[LOW_CONFIDENCE] = "true" if values[LOW_CONFIDENCE] else "false"
+        if values[THEMES] is not None:  # a Table Schema "array": JSON in the cell
+            values[THEMES] = json.dumps(values[THEMES], ensure_ascii=False)
         writer.writerow(values)
         n += 1
         if n % 200 == 0:
@@ -187,12 +240,23 @@ def iter_jsonl(rows: Iterable[dict]) -> Iterator[bytes]:
         yield ("\n".join(chunk) + "\n").encode()
 
 
+THEME_STRUCT = pa.struct([pa.field("code", pa.string(), nullable=False),
+                          pa.field("score", pa.float64(), nullable=False)])
+
+
 def parquet_schema() -> pa.Schema:
+    """Typed columns: dates are ``date32``, themes a list of ``{code, score}`` structs."""
     types = {"string": pa.string(), "integer": pa.int64(), "number": pa.float64(),
-             "boolean": pa.bool_(), "date": pa.string()}
+             "boolean": pa.bool_(), "date": pa.date32(), "array": pa.list_(THEME_STRUCT)}
     meta = {b"constats.export_schema_version": EXPORT_SCHEMA_VERSION.encode()}
     return pa.schema([pa.field(n, types[t], nullable=not req) for n, t, _, req in COLUMNS],
                      metadata=meta)
+
+
+def _parquet_value(name: str, value: Any) -> Any:
+    if name in DATES and value is not None:
+        return date.fromisoformat(value)
+    return value
 
 
 def iter_parquet(rows: Iterable[dict], row_group: int = PARQUET_ROW_GROUP) -> Iterator[bytes]:
@@ -202,7 +266,7 @@ def iter_parquet(rows: Iterable[dict], row_group: int = PARQUET_ROW_GROUP) -> It
     batch: list[dict] = []
 
     def flush() -> None:
-        cols = {n: [r.get(n) for r in batch] for n in NAMES}
+        cols = {n: [_parquet_value(n, r.get(n)) for r in batch] for n in NAMES}
         writer.write_table(pa.table(cols, schema=schema))
         batch.clear()
 

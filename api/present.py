@@ -37,6 +37,9 @@ def finding_dict(f: FindingRow, r: ReportRow, base: str) -> dict[str, Any]:
         "page": f.page, "page_end": f.page_end, "start": f.start, "end": f.end,
         "section_path": list(f.section_path or []), "status": f.status,
         "status_label": taxonomy.STATUSES.get(f.status) if f.status else None,
+        "status_text": f.status_text,
+        # what citizens read: the report's own words when the extractor kept them
+        "status_display": f.status_text or (taxonomy.STATUSES.get(f.status) if f.status else None),
         "primary_theme": f.primary_theme,
         "primary_theme_label": taxonomy.THEMES.get(f.primary_theme) if f.primary_theme else None,
         "themes": list(f.themes or []), "confidence": f.confidence,
@@ -58,6 +61,7 @@ def report_summary(row: ReportRow, base: str) -> dict[str, Any]:
         "deliberation_date": meta.get("deliberation_date"),
         "publication_date": meta.get("publication_date"), "n_pages": row.n_pages,
         "status": row.status, "source_url": row.source_url,
+        "publication_url": row.publication.url if row.publication_id and row.publication else None,
         "pdf_url": local_pdf_url(base, row.id),
         "extractor_version": row.extractor_version, "classifier_version": row.classifier_version,
     }
@@ -95,7 +99,8 @@ def follow_up(reports: list[ReportRow], suivi: list[FindingRow]) -> dict[str, di
     for s in suivi:
         if s.earlier_report_id and s.earlier_report_id in known:
             key = s.number or s.id
-            out[s.earlier_report_id][key] = {"status": s.status, "finding_id": s.id,
-                                             "report_id": s.report_id,
-                                             "status_label": taxonomy.STATUSES.get(s.status or "", None)}
+            out[s.earlier_report_id][key] = {
+                "status": s.status, "finding_id": s.id, "report_id": s.report_id, "text": s.text,
+                "status_label": taxonomy.STATUSES.get(s.status or "", None),
+                "status_display": s.status_text or taxonomy.STATUSES.get(s.status or "", None)}
     return dict(out)

@@ -26,6 +26,7 @@ class FindingOut(_Out):
     section_path: list[str] = []
     status: str | None = Field(None, description="Statut de mise en œuvre (taxonomie).")
     status_label: str | None = None
+    status_text: str | None = Field(None, description="Le statut dans les mots du rapport, s'il les donne.")
     primary_theme: str | None = None
     primary_theme_label: str | None = None
     themes: list[dict[str, Any]] = []
@@ -60,6 +61,7 @@ class ReportSummaryOut(_Out):
     n_pages: int | None = None
     status: str
     source_url: str | None = None
+    publication_url: str | None = Field(None, description="Page de la publication chez l'éditeur (ccomptes.fr).")
     pdf_url: str
     extractor_version: str | None = None
     classifier_version: str | None = None

@@ -4,6 +4,7 @@ the query string, and the error page (used by the pages and by the error handler
 
 from __future__ import annotations
 
+from datetime import date, datetime
 from pathlib import Path
 from urllib.parse import urlencode
 
@@ -18,6 +19,35 @@ STATIC = Path(__file__).with_name("static")
 
 LABELS = {"kind": taxonomy.KINDS, "primary_theme": taxonomy.THEMES, "theme": taxonomy.THEMES,
           "status": taxonomy.STATUSES, "body_kind": taxonomy.BODY_KINDS, "sector": taxonomy.SECTORS}
+MONTHS = ["janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre",
+          "octobre", "novembre", "décembre"]
+
+
+def fr_date(value) -> str:
+    """« 19 avril 2016 » (« 1er » for the first day) from a date or an ISO string; the value
+    unchanged when it is not a date."""
+    if value is None or value == "":
+        return ""
+    if isinstance(value, datetime):
+        value = value.date()
+    if not isinstance(value, date):
+        try:
+            value = date.fromisoformat(str(value)[:10])
+        except ValueError:
+            return str(value)
+    day = "1er" if value.day == 1 else str(value.day)
+    return f"{day} {MONTHS[value.month - 1]} {value.year}"
+
+
+def fr_number(value) -> str:
+    """12 345 (narrow no-break space between thousands)."""
+    return f"{value:,}".replace(",", "\u202f") if isinstance(value, int) else str(value)
+
+
+def fr_percent(value) -> str:
+    return "—" if value is None else f"{round(100 * value)}\u00a0%"
+
+
 def label(field: str, code) -> str:
     if code is None:
         return ""
@@ -51,6 +81,9 @@ def render(request: Request, template: str, status: int = 200, headers=None, **c
         "dsfr": dsfr, "ui": lambda name: classes.get(name, ""), "label": label, "taxonomy": taxonomy,
         "url_with": url_with, **ctx},
         status_code=status, headers=headers)
+
+
+TEMPLATES.env.filters.update(fr_date=fr_date, fr_number=fr_number, fr_percent=fr_percent)
 
 
 def error_page(request: Request, status: int, message: str, headers=None) -> HTMLResponse:

@@ -13,10 +13,11 @@ from fastapi.exceptions import RequestValidationError
 from api.errors import french_errors
 from api.export import FORMATS, export_to_file
 from api.filters import iter_matching, make_params
-from api.recurring import compute, groups_path, write
 from constats.config import get_settings
 from runtime.services import Services
+from search.recurring import compute, groups_path, write
 from store.repo import iter_findings
+from worker.derived import send_digests
 
 
 def serve(host: str = typer.Option(None, help="Adresse d'écoute (défaut : réglage api_host)."),
@@ -93,7 +94,20 @@ def recurring(threshold: float = typer.Option(None, min=0.0, max=1.0,
     typer.echo(f"{len(data['groups'])} groupes sur {data['findings']} constats écrits dans {path}")
 
 
+def newsletter_send() -> None:
+    """Envoyer les lettres d'information dues (nouveaux constats des recherches suivies)."""
+    svc = Services(get_settings())
+    try:
+        n = send_digests(svc)
+    finally:
+        svc.close()
+    typer.echo(f"{n} lettre{'s' if n != 1 else ''} envoyée{'s' if n != 1 else ''}")
+
+
 def register(app: typer.Typer) -> None:
+    newsletter = typer.Typer(help="La lettre d'information : recherches suivies par courriel.")
+    newsletter.command("send")(newsletter_send)
+    app.add_typer(newsletter, name="newsletter")
     app.command("serve")(serve)
     app.command("export")(export)
     app.command("recurring")(recurring)

@@ -67,6 +67,17 @@ class Settings(BaseSettings):
     ui_theme: str = Field("constats", description="'constats' (default) or 'dsfr' for State services.")
     public_base_url: str = Field("http://127.0.0.1:8000", description="Base URL used in feeds and exports.")
 
+    # --- newsletter (saved searches followed by e-mail)
+    smtp_host: str | None = Field(None, description="SMTP server of the newsletter; unset: no e-mail sent.")
+    smtp_port: int = Field(587, description="Port of the SMTP server.")
+    smtp_user: str | None = Field(None, description="SMTP login (unset: no authentication).")
+    smtp_password: str | None = Field(None, description="SMTP password.")
+    smtp_security: Literal["starttls", "ssl", "none"] = Field(
+        "starttls", description="'starttls' (port 587), 'ssl' (port 465) or 'none' (a local relay).")
+    mail_from: str = Field("Constats <newsletter@constats.example>", description="Sender of the e-mails.")
+    digest_check_minutes: float = Field(
+        60.0, description="How often the worker looks for due digests and stale recurring groups.")
+
     # --- crawler
     crawl_base_url: str = "https://www.ccomptes.fr"
     crawl_allowed_hosts: list[str] = Field(default_factory=lambda: ["www.ccomptes.fr", "ccomptes.fr"])

@@ -28,6 +28,7 @@ from runtime.services import Services
 from search.indexer import index_bodies
 from store import repo
 from store.db import migrate
+from worker.derived import refresh_recurring
 
 
 def _say(msg: str) -> None:
@@ -130,6 +131,8 @@ def run(check: bool = False, reports: int = 30, port: int | None = None) -> int:
             expected = sum(repo.count_by_status(s).values())
         counts = _wait_pipeline(svc, expected, timeout=20 * 60)
         index_bodies(svc.meili_admin(), svc.prefix)
+        groups = refresh_recurring(svc, force=True)  # what the worker's beat does after indexing
+        typer.echo(f"  {len(groups['groups']) if groups else 0} groups of recurring findings")
 
         _say("6/6 API and pages")
         port = port or settings.api_port

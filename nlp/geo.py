@@ -400,3 +400,14 @@ __all__ = [
     "find_bodies", "find_communes", "find_epci", "fold", "link_body", "reference",
     "region_for_departement", "region_name", "split_title",
 ]
+
+
+def departements_of_region(code: str) -> list[dict]:
+    """Départements (rows with ``code``, ``full_name``) of a région code (INSEE, e.g. "75")."""
+    return sorted((d for d in reference().departements.values() if d.get("region") == code),
+                  key=lambda d: d["code"])
+
+
+def departement_label(code: str | None) -> str | None:
+    dep = reference().departements.get((code or "").upper())
+    return dep["full_name"] if dep else None

@@ -13,6 +13,7 @@ The default threshold was measured on hand-checked pairs (models/themes/RECURRIN
 from __future__ import annotations
 
 import hashlib
+import re
 from collections import Counter
 from dataclasses import dataclass, field
 
@@ -33,6 +34,9 @@ class Group:
     by_chamber: dict[str, int] = field(default_factory=dict)
     by_year: dict[str, int] = field(default_factory=dict)
     cohesion: float = 0.0  # mean pairwise cosine similarity
+    title: str = ""  # a short title: the most central sentence of the label, cut to a line
+    theme: str | None = None  # the members' most frequent primary theme
+    by_theme: dict[str, int] = field(default_factory=dict)
 
     def as_dict(self) -> dict:
         return dict(self.__dict__)
@@ -111,7 +115,9 @@ def find_recurring(items: list[dict], threshold: float = DEFAULT_THRESHOLD, *, k
             n_reports=len(reports), member_ids=ids, report_ids=sorted(reports),
             by_chamber=dict(Counter(str(items[i].get("chamber") or "inconnue") for i in members).most_common()),
             by_year=dict(sorted(Counter(str(items[i].get("year") or "inconnue") for i in members).items())),
-            cohesion=round(float(centrality.mean()), 4)))
+            cohesion=round(float(centrality.mean()), 4),
+            title=short_title(items[rep]["text"], [str(items[i]["text"]) for i in members]),
+            **_themes([items[i].get("theme") for i in members])))
     groups.sort(key=lambda g: (-g.n_reports, -g.size, g.id))
     return groups
 
@@ -123,3 +129,42 @@ def times_found_elsewhere(groups: list[Group]) -> dict[str, int]:
         for fid in g.member_ids:
             out[fid] = g.n_reports - 1
     return out
+
+
+# --------------------------------------------------------------------------- short titles
+TITLE_CHARS = 90
+_SENTENCE = re.compile(r"(?<=[.;:!?])\s+(?=[A-ZÀ-ÖØ-Þ«\"])")
+_WORD = re.compile(r"[a-zà-öø-ÿœæ]{4,}", re.I)
+#: frequent words that say nothing of the subject of a finding
+_STOP = frozenset("""dans pour avec sans sont était être avoir cette cette ces leur leurs plus moins
+aussi ainsi elle elles ils nous vous entre depuis lors dont sous chambre commune collectivité
+recommandation recommande rappel devrait doit doivent notamment également toutefois""".split())
+
+
+def _themes(codes: list) -> dict:
+    counts = Counter(c for c in codes if c)
+    return {"theme": counts.most_common(1)[0][0] if counts else None, "by_theme": dict(counts.most_common())}
+
+
+def _words(text: str) -> set[str]:
+    return {w.lower() for w in _WORD.findall(text)} - _STOP
+
+
+def short_title(text: str, members: list[str] | None = None, limit: int = TITLE_CHARS) -> str:
+    """The sentence of ``text`` that shares the most words with the group's members (the most
+    central sentence), cut at a word boundary to one line of about ``limit`` characters."""
+    sentences = [s.strip() for s in _SENTENCE.split(" ".join(text.split())) if s.strip()] or [text.strip()]
+    doc_freq: Counter[str] = Counter()
+    for member in members or [text]:
+        doc_freq.update(_words(member))
+
+    def score(sentence: str) -> float:
+        words = _words(sentence)
+        return sum(doc_freq[w] for w in words) / max(1.0, len(words)) ** 0.5 if words else 0.0
+
+    best = max(sentences, key=score)
+    best = re.sub(r"^(?:Recommandation|Rappel au droit)\s*(?:n°\s*\d+\s*)?[:.–-]\s*", "", best, flags=re.I)
+    if len(best) <= limit:
+        return best.rstrip(" .;:")
+    cut = best[:limit].rsplit(" ", 1)[0].rstrip(" ,;:–-")
+    return cut + "…"

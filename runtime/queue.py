@@ -23,6 +23,7 @@ EXTRACT = "constats.extract"
 INDEX = "constats.index"
 PROCESS = "constats.process"
 CRAWL = "constats.crawl"
+AFTER_INDEXING = "constats.after_indexing"  # recurring groups, newsletter digests
 
 
 def make_celery(settings: Settings, *, include: tuple[str, ...] = ()) -> Celery:
@@ -57,7 +58,11 @@ def configure(app: Celery, settings: Settings) -> Celery:
                 "task": CRAWL,
                 "schedule": timedelta(hours=settings.crawl_schedule_hours),
                 "kwargs": {"source": "ccomptes", "incremental": True},
-            }
+            },
+            "after-indexing": {
+                "task": AFTER_INDEXING,
+                "schedule": timedelta(minutes=settings.digest_check_minutes),
+            },
         },
     )
     return app

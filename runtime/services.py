@@ -26,6 +26,7 @@ from crawler.rawstore import RawStore
 from nlp.classify import ThemeClassifier
 from nlp.embed import Embedder, QueryEmbedder, get_embedder
 from nlp.report import EXTRACTOR_VERSION
+from runtime.mail import Mailer
 from runtime.queue import make_celery
 from search.client import MeiliClient, MeiliError, search_key
 from search.indexer import INDEX_VERSION
@@ -163,6 +164,11 @@ class Services:
             except Exception as exc:  # noqa: BLE001 - any Redis failure: per-process limit
                 log.warning("rate limiter: Redis unavailable (%s), in-memory limiter used", exc)
         return MemoryLimiter(self.settings.crawl_rate_limit)
+
+    @cached_property
+    def mailer(self) -> Mailer:
+        """The newsletter's SMTP client (``configured`` is False without CONSTATS_SMTP_HOST)."""
+        return Mailer(self.settings)
 
     def close(self) -> None:
         for client in (self._meili_admin, self._meili_search):

@@ -342,3 +342,13 @@ def facet_stats(client: MeiliClient, prefix: str = "constats") -> dict:
             "reports": sum((reports_by.pop("record", None) or {}).values())
             or reports.get("estimatedTotalHits", 0),
             "by": by, "reports_by": reports_by}
+
+
+def epci_members(client, siren: str, prefix: str, limit: int = 1000) -> list[dict]:
+    """The communes of an EPCI in the lookup index (empty when it is not indexed)."""
+    try:
+        raw = client.search(index_names(prefix)["bodies"], {
+            "q": "", "limit": limit, "filter": f"kind = commune AND epci_siren = {quote(siren)}"})
+    except MeiliError:
+        return []
+    return raw.get("hits") or []

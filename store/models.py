@@ -115,6 +115,7 @@ class ReportRow(Base):
 
     findings: Mapped[list[FindingRow]] = relationship(
         back_populates="report", cascade="all, delete-orphan", order_by="FindingRow.start")
+    publication: Mapped[PublicationRow | None] = relationship(viewonly=True)
 
 
 class FindingRow(Base):
@@ -144,3 +145,23 @@ class FindingRow(Base):
     earlier_report_id: Mapped[str | None] = mapped_column(String(40))
 
     report: Mapped[ReportRow] = relationship(back_populates="findings")
+
+
+class SubscriptionRow(Base):
+    """A saved search followed by e-mail (the newsletter): confirmed through a link sent to
+    the address, digested at its frequency, ended by a one-click link. ``token`` is secret
+    and appears only in those links."""
+
+    __tablename__ = "subscriptions"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    email: Mapped[str] = mapped_column(String(320), index=True)
+    token: Mapped[str] = mapped_column(String(64), unique=True)
+    query: Mapped[dict] = mapped_column(JSON, default=dict)  # the search's filters (SearchParams fields)
+    label: Mapped[str | None] = mapped_column(String(300))  # what the subscriber follows, in words
+    frequency: Mapped[str] = mapped_column(String(10), default="weekly")  # daily|weekly|monthly
+    status: Mapped[str] = mapped_column(String(15), default="pending")  # pending|active|unsubscribed
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    confirmed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    last_sent_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))  # digest window start
+    unsubscribed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))

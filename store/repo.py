@@ -16,7 +16,7 @@ from sqlalchemy import Select, and_, delete, func, or_, select
 from sqlalchemy.orm import Session
 
 from constats.domain import Finding, Report, report_id_for
-from store.models import FindingRow, ReportRow
+from store.models import FindingRow, PublicationRow, ReportRow
 
 
 def register_report(session: Session, sha256: str, *, source_url: str | None = None,
@@ -251,3 +251,120 @@ def iter_matching_rows(session: Session, f: FindingFilter,
             report = session.get(ReportRow, frow["report_id"])
             assert report is not None  # findings belong to a report (foreign key)
         yield frow, report
+
+
+# --------------------------------------------------------------------------- dossiers, directory, statistics
+def report_counts(session: Session, insee: Iterable[str], siren: Iterable[str]) -> dict[str, int]:
+    """Number of reports (not responses) per INSEE code and per SIREN (one dict, keyed by code)."""
+    out: dict[str, int] = {}
+    insee, siren = list(set(insee)), list(set(siren))
+    for column, codes in ((ReportRow.insee, insee), (ReportRow.siren, siren)):
+        if codes:
+            for code, n in session.execute(select(column, func.count()).where(
+                    column.in_(codes), ReportRow.role == "report").group_by(column)):
+                if code is not None:
+                    out[code] = out.get(code, 0) + n
+    return out
+
+
+@dataclass(frozen=True)
+class ReportFilter:
+    chamber: str | None = None
+    departement: Sequence[str] | None = None
+    year: int | None = None
+
+
+def _report_conds(f: ReportFilter) -> list[Any]:
+    conds: list[Any] = [ReportRow.role == "report", ReportRow.status != "failed"]
+    if f.chamber:
+        conds.append(ReportRow.chamber == f.chamber)
+    if f.departement:
+        conds.append(ReportRow.departement.in_(list(f.departement)))
+    if f.year is not None:
+        conds.append(ReportRow.year == f.year)
+    return conds
+
+
+def directory(session: Session, f: ReportFilter, limit: int = 20,
+              offset: int = 0) -> tuple[list[tuple[ReportRow, str | None, Any]], int]:
+    """Reports newest first (year, then when they were added) with their publication page's
+    URL and date; and the total."""
+    conds = _report_conds(f)
+    total = session.scalar(select(func.count()).select_from(ReportRow).where(*conds)) or 0
+    stmt = (select(ReportRow, PublicationRow.url, PublicationRow.published_on)
+            .outerjoin(PublicationRow, ReportRow.publication_id == PublicationRow.id)
+            .where(*conds)
+            .order_by(ReportRow.year.desc().nulls_last(), ReportRow.created_at.desc(), ReportRow.id)
+            .limit(limit).offset(offset))
+    return [(r, url, published) for r, url, published in session.execute(stmt)], total
+
+
+def distinct_values(session: Session, column: str) -> list:
+    """Distinct non-null values of a report column (chamber, departement, year), sorted."""
+    col = getattr(ReportRow, column)
+    return sorted(v for v in session.scalars(select(col).where(col.is_not(None), ReportRow.role == "report")
+                                             .distinct()))
+
+
+def headline(session: Session, f: ReportFilter) -> dict[str, Any]:
+    """Reports, findings and follow-up numbers of the reports matching ``f``."""
+    conds = _report_conds(f)
+    reports = session.scalar(select(func.count()).select_from(ReportRow).where(*conds)) or 0
+    findings = session.scalar(select(func.count()).select_from(FindingRow)
+                              .join(ReportRow, FindingRow.report_id == ReportRow.id).where(*conds)) or 0
+    return {"reports": reports, "findings": findings, **follow_up_counts(session, conds)}
+
+
+def follow_up_counts(session: Session, conds: list[Any] | None = None) -> dict[str, Any]:
+    """Recommendations whose implementation a report states (their own status, or a ``suivi``
+    item): how many, and how many fully implemented (the follow-up rate)."""
+    stmt = (select(FindingRow.status, func.count()).join(ReportRow, FindingRow.report_id == ReportRow.id)
+            .where(FindingRow.kind.in_(["recommandation", "suivi"]), FindingRow.status.is_not(None),
+                   FindingRow.status != "sans_objet", *(conds or []))
+            .group_by(FindingRow.status))
+    counts = dict(session.execute(stmt).all())
+    known = sum(counts.values())
+    done = counts.get("totalement_mise_en_oeuvre", 0)
+    return {"followed": known, "implemented": done, "follow_rate": (done / known) if known else None}
+
+
+def counts_by(session: Session, column: str) -> list[tuple[Any, int, int]]:
+    """(value, reports, findings) by a report column (departement, chamber, year)."""
+    col = getattr(ReportRow, column)
+    conds = _report_conds(ReportFilter())
+    reports: dict[Any, int] = dict(session.execute(select(col, func.count()).where(*conds).group_by(col)).all())
+    findings: dict[Any, int] = dict(session.execute(select(col, func.count()).select_from(FindingRow)
+                                    .join(ReportRow, FindingRow.report_id == ReportRow.id)
+                                    .where(*conds).group_by(col)).all())
+    return sorted(((v, n, findings.get(v, 0)) for v, n in reports.items() if v is not None),
+                  key=lambda t: str(t[0]))
+
+
+def theme_year_counts(session: Session) -> list[tuple[Any, Any, int]]:
+    """(primary theme, year, findings) of every classified finding."""
+    conds = _report_conds(ReportFilter())
+    stmt = (select(FindingRow.primary_theme, ReportRow.year, func.count())
+            .join(ReportRow, FindingRow.report_id == ReportRow.id)
+            .where(FindingRow.primary_theme.is_not(None), ReportRow.year.is_not(None), *conds)
+            .group_by(FindingRow.primary_theme, ReportRow.year))
+    return [(t, y, n) for t, y, n in session.execute(stmt)]
+
+
+def follow_rate_by_chamber(session: Session) -> list[tuple[str, dict[str, Any]]]:
+    out = []
+    for chamber in distinct_values(session, "chamber"):
+        out.append((chamber, follow_up_counts(session, [ReportRow.chamber == chamber])))
+    return out
+
+
+def findings_by_ids(session: Session, ids: Iterable[str]) -> list[tuple[FindingRow, ReportRow]]:
+    ids = list(ids)
+    if not ids:
+        return []
+    stmt = select(FindingRow, ReportRow).join(ReportRow).where(FindingRow.id.in_(ids))
+    return [(f, r) for f, r in session.execute(stmt)]
+
+
+def latest_indexed_at(session: Session) -> datetime | None:
+    at = session.scalar(select(func.max(ReportRow.indexed_at)))
+    return at if at is None or at.tzinfo else at.replace(tzinfo=UTC)

@@ -94,7 +94,7 @@ def test_commune_lookup_and_page_with_follow_up(client, data):
     assert link == "/organismes/45999"
     doc = page(client, link)
     assert_accessible_frame(doc)
-    titles = [h.text() for h in doc.css("section.report-block h2")]
+    titles = [h.text() for h in doc.css("section.report-block h3")]
     assert len(titles) == 4  # the commune twice, its CCAS, its EPCI
     early = doc.css_first(f"#r-{data.ids['early']}").parent
     rows = early.css("table.data tbody tr")

@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from runtime import queue
-from worker import pipeline
+from worker import derived, pipeline
 from worker.app import celery_app, services
 
 RETRY: dict[str, Any] = dict(autoretry_for=(pipeline.TransientError,), retry_backoff=2,
@@ -41,3 +41,9 @@ def process(report_id: str) -> str | None:
 @celery_app.task(name=queue.CRAWL)
 def crawl(source: str = "ccomptes", incremental: bool = True, **params: Any) -> dict:
     return pipeline.run_crawl(services(), source, incremental=incremental, **params)
+
+
+@celery_app.task(name=queue.AFTER_INDEXING)
+def after_indexing() -> dict:
+    """Recompute the recurring groups if stale, send the due newsletter digests (beat)."""
+    return derived.after_indexing(services())

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from api import bodies
 from api.deps import db, report_or_404, services
-from api.export import FORMATS, stream_export, table_schema
+from api.export import FORMATS, export_filename, stream_export, table_schema
 from api.filters import export_params, iter_matching
 from api.present import report_detail, report_summary
 from api.schemas import BodyReportsOut, ReportOut
@@ -86,7 +86,7 @@ def api_export(request: Request,
         with svc.session() as session:
             yield from stream_export(format, iter_matching(session, params))
 
-    name = f"constats-{date.today().isoformat()}.{format}"
+    name = export_filename(params.model_dump(), format, date.today())
     return StreamingResponse(chunks(), media_type=FORMATS[format], headers={
         "Content-Disposition": f'attachment; filename="{name}"',
         "Link": '</api/export/schema>; rel="describedby"'})

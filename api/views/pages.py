@@ -5,19 +5,19 @@ Handlers are thin: they call the same functions as the JSON API and render a tem
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Depends, HTTPException, Query, Request
+from fastapi import APIRouter, Depends, HTTPException, Request
 from fastapi.responses import HTMLResponse
 from sqlalchemy.orm import Session
 
-from api import bodies
 from api.deps import call_meili, db, report_or_404, services
 from api.export import COLUMNS
 from api.filters import search_params
-from api.present import finding_dict, follow_up, report_detail, report_summary
+from api.present import finding_dict, report_detail, report_summary
 from api.searching import run_search, similar_hits
 from api.templating import label, render, url_with
+from api.views import directory
 from runtime.services import Services
-from search.query import SUGGESTED_SEMANTIC, SearchParams, lookup_body, search_bodies
+from search.query import SUGGESTED_SEMANTIC, SearchParams
 from store import repo
 from store.models import FindingRow
 
@@ -51,8 +51,10 @@ def facet_links(request: Request, name: str, counts: dict) -> list[dict]:
 
 
 @router.get("/", response_class=HTMLResponse)
-def home(request: Request):
-    return render(request, "home.html", title="Constats des chambres régionales des comptes")
+def home(request: Request, session: Session = Depends(db)):
+    reports, headline = directory.latest(session, str(request.base_url))
+    return render(request, "home.html", title="Constats des chambres régionales des comptes",
+                  reports=reports, headline=headline)
 
 
 @router.get("/recherche", response_class=HTMLResponse)
@@ -66,32 +68,9 @@ def results(request: Request, params: SearchParams = Depends(search_params),
                   params=params, result=result, facets=facets, facet_labels=FACET_LABELS,
                   active=active, suggested_semantic=SUGGESTED_SEMANTIC,
                   feed_url="/api/search.atom" + url_with(request, drop=("page", "per_page", "sort")),
+                  follow_url="/abonnements" + url_with(request, drop=("page", "per_page", "sort", "semantic")),
                   export_url="/api/export" + url_with(request, drop=("page", "per_page", "sort",
                                                                       "semantic")) + "&format=csv")
-
-
-@router.get("/communes", response_class=HTMLResponse)
-def body_lookup(request: Request, q: str = Query("", max_length=200), svc: Services = Depends(services)):
-    hits = call_meili(search_bodies, svc.meili_search(), q, 20, svc.prefix) if q.strip() else []
-    return render(request, "lookup.html", title=f"Organismes : {q}", q=q, hits=hits)
-
-
-@router.get("/organismes/{code}", response_class=HTMLResponse)
-def body_page(request: Request, code: str, session: Session = Depends(db),
-              svc: Services = Depends(services)):
-    if not bodies.valid_code(code):
-        raise HTTPException(404, f"« {code} » n'est pas un code INSEE, SIREN ou de département")
-    body = lookup_body(svc.meili_search(), code, svc.prefix) if len(code) >= 5 else None
-    insee, siren = bodies.related_codes(code, body)
-    rows = repo.reports_about(session, insee, siren, departement=code if len(code) <= 3 else None)
-    if not rows and body is None:
-        raise HTTPException(404, f"aucun organisme ni rapport connu pour le code {code}")
-    base = str(request.base_url).rstrip("/")
-    reports = [report_detail(r, base) for r in rows]
-    suivi = repo.suivi_items(session, [r.id for r in rows])
-    name = (body or {}).get("name") or (rows[0].body_name if rows else code)
-    return render(request, "body.html", title=name, name=name, code=code, body=body,
-                  reports=reports, follow=follow_up(rows, suivi))
 
 
 @router.get("/rapports/{report_id}", response_class=HTMLResponse)
@@ -126,8 +105,9 @@ def finding_page(request: Request, finding_id: str, session: Session = Depends(d
 
 
 @router.get("/export", response_class=HTMLResponse)
-def export_page(request: Request):
-    return render(request, "export.html", title="Exporter les constats", columns=COLUMNS)
+def export_page(request: Request, session: Session = Depends(db)):
+    return render(request, "export.html", title="Exporter les constats", columns=COLUMNS,
+                  chambers=repo.distinct_values(session, "chamber"))
 
 
 @router.get("/docs", response_class=HTMLResponse)
