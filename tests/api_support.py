@@ -124,6 +124,8 @@ VALFLEURI = Body(name="Valfleuri-sur-Loire", kind="commune", insee="45999", depa
                  postal_codes=["45990"], link_status="linked")
 VALFLEURI_CCAS = Body(name="Centre communal d'action sociale de Valfleuri-sur-Loire", kind="ccas",
                       insee="45999", departement="45", link_status="linked")
+MAREUIL = Body(name="Mareuil-des-Coteaux", kind="commune", insee="45998", departement="45",
+               postal_codes=["45991"], link_status="linked")  # fictional: the EPCI's other commune
 VALFLEURI_EPCI = Body(name="Communauté de communes des Coteaux fictifs", kind="epci",
                       siren="200099999", departement="45", link_status="linked")
 
@@ -184,11 +186,17 @@ def build(settings: Settings, embedder) -> ApiData:
         text="Les attributions de compensation n'ont pas été révisées depuis le transfert.", start=80,
         kind="observation", page=2, theme="intercommunalite")], key="coteaux", body=VALFLEURI_EPCI,
         chamber="CRC Centre-Val de Loire", year=2018, title="Communauté de communes des Coteaux fictifs")
+    ids["mareuil"] = store_report(settings, [dict(  # same wording as EARLY's n° 2: a recurring finding
+        text="Mettre fin au versement de la prime de fin d'année dépourvue de base légale.", start=60,
+        kind="recommandation", number="1", page=2, theme="ressources_humaines")], key="mareuil-2016",
+        body=MAREUIL, chamber="CRC Centre-Val de Loire", region="Centre-Val de Loire", year=2016,
+        title="Commune de Mareuil-des-Coteaux (Loiret)")
     data.bodies = [
         {**b.model_dump(), **extra} for b, extra in (
             (NEUVILLE, {"epci_siren": NEUVILLOIS.siren, "population": 5000}),
             (NEUVILLOIS, {"population": 20000}), (LORMONT, {"population": 23000}),
             (VALFLEURI, {"epci_siren": VALFLEURI_EPCI.siren, "population": 3000}),
+            (MAREUIL, {"epci_siren": VALFLEURI_EPCI.siren, "population": 800}),
             (VALFLEURI_EPCI, {"population": 15000}))]
     with MeiliClient(settings.meili, settings.meili_master_key) as admin, \
             session_scope(settings.db_url) as session:
