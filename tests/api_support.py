@@ -211,8 +211,8 @@ def api_settings(live_services, state: Path, **overrides) -> Settings:
                     meili_master_key=live_services.master_key, redis_url=live_services.redis_url,
                     database_url=f"sqlite:///{state / 'constats.db'}",
                     index_prefix=f"tapi{uuid.uuid4().hex[:8]}", admin_api_key="admin-test-key",
-                    public_rate_limit="100000/minute", public_base_url="http://constats.test",
-                    **overrides)
+                    public_rate_limit="100000/minute",
+                    **{"public_base_url": "http://constats.test", **overrides})
 
 
 _BUILT: dict[str, ApiData] = {}
