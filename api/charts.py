@@ -101,7 +101,7 @@ def bar_chart(rows: list[tuple[str, float, str]], *, title: str, value_label=Non
     for i, (lab, value, href) in enumerate(rows):
         y = 4 + i * bar_height
         w = max(1.0, span * (value / top)) if value else 0
-        short = lab if len(lab) <= 32 else lab[:31] + "…"
+        short = lab if len(lab) <= 28 else lab[:27] + "…"
         text = f"{lab} : {fmt(value)}"
         base = y + bar_height * 0.68
         # the name comes from the visible text (label and value), as WCAG 2.5.3 wants
