@@ -5,8 +5,11 @@ Handlers are thin: they call the same functions as the JSON API and render a tem
 
 from __future__ import annotations
 
+import logging
+
 from fastapi import APIRouter, Depends, HTTPException, Request
 from fastapi.responses import HTMLResponse
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from api.deps import call_meili, db, report_or_404, services
@@ -22,6 +25,7 @@ from store import repo
 from store.models import FindingRow
 
 router = APIRouter(include_in_schema=False)
+log = logging.getLogger(__name__)
 
 FACET_LABELS = {"chamber": "Chambre", "region": "Région", "departement": "Département",
                 "body_kind": "Type d'organisme", "year": "Année", "kind": "Type de constat",
@@ -51,8 +55,13 @@ def facet_links(request: Request, name: str, counts: dict) -> list[dict]:
 
 
 @router.get("/", response_class=HTMLResponse)
-def home(request: Request, session: Session = Depends(db)):
-    reports, headline = directory.latest(session, str(request.base_url))
+def home(request: Request, svc: Services = Depends(services)):
+    try:
+        with svc.session() as session:
+            reports, headline = directory.latest(session, str(request.base_url))
+    except SQLAlchemyError:  # the search forms still work while the store does not answer
+        log.warning("home page without the directory: the store does not answer", exc_info=True)
+        reports, headline = [], None
     return render(request, "home.html", title="Constats des chambres régionales des comptes",
                   reports=reports, headline=headline)
 
