@@ -30,11 +30,13 @@ from crawler.limiter import Limiter, MemoryLimiter
 from crawler.pagecache import CachedPage, PageCache
 from crawler.rawstore import RawStore, file_sha256
 from crawler.robots import Robots
+from crawler.savedpages import PageRecorder
 from crawler.safety import check_url, host_of
 
 MAX_REDIRECTS = 8
 MAX_PAGE_BYTES = 10 * 1024 * 1024
 PDF_TYPES = {"application/pdf", "application/x-pdf", "application/octet-stream", "binary/octet-stream"}
+PDF_FILE_TYPES = {"application/pdf", "application/x-pdf"}
 REDIRECTS = {301, 302, 303, 307, 308}
 
 
@@ -47,10 +49,15 @@ class Page:
     text: str | None = None
     etag: str | None = None
     last_modified: str | None = None
+    content_type: str | None = None  # a PDF (a document page that redirects to its file) has no text
 
     @property
     def not_modified(self) -> bool:
         return self.status == 304
+
+    @property
+    def is_pdf(self) -> bool:
+        return self.content_type in PDF_FILE_TYPES
 
 
 @dataclass
@@ -88,8 +95,10 @@ def retry_after_seconds(value: str | None) -> float | None:
 
 
 class Fetcher:
-    def __init__(self, settings, limiter: Limiter | None = None, *, respect_robots: bool = True):
+    def __init__(self, settings, limiter: Limiter | None = None, *, respect_robots: bool = True,
+                 recorder: PageRecorder | None = None):
         self.settings = settings
+        self.recorder = recorder  # keeps every page fetched (``--save-pages``)
         self.limiter = limiter or MemoryLimiter(settings.crawl_rate_limit)
         self.respect_robots = respect_robots
         self.client = httpx.Client(headers={"User-Agent": settings.user_agent},
@@ -115,10 +124,14 @@ class Fetcher:
         """GET an HTML page (conditionally when validators are given)."""
         with self._open(url, _conditional(etag, last_modified)) as (resp, final):
             if resp.status_code == 304:
+                self._keep(url, final, resp, None)
                 return Page(final, 304, None, etag, last_modified)
             if resp.status_code != 200:
                 raise FetchError(f"http_{resp.status_code}", f"unexpected status for {url}",
                                  status=resp.status_code)
+            ctype = resp.headers.get("content-type", "").split(";")[0].strip().lower()
+            if ctype in PDF_FILE_TYPES:  # a file, not a page: its body is for ``download``
+                return Page(final, 200, None, resp.headers.get("etag"), resp.headers.get("last-modified"), ctype)
             body = bytearray()
             try:
                 for chunk in resp.iter_bytes():
@@ -130,7 +143,13 @@ class Fetcher:
             except httpx.TransportError as exc:
                 raise FetchError("truncated", f"reading {url}: {exc}") from exc
             text = bytes(body).decode(resp.encoding or "utf-8", errors="replace")
-            return Page(final, 200, text, resp.headers.get("etag"), resp.headers.get("last-modified"))
+            self._keep(url, final, resp, text)
+            return Page(final, 200, text, resp.headers.get("etag"), resp.headers.get("last-modified"),
+                        ctype or None)
+
+    def _keep(self, url: str, final: str, resp: httpx.Response, text: str | None) -> None:
+        if self.recorder is not None:
+            self.recorder.save(url, final, resp.status_code, dict(resp.headers), text)
 
     def get_cached_page(self, url: str) -> Page:
         """GET a page that is read again at every crawl (listings): conditionally when it is
@@ -139,6 +158,9 @@ class Fetcher:
         cached = cache.get(url)
         page = self.get_page(url, cached.etag if cached else None, cached.last_modified if cached else None)
         if page.status == 304 and cached is not None:
+            if self.recorder is not None:  # the page as it still is: the cached copy
+                self.recorder.save(url, page.url, 200, {"etag": cached.etag or "", "x-constats-from": "304"},
+                                   cached.text)
             return Page(page.url, 200, cached.text, cached.etag, cached.last_modified)
         if page.status == 200 and page.text is not None:
             cache.put(CachedPage(url, page.text, page.etag, page.last_modified))
