@@ -284,10 +284,15 @@ def _result_item(url: str, anchor: Node, item: Node, hints: Hints) -> ResultItem
             break
     else:
         hints.note("result description", None)
-    chamber = _text(_hinted(item, hints, "result chamber", H["result chamber"]))
-    if chamber is None:
+    chamber_hint = Hints()
+    chamber = _text(_hinted(item, chamber_hint, "result chamber", H["result chamber"]))
+    if chamber is None:  # the item links its chamber's own page
         chamber = next((_text(a) for a in item.css("a[href]")
                         if S.CHAMBER_HREF.match(_path(a.attributes.get("href") or ""))), None)
+        if chamber is not None:
+            chamber_hint = Hints()
+            chamber_hint.note("result chamber", "link to a chamber page")
+    hints.merge(chamber_hint)
     when = _hinted(item, hints, "result date", H["result date"])
     published = parse_date(when.attributes.get("datetime") if when is not None else None)
     count = _text(_hinted(item, hints, "result documents", H["result documents"]))
@@ -372,9 +377,9 @@ def _summary(tree: HTMLParser, main: Node, hints: Hints) -> str | None:
     """The full text when the page has it, else the teaser (cut), else the longest paragraph."""
     H = S.PUBLICATION_HINTS
     full = _hinted(tree, hints, "full text", H["full text"], accept=lambda n: bool(_text(n)))
+    teaser = _hinted(tree, hints, "teaser", H["teaser"][:2], accept=lambda n: bool(_text(n)))
     if full is not None:
         return _text(full)
-    teaser = _hinted(tree, hints, "teaser", H["teaser"][:2], accept=lambda n: bool(_text(n)))
     if teaser is not None:
         for button in teaser.css(S.SHOW_MORE):
             button.decompose()

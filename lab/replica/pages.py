@@ -119,8 +119,9 @@ class SitePages:
                 f'<meta name="description" content="{escape(cut(pub.summary))}">')
 
     def document_link(self, d: DocLink) -> str:
-        typed = f' data-document="{escape(d.doc_type)}"' if d.doc_type else ""
-        return f'<a class="btn btn-download" href="{escape(d.href)}"{typed}>{escape(d.label)}</a>'
+        # every button carries the attribute; some types say nothing of the role ("Document")
+        return (f'<a class="btn btn-download" href="{escape(d.href)}" data-document="{escape(d.doc_type or "Document")}">'
+                f'{escape(d.label)}</a>')
 
     def publication(self, pub, chamber_path: str | None, docs: list[DocLink]) -> str:
         chamber = (f'<a class="institution" href="{escape(chamber_path)}">{escape(pub.chamber)}</a>'

@@ -46,7 +46,7 @@ def slugify(text: str) -> str:
 
 def chamber_path(chamber: str) -> str | None:
     """The site's path of a chamber ("CRC BRETAGNE" -> /fr/crc-bretagne); None for the Cour."""
-    slug = slugify(chamber)
+    slug = slugify(chamber.replace("'", "").replace("’", ""))  # "Côte d'Azur" -> cote-dazur
     if slug == slugify(COUR):
         return None
     if slug == "crc-antilles-guyane":
