@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from functools import lru_cache
 import threading
 import time
 from collections.abc import Callable
@@ -44,6 +45,7 @@ def slugify(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", fold(text)).strip("-")
 
 
+@lru_cache(maxsize=1024)
 def chamber_path(chamber: str) -> str | None:
     """The site's path of a chamber ("CRC BRETAGNE" -> /fr/crc-bretagne); None for the Cour."""
     slug = slugify(chamber.replace("'", "").replace("’", ""))  # "Côte d'Azur" -> cote-dazur
@@ -184,11 +186,12 @@ class ReplicaSite:
             found = {p.chamber_path: p.chamber for p in self._pubs.values() if p.chamber_path}
         return sorted(found.items())
 
-    def institution_id(self, chamber: str) -> int:
-        if chamber_path(chamber) is None:
+    def institution_id(self, chamber: str, paths: list[str] | None = None) -> int:
+        path = chamber_path(chamber)
+        if path is None:
             return INSTITUTION_COUR
-        paths = [p for p, _ in self.chambers()]
-        return 100 + paths.index(chamber_path(chamber)) if chamber_path(chamber) in paths else 99
+        paths = paths if paths is not None else [p for p, _ in self.chambers()]
+        return 100 + paths.index(path) if path in paths else 99
 
     def document_url(self, path: str) -> str:
         """How a publication page links a file: its document page, or its (quoted) path."""
@@ -294,11 +297,13 @@ class ReplicaSite:
         facets = self._filters(query)
         terms = [t for t in fold(params.get("search", "")).split() if t]
         region = params.get("region") or None
+        paths = [p for p, _ in view.chambers]
+        institution = {c: self.institution_id(c, paths) for c in {p.chamber for p in self.publications}}
 
         def keep(p: ReplicaPublication, skip: str = "") -> bool:
             return ((skip == "region" or not region or p.chamber_path == region)
                     and (skip == "institution" or "institution" not in facets
-                         or str(self.institution_id(p.chamber)) == facets["institution"])
+                         or str(institution[p.chamber]) == facets["institution"])
                     and (skip == "daterange" or "daterange" not in facets or str(p.date.year) == facets["daterange"])
                     and all(t in fold(f"{p.title} {p.summary} {p.chamber}") for t in terms))
 
@@ -319,7 +324,7 @@ class ReplicaSite:
                 return f"/fr/publications?{qs}"
 
             by_inst = [p for p in self.publications if keep(p, "institution")]
-            institutions = sorted({(self.institution_id(p.chamber), p.chamber) for p in by_inst})
+            institutions = sorted({(institution[p.chamber], p.chamber) for p in by_inst})
             facet_blocks.append(("institution", "Juridiction", [
                 (label, facet_link("institution", str(i)), sum(p.chamber == label for p in by_inst))
                 for i, label in institutions]))
