@@ -346,7 +346,8 @@ def read_publication(html: str, url: str, hint: ResultItem | None = None) -> Pub
     tree = HTMLParser(html)
     hints = Hints()
     H = S.PUBLICATION_HINTS
-    main = tree.css_first("main") or tree.css_first("article") or tree.body or tree.root
+    main = tree.css_first("main") or tree.css_first("article") or tree.body
+    assert main is not None  # the parser always makes a <body>, even of an empty page
     title = _text(_hinted(tree, hints, "title", H["title"], accept=lambda n: bool(_text(n))))
     chamber = next((_text(a) for a in main.css("a[href]")  # the page links its chamber's own page
                     if S.CHAMBER_HREF.match(_path(urljoin(url, a.attributes.get("href") or "")))), None)

@@ -42,7 +42,7 @@ def describe_hint(name: str, selectors: list[str], used: Counter[str]) -> Check:
     documented = selectors[0]
     first = used.get(documented, 0)
     if total == 0:
-        return Check(f"hint {name}", False, f"not looked for (no page of this kind read)", warning=True)
+        return Check(f"hint {name}", False, "not looked for (no page of this kind read)", warning=True)
     parts = [f"`{documented}` {first}/{total}"]
     others = [(sel, n) for sel, n in used.most_common() if sel not in (documented, NONE)]
     parts += [f"fallback `{sel}` {n}/{total}" for sel, n in others]

@@ -30,8 +30,8 @@ from crawler.limiter import Limiter, MemoryLimiter
 from crawler.pagecache import CachedPage, PageCache
 from crawler.rawstore import RawStore, file_sha256
 from crawler.robots import Robots
-from crawler.savedpages import PageRecorder
 from crawler.safety import check_url, host_of
+from crawler.savedpages import PageRecorder
 
 MAX_REDIRECTS = 8
 MAX_PAGE_BYTES = 10 * 1024 * 1024

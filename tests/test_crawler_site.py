@@ -291,10 +291,10 @@ def test_replica_filters_are_url_parameters():
 
 # --------------------------------------------------------------------------- --check
 def crawl_cli(site: ReplicaSite, tmp_path: Path, monkeypatch, *args: str):
+    import typer
+
     from cli.crawl import register
     from constats.config import reset_settings
-
-    import typer
 
     monkeypatch.setenv("CONSTATS_STATE_DIR", str(tmp_path))
     monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'cli.db'}")

@@ -120,7 +120,8 @@ class SitePages:
 
     def document_link(self, d: DocLink) -> str:
         # every button carries the attribute; some types say nothing of the role ("Document")
-        return (f'<a class="btn btn-download" href="{escape(d.href)}" data-document="{escape(d.doc_type or "Document")}">'
+        doc_type = escape(d.doc_type or "Document")
+        return (f'<a class="btn btn-download" href="{escape(d.href)}" data-document="{doc_type}">'
                 f'{escape(d.label)}</a>')
 
     def publication(self, pub, chamber_path: str | None, docs: list[DocLink]) -> str:
@@ -177,14 +178,15 @@ class RedesignPages(SitePages):
                 f'<span class="card__files">{n_docs} fichier(s)</span></li>')
 
     def pager(self, page: int, pages: int, params: dict[str, str]) -> str:
+        def href(n: int) -> str:
+            return "?" + escape(urlencode({**params, "page": n}, safe="/"))
+
         parts = []
         if page > 0:
-            parts.append(f'<a class="pagination__prev" href="?{escape(urlencode({**params, "page": page - 1}, safe="/"))}">'
-                         f'Précédent</a>')
+            parts.append(f'<a class="pagination__prev" href="{href(page - 1)}">Précédent</a>')
         parts.append(f'<span class="pagination__state">Page {page + 1} sur {max(pages, 1)}</span>')
         if page + 1 < pages:
-            parts.append(f'<a class="pagination__next" href="?{escape(urlencode({**params, "page": page + 1}, safe="/"))}">'
-                         f'Suivant</a>')
+            parts.append(f'<a class="pagination__next" href="{href(page + 1)}">Suivant</a>')
         return f'<nav class="pagination">{"".join(parts)}</nav>'
 
     def results(self, title, shown, page, pages, params, filters) -> str:

@@ -19,13 +19,13 @@ from __future__ import annotations
 
 import hashlib
 import re
-from functools import lru_cache
 import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from email.utils import format_datetime, parsedate_to_datetime
+from functools import lru_cache
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Literal
 from urllib.parse import parse_qsl, quote, unquote, urlsplit
