@@ -158,7 +158,7 @@ def check_site(fetcher: Fetcher, base_url: str, *, samples: int = 3, list_pages:
 
 def _resolve(fetcher: Fetcher, url: str) -> str | None:
     try:
-        page = fetcher.get_cached_page(url)
+        page = fetcher.get_cached_page(url, file_url=lambda u: bool(S.PDF_HREF.match(urlsplit(u).path)))
     except FetchError:
         return None
     if page.is_pdf:

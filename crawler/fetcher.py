@@ -16,7 +16,7 @@ import random
 import threading
 import time
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from email.utils import parsedate_to_datetime
@@ -78,6 +78,14 @@ class Download:
         return self.status == 304
 
 
+class _RedirectedToFile(Exception):
+    """A redirect to a file that the caller wants located, not downloaded."""
+
+    def __init__(self, url: str):
+        super().__init__(url)
+        self.url = url
+
+
 class _BodyError(FetchError):
     """A failure while reading the body: worth a fresh attempt of the whole request."""
 
@@ -120,9 +128,18 @@ class Fetcher:
         self.close()
 
     # ------------------------------------------------------------------ public API
-    def get_page(self, url: str, etag: str | None = None, last_modified: str | None = None) -> Page:
-        """GET an HTML page (conditionally when validators are given)."""
-        with self._open(url, _conditional(etag, last_modified)) as (resp, final):
+    def get_page(self, url: str, etag: str | None = None, last_modified: str | None = None, *,
+                 file_url: Callable[[str], bool] | None = None) -> Page:
+        """GET an HTML page (conditionally when validators are given). A redirect to a URL that
+        ``file_url`` accepts is not followed: the page is then that file (``is_pdf``, no text)."""
+        try:
+            return self._get_page(url, etag, last_modified, file_url)
+        except _RedirectedToFile as target:
+            return Page(target.url, 200, None, content_type="application/pdf")
+
+    def _get_page(self, url: str, etag: str | None, last_modified: str | None,
+                  file_url: Callable[[str], bool] | None) -> Page:
+        with self._open(url, _conditional(etag, last_modified), file_url) as (resp, final):
             if resp.status_code == 304:
                 self._keep(url, final, resp, None)
                 return Page(final, 304, None, etag, last_modified)
@@ -151,12 +168,13 @@ class Fetcher:
         if self.recorder is not None:
             self.recorder.save(url, final, resp.status_code, dict(resp.headers), text)
 
-    def get_cached_page(self, url: str) -> Page:
+    def get_cached_page(self, url: str, *, file_url: Callable[[str], bool] | None = None) -> Page:
         """GET a page that is read again at every crawl (listings): conditionally when it is
         in the page cache, whose copy answers a 304."""
         cache = PageCache(self.settings.state_dir / "page-cache")
         cached = cache.get(url)
-        page = self.get_page(url, cached.etag if cached else None, cached.last_modified if cached else None)
+        page = self.get_page(url, cached.etag if cached else None, cached.last_modified if cached else None,
+                             file_url=file_url)
         if page.status == 304 and cached is not None:
             if self.recorder is not None:  # the page as it still is: the cached copy
                 self.recorder.save(url, page.url, 200, {"etag": cached.etag or "", "x-constats-from": "304"},
@@ -287,7 +305,8 @@ class Fetcher:
                         info.get("last_modified"))
 
     @contextmanager
-    def _open(self, url: str, headers: dict[str, str]) -> Iterator[tuple[httpx.Response, str]]:
+    def _open(self, url: str, headers: dict[str, str],
+              file_url: Callable[[str], bool] | None = None) -> Iterator[tuple[httpx.Response, str]]:
         """Send a GET, following checked redirects; yields (streamed response, final URL).
 
         robots.txt is checked before a connection slot of the host is taken: when its rules are
@@ -306,6 +325,10 @@ class Fetcher:
                     resp.close()
                     if nxt in visited:
                         raise FetchError("redirect_loop", " -> ".join(visited + [nxt]))
+                    if file_url is not None and file_url(nxt):
+                        check_url(nxt, self.settings.crawl_allowed_hosts, self.settings.crawl_allow_loopback,
+                                  hop=True)
+                        raise _RedirectedToFile(nxt)
                     current = nxt
                     continue
                 try:

@@ -121,7 +121,7 @@ class CcomptesSource(Source):
 
     def document_file(self, url: str) -> str:
         """The file a document page leads to (a link on it, or a redirect to the file)."""
-        page = self.fetcher.get_cached_page(url)
+        page = self.fetcher.get_cached_page(url, file_url=lambda u: bool(S.PDF_HREF.match(urlsplit(u).path)))
         if page.is_pdf:
             return page.url
         target = document_file(page.text or "", page.url)

@@ -245,6 +245,20 @@ def test_document_pages_followed_and_files_in_every_form(flavour, tmp_path):
     assert urls[base + pubs[4].response_path(0)] == "response"  # …_r--ponse_ordonnateur.pdf
 
 
+def test_document_pages_that_redirect_to_their_file(tmp_path):
+    pubs = [p for p in real_site_publications(12) if p.form == "document"]
+    settings = crawl_settings(tmp_path)
+    with ReplicaSite(pubs, document_redirects=True) as site:
+        summary = crawl_source("ccomptes", settings, base_url=site.base_url)
+        expected = files_of(site)
+        assert {r.status for r in site.requests if r.path.startswith("/fr/documents/")} == {302}
+        for path in expected:  # the redirect is not a download: each file once
+            assert site.count(path, 200, complete=True) == 1, path
+    assert summary.new_reports == len(expected) == 6 and summary.failed == 0
+    with session_scope(settings.db_url) as s:
+        assert {urlsplit(f.url).path.replace("%20", " ") for f in s.scalars(select(FileRow))} == set(expected)
+
+
 # --------------------------------------------------------------------------- filters and chambers
 def test_chamber_filter_is_region_with_the_sites_own_chamber_paths(tmp_path):
     pubs = real_site_publications(12)

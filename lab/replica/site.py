@@ -133,13 +133,14 @@ def simple_pdf(title: str, body: str = "", pages_n: int = 1) -> bytes:
 class ReplicaSite:
     def __init__(self, publications: list[ReplicaPublication], faults: FaultPlan | None = None, *,
                  page_size: int = 10, robots: str = ROBOTS, flavour: str = "site",
-                 html_filter: Callable[[str, str], str] | None = None):
+                 html_filter: Callable[[str, str], str] | None = None, document_redirects: bool = False):
         self.faults = faults or FaultPlan()
         self.page_size = page_size  # also the most ``items_per_page`` may ask for
         self.robots = robots
         self.flavour = flavour
         pages.pages_for(flavour, [])  # an unknown flavour fails here
         self.html_filter = html_filter  # (path, html) -> html: to simulate a changed site
+        self.document_redirects = document_redirects  # document pages answer 302 to their file
         self.requests: list[RequestRecord] = []
         self._pubs: dict[str, ReplicaPublication] = {}
         self._files: dict[str, Callable[[], bytes]] = {}
@@ -382,6 +383,9 @@ class _Handler(BaseHTTPRequestHandler):
             if self.headers.get("If-None-Match") == etag:
                 return self._send(rec, 304, b"", None, {"ETag": etag})
             return self._send(rec, 200, body, "text/plain; charset=utf-8", {"ETag": etag})
+        m = re.fullmatch(r"/fr/documents/(\d+)", path)
+        if m and site.document_redirects and int(m[1]) in site._documents:
+            return self._send(rec, 302, b"", "text/html", {"Location": quote(site._documents[int(m[1])][0])})
         if path.startswith(("/sites/default/files/", "/system/files/")):
             return self._send_file(rec, path, truncate=fault is not None and fault.kind == "truncate",
                                    stall=fault.seconds if fault is not None and fault.kind == "stall" else 0)
