@@ -4,6 +4,7 @@ against a redesign of it (the same crawler, the same selectors file)."""
 from __future__ import annotations
 
 import hashlib
+import re
 from datetime import date
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
@@ -76,6 +77,23 @@ def test_both_flavours_collect_every_report_once_with_its_provenance(flavour, tm
         assert all(r.publication_id is not None and r.year == r.publication.published_on.year
                    and r.year_source == "publication" for r in reports)
     assert hashlib.sha256(SELECTORS_FILE.read_bytes()).hexdigest() == selectors_before
+
+
+def test_markup_without_any_class_still_gives_every_report(tmp_path):
+    """A drift nobody tuned for: every class attribute of every page removed."""
+    pubs = real_site_publications(30)
+    settings = crawl_settings(tmp_path)
+    with ReplicaSite(pubs, page_size=7) as site:
+        site.html_filter = lambda path, html: re.sub(r'\sclass="[^"]*"', "", html)
+        summary = crawl_source("ccomptes", settings, base_url=site.base_url)
+        expected = files_of(site)
+    assert summary.status == "done" and summary.new_reports == len(expected) == 36
+    with session_scope(settings.db_url) as s:
+        rows = {p.slug: p for p in s.scalars(select(PublicationRow))}
+        roles = {urlsplit(f.url).path.replace("%20", " "): f.role for f in s.scalars(select(FileRow))}
+    assert roles == expected
+    assert all((rows[p.slug].published_on, rows[p.slug].announced_recommendations) == (p.date, i % 6 + 1)
+               for i, p in enumerate(pubs))
 
 
 def test_second_crawl_of_the_real_shapes_is_only_conditional(tmp_path):
