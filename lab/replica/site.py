@@ -200,6 +200,8 @@ class ReplicaSite:
         return f"/fr/documents/{doc_id}" if doc_id is not None else quote(path)
 
     def file_bytes(self, path: str) -> bytes | None:
+        """The bytes served at ``path`` (as served or as linked: ``%20`` for a space)."""
+        path = unquote(path)
         with self._lock:
             factory = self._files.get(path)
             if factory is None:
