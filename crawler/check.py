@@ -15,7 +15,8 @@ from dataclasses import dataclass
 from urllib.parse import urlencode, urlsplit
 
 from crawler import selectors as S
-from crawler.ccomptes import NONE, Hints, document_file, parse_chambers, parse_results, read_publication
+from crawler.ccomptes import NONE, Hints, parse_chambers, parse_results, read_publication
+from crawler.documents import document_file
 from crawler.errors import FetchError
 from crawler.fetcher import Fetcher
 

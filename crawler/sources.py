@@ -22,16 +22,8 @@ from urllib.parse import unquote, urlencode, urlsplit
 
 from constats.domain import FileRef, Publication
 from crawler import selectors as S
-from crawler.ccomptes import (
-    DocumentLink,
-    ResultItem,
-    document_file,
-    files_of,
-    match_chamber,
-    parse_chambers,
-    parse_results,
-    read_publication,
-)
+from crawler.ccomptes import ResultItem, match_chamber, parse_chambers, parse_results, read_publication
+from crawler.documents import DocumentLink, document_file, files_of
 from crawler.errors import DiscoveryError, FetchError
 from crawler.fetcher import Download, Fetcher
 from crawler.rawstore import RawStore, file_sha256

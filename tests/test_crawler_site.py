@@ -14,8 +14,9 @@ from sqlalchemy import select
 from typer.testing import CliRunner
 
 from crawler import selectors as S
-from crawler.ccomptes import classify_role, document_file, parse_chambers, parse_results, read_publication
+from crawler.ccomptes import parse_chambers, parse_results, read_publication
 from crawler.crawl import crawl_source
+from crawler.documents import classify_role, document_file
 from crawler.fetcher import Fetcher
 from crawler.savedpages import load
 from crawler.sources import CcomptesSource
