@@ -3,7 +3,8 @@
 A publication is recognised by its URL (``crawler.selectors.PUBLICATION_HREF``) wherever
 it is linked; CSS classes only tell where to look first and which field is which, each
 with fallbacks, and every parse says which selector of each hint served (``Hints``) so
-that ``--check`` can name what drifted. Nothing here fetches anything.
+that ``--check`` can name what drifted. The documents of a publication (link forms, roles)
+are read by ``crawler.documents``. Nothing here fetches anything.
 """
 
 from __future__ import annotations

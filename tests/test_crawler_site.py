@@ -216,6 +216,20 @@ def test_publication_page_three_link_forms_types_and_full_text():
     assert [f.role for f in pub.files] == ["report", "response", "response"]
 
 
+def test_title_from_twitter_meta_and_summary_from_the_teaser_when_alone():
+    html = ('<html><head><meta name="twitter:title" content="Commune de Rognac (Bouches-du-Rhône)"></head>'
+            '<body><main><time datetime="2017-05-02">2 mai 2017</time><div class="teaser-text">La chambre '
+            'formule 3 recommandations. <button class="btn show-more">Voir plus</button></div></main></body></html>')
+    page = read_publication(html, f"{BASE}/fr/publications/commune-de-rognac-bouches-du-rhone-2")
+    pub = page.publication
+    assert (pub.title, pub.slug, pub.published_on) == (
+        "Commune de Rognac (Bouches-du-Rhône)", "commune-de-rognac-bouches-du-rhone-2", date(2017, 5, 2))
+    assert pub.summary == "La chambre formule 3 recommandations."  # without the button's text
+    assert (pub.announced_rappels, pub.announced_recommendations) == (None, 3)
+    assert page.hints.used["title"] == {"meta[name='twitter:title']": 1}
+    assert page.hints.used["date"] == {"time[datetime]": 1}
+
+
 def test_a_document_page_leads_to_its_file():
     html = ('<html><body><main><h1>Réponse</h1><span class="file-link"><a href="/system/files/2021-04/'
             'REO2021532.pdf">REO2021532.pdf</a></span><a href="/fr/publications">x</a></main></body></html>')
