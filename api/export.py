@@ -23,7 +23,9 @@ from typing import Any
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-EXPORT_SCHEMA_VERSION = "2.0"  # 2.0: themes as a list of {code, score}; Parquet dates typed
+#: 2.0: themes as a list of {code, score}, Parquet dates typed, provenance from the publication
+#: page (publication_url, publication_title, publication_summary, announced counts)
+EXPORT_SCHEMA_VERSION = "2.0"
 FORMATS = {"csv": "text/csv; charset=utf-8", "jsonl": "application/x-ndjson; charset=utf-8",
            "parquet": "application/vnd.apache.parquet"}
 PARQUET_ROW_GROUP = 5000
@@ -58,7 +60,13 @@ COLUMNS: list[tuple[str, str, str, bool]] = [
     ("siren", "string", "SIREN de l'organisme contrôlé", False),
     ("year", "integer", "Année du rapport (délibération, sinon publication)", False),
     ("deliberation_date", "date", "Date de délibération", False),
-    ("publication_date", "date", "Date de publication", False),
+    ("publication_date", "date", "Date de publication (celle de la page de publication, sinon celle du PDF)", False),
+    ("publication_url", "string", "Adresse de la page de publication du rapport chez l'éditeur (provenance)", False),
+    ("publication_title", "string", "Titre de la page de publication (« Commune de X (Département) »)", False),
+    ("publication_summary", "string", "Résumé donné par la page de publication", False),
+    ("announced_rappels", "integer", "Nombre de rappels au droit annoncés par la page de publication", False),
+    ("announced_recommendations", "integer", "Nombre de recommandations annoncées par la page de publication",
+     False),
     ("report_url", "string", "Adresse du PDF chez l'éditeur (provenance)", False),
     ("page_url", "string", "Adresse de la page du PDF (#page=N)", False),
     ("extractor_version", "string", "Version de l'extracteur qui a produit le constat", False),
@@ -103,6 +111,11 @@ class ReportInfo:
     year: int | None = None
     deliberation_date: str | None = None
     publication_date: str | None = None
+    publication_url: str | None = None
+    publication_title: str | None = None
+    publication_summary: str | None = None
+    announced_rappels: int | None = None
+    announced_recommendations: int | None = None
     source_url: str | None = None
     extractor_version: str | None = None
     classifier_version: str | None = None
@@ -110,11 +123,19 @@ class ReportInfo:
 
 def report_info(row) -> ReportInfo:
     meta = ((row.structure or {}).get("metadata") or {})
+    pub = row.publication  # the page the report was published on (None for a local file)
+    published = pub.published_on.isoformat() if pub is not None and pub.published_on else None
     return ReportInfo(
         id=row.id, title=row.title, chamber=row.chamber, body_name=row.body_name,
         body_kind=row.body_kind, departement=row.departement, region=meta.get("region"),
         insee=row.insee, siren=row.siren, year=row.year,
-        deliberation_date=meta.get("deliberation_date"), publication_date=meta.get("publication_date"),
+        deliberation_date=meta.get("deliberation_date"),
+        publication_date=published or meta.get("publication_date"),
+        publication_url=pub.url if pub is not None and pub.source != "folder" else None,
+        publication_title=pub.title if pub is not None else None,
+        publication_summary=pub.summary if pub is not None else None,
+        announced_rappels=pub.announced_rappels if pub is not None else None,
+        announced_recommendations=pub.announced_recommendations if pub is not None else None,
         source_url=row.source_url, extractor_version=row.extractor_version,
         classifier_version=row.classifier_version)
 
@@ -137,6 +158,9 @@ def row_for(f: dict, rrow: ReportInfo) -> dict[str, Any]:
         "insee": rrow.insee, "siren": rrow.siren, "year": rrow.year,
         "deliberation_date": iso_date(rrow.deliberation_date),
         "publication_date": iso_date(rrow.publication_date),
+        "publication_url": rrow.publication_url, "publication_title": rrow.publication_title,
+        "publication_summary": rrow.publication_summary, "announced_rappels": rrow.announced_rappels,
+        "announced_recommendations": rrow.announced_recommendations,
         "report_url": url, "page_url": f"{url.split('#')[0]}#page={f['page']}" if url else None,
         "extractor_version": rrow.extractor_version, "classifier_version": rrow.classifier_version,
     }

@@ -50,18 +50,31 @@ def finding_dict(f: FindingRow, r: ReportRow, base: str) -> dict[str, Any]:
     }
 
 
+def publication_of(row: ReportRow) -> dict[str, Any]:
+    """The publication page a report was found on (provenance), or nothing for a local file."""
+    pub = row.publication
+    if pub is None or pub.source == "folder":
+        return {}
+    return {"url": pub.url, "title": pub.title, "chamber": pub.chamber,
+            "date": pub.published_on.isoformat() if pub.published_on else None,
+            "summary": pub.summary, "thematic": pub.thematic,
+            "announced_rappels": pub.announced_rappels,
+            "announced_recommendations": pub.announced_recommendations}
+
+
 def report_summary(row: ReportRow, base: str) -> dict[str, Any]:
     meta = report_meta(row)
     body = meta.get("body") or {}
+    pub = publication_of(row)
     return {
         "id": row.id, "title": row.title, "chamber": row.chamber, "body_name": row.body_name,
         "body_kind": row.body_kind, "departement": row.departement, "region": meta.get("region"),
         "insee": row.insee, "siren": row.siren, "epci_siren": body.get("epci_siren"),
         "year": row.year, "period": meta.get("period"),
         "deliberation_date": meta.get("deliberation_date"),
-        "publication_date": meta.get("publication_date"), "n_pages": row.n_pages,
+        "publication_date": pub.get("date") or meta.get("publication_date"), "n_pages": row.n_pages,
         "status": row.status, "source_url": row.source_url,
-        "publication_url": row.publication.url if row.publication_id and row.publication else None,
+        "publication_url": pub.get("url"), "publication": pub or None,
         "pdf_url": local_pdf_url(base, row.id),
         "extractor_version": row.extractor_version, "classifier_version": row.classifier_version,
     }

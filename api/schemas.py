@@ -61,7 +61,10 @@ class ReportSummaryOut(_Out):
     n_pages: int | None = None
     status: str
     source_url: str | None = None
-    publication_url: str | None = Field(None, description="Page de la publication chez l'éditeur (ccomptes.fr).")
+    publication_url: str | None = Field(None, description="La page de publication du rapport chez l'éditeur.")
+    publication: dict[str, Any] | None = Field(
+        None, description="Provenance : la page de publication (adresse, titre, date, résumé, nombres de "
+                          "rappels au droit et de recommandations annoncés).")
     pdf_url: str
     extractor_version: str | None = None
     classifier_version: str | None = None

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import httpx
 
-from crawler.ccomptes import parse_facets, parse_publication, parse_results
+from crawler.ccomptes import parse_publication, parse_results
 from crawler.crawl import crawl_source
 from lab.replica.site import ReplicaSite
 from tests.crawler_support import crawl_settings, make_publications
@@ -27,14 +27,17 @@ def main() -> dict:
     with ReplicaSite(pubs, page_size=20) as site, tempfile.TemporaryDirectory() as tmp:
         t0 = time.perf_counter()
         with httpx.Client() as c:  # raw baseline: the same pages and PDFs, no checks, no state
-            url = parse_facets(c.get(site.base_url + "/fr/publications").text, site.base_url).rod_type_url()
-            while url:
+            number = 0
+            while True:  # the same walk: page= from 0 until a page lists nothing
+                url = f"{site.base_url}/fr/publications?items_per_page=50&page={number}"
                 page = parse_results(c.get(url).text, url)
+                if not page.items:
+                    break
                 for item in page.items:
                     pub = parse_publication(c.get(item.url).text, item.url)
                     for f in pub.files:
                         _ = c.get(f.url).content
-                url = page.next_url
+                number += 1
         raw = time.perf_counter() - t0
         settings = crawl_settings(Path(tmp), crawl_rate_limit=100_000)
         t0 = time.perf_counter()

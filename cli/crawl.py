@@ -15,6 +15,7 @@ from constats.config import Settings, get_settings
 from crawler.check import check_site
 from crawler.crawl import CrawlSummary, OnNewFile, crawl_source
 from crawler.fetcher import Fetcher
+from crawler.savedpages import PageRecorder
 from crawler.state import recent_crawls
 from runtime import queue
 from runtime.services import Services
@@ -81,17 +82,24 @@ def crawl_ccomptes(
     limit: int = typer.Option(None, help="Au plus ce nombre de publications."),
     rate: float = typer.Option(None, help="Requêtes par seconde (défaut : réglage crawl_rate_limit)."),
     no_pipeline: bool = typer.Option(False, "--no-pipeline", help="Télécharger seulement, sans traiter."),
-    check: bool = typer.Option(False, "--check", help="Vérifier les sélecteurs sur quelques pages du site."),
+    check: bool = typer.Option(False, "--check", help="Dire ce que trouve chaque stratégie et chaque indice "
+                                                      "(sélecteur CSS) sur quelques pages du site."),
+    save_pages: Path = typer.Option(None, "--save-pages", help="Garder chaque page et le robots.txt lus "
+                                                               "(adresse, date, en-têtes) dans ce dossier, "
+                                                               "pour en faire des jeux de test."),
 ) -> None:
     """Parcourir ccomptes.fr (ou une réplique) : rapports nouveaux ou modifiés, poliment."""
     settings = _settings(base_url, allow_loopback, rate)
+    recorder = PageRecorder(save_pages) if save_pages else None
     if check:
-        with Fetcher(settings) as fetcher:
+        with Fetcher(settings, recorder=recorder) as fetcher:
             checks = check_site(fetcher, settings.crawl_base_url)
         for c in checks:
             typer.secho(str(c), fg="green" if c.ok else ("yellow" if c.warning else "red"))
         failed = [c for c in checks if c.failed]
         typer.echo(f"{len(checks) - len(failed)}/{len(checks)} checks passed")
+        if recorder is not None:
+            typer.echo(f"{recorder.count} pages saved in {save_pages}")
         raise typer.Exit(1 if failed else 0)
     try:
         since_d = date.fromisoformat(since) if since else None
@@ -99,7 +107,9 @@ def crawl_ccomptes(
         typer.secho(f"--since : pas une date (AAAA-MM-JJ) : {since}", fg="red", err=True)
         raise typer.Exit(2) from None
     _run("ccomptes", settings, base_url=settings.crawl_base_url, since=since_d, chamber=chamber,
-         limit=limit, on_new_file=_pipeline_hook(settings, no_pipeline))
+         limit=limit, on_new_file=_pipeline_hook(settings, no_pipeline), recorder=recorder)
+    if recorder is not None:
+        typer.echo(f"{recorder.count} pages saved in {save_pages}")
 
 
 @crawl_app.command("folder")

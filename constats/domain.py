@@ -71,6 +71,10 @@ class Publication(BaseModel):
     chamber: str | None = None
     published_on: date | None = None
     summary: str | None = None
+    thematic: str | None = None
+    #: counts announced by the summary: "La chambre formule N rappels au droit et M recommandations"
+    announced_rappels: int | None = None
+    announced_recommendations: int | None = None
     files: list[FileRef] = Field(default_factory=list)
 
 

@@ -1,19 +1,22 @@
-"""``constats crawl ccomptes --check``: do the selectors still match the live site?
+"""``constats crawl ccomptes --check``: what each strategy and each hint finds on the live site.
 
-Fetches a handful of pages (entry page, listing, search, a few publication pages) and
-validates every selector of ``crawler.selectors``, saying precisely what no longer matches,
-so that a deployment notices a change of the site the same day.
+Fetches a handful of pages (the first pages of the result list, the search, a few
+publication pages and their document pages) and says, for each **strategy** (URL patterns,
+``page=`` walk, chamber paths, document links), what it found, and for each CSS **hint** of
+``crawler.selectors``, which of its selectors served: the documented one (OK), a fallback
+(WARN: the markup drifted, the crawl still works) or none. A strategy that finds nothing
+fails the check: the crawl would collect nothing.
 """
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass
 from urllib.parse import urlencode, urlsplit
 
-from selectolax.lexbor import LexborHTMLParser as HTMLParser
-
 from crawler import selectors as S
-from crawler.ccomptes import parse_date, parse_facets, parse_results
+from crawler.ccomptes import NONE, Hints, parse_chambers, parse_results, read_publication
+from crawler.documents import document_file
 from crawler.errors import FetchError
 from crawler.fetcher import Fetcher
 
@@ -34,19 +37,24 @@ class Check:
         return f"{label} {self.name}: {self.detail}"
 
 
-def _sel(sel: str | list[str]) -> str:
-    return ", ".join(sel) if isinstance(sel, list) else sel
+def describe_hint(name: str, selectors: list[str], used: Counter[str]) -> Check:
+    """One hint: how often its documented selector served, and what stood in for it."""
+    total = sum(used.values())
+    documented = selectors[0]
+    first = used.get(documented, 0)
+    if total == 0:
+        return Check(f"hint {name}", False, "not looked for (no page of this kind read)", warning=True)
+    parts = [f"`{documented}` {first}/{total}"]
+    others = [(sel, n) for sel, n in used.most_common() if sel not in (documented, NONE)]
+    parts += [f"fallback `{sel}` {n}/{total}" for sel, n in others]
+    if used.get(NONE):
+        parts.append(f"nothing {used[NONE]}/{total}")
+    ok = first == total
+    return Check(f"hint {name}", ok, ("" if ok else "drifted: ") + ", ".join(parts), warning=True)
 
 
-def _first(tree, sels):
-    for sel in [sels] if isinstance(sels, str) else sels:
-        node = tree.css_first(sel)
-        if node is not None:
-            return node
-    return None
-
-
-def check_site(fetcher: Fetcher, base_url: str, *, samples: int = 3, search_term: str = "commune") -> list[Check]:
+def check_site(fetcher: Fetcher, base_url: str, *, samples: int = 3, list_pages: int = 2,
+               search_term: str = "commune") -> list[Check]:
     base_url = base_url.rstrip("/")
     out: list[Check] = []
 
@@ -56,77 +64,105 @@ def check_site(fetcher: Fetcher, base_url: str, *, samples: int = 3, search_term
 
     def get(url: str):
         try:
-            return fetcher.get_page(url)
+            return fetcher.get_cached_page(url)
         except FetchError as exc:
             add(f"fetch {url}", False, f"{exc.code}: {exc.message}")
             return None
 
-    # 1. entry page and facets
-    type_url = None
-    for path in S.ENTRY_PATHS:
-        page = get(base_url + path)
+    # 1. the result list, walked by page= from FIRST_PAGE
+    listing_hints, items, seen = Hints(), [], set[str]()
+    walk = []
+    for number in range(S.FIRST_PAGE, S.FIRST_PAGE + list_pages):
+        params = {**S.LISTING_PARAMS, S.PAGE_PARAM: str(number)}
+        url = f"{base_url}{S.ENTRY_PATH}?{urlencode(params)}"
+        page = get(url)
         if page is None:
-            continue
-        facets = parse_facets(page.text or "", page.url)
-        add("type facet", bool(facets.types), f"{len(facets.types)} links `{S.FACET_TYPE}` on {page.url}")
-        add("jurisdiction facet", bool(facets.jurisdictions),
-            f"{len(facets.jurisdictions)} links `{S.FACET_JURISDICTION}` on {page.url}")
-        type_url = facets.rod_type_url()
-        add("report type", type_url is not None,
-            f"type facet label matching {S.ROD_TYPE_LABEL.pattern!r}" +
-            ("" if type_url else f" not among {sorted(facets.types)}"))
-        if type_url:
             break
-
-    # 2. the listing of reports
-    items = []
-    if type_url and (page := get(type_url)) is not None:
         results = parse_results(page.text or "", page.url)
-        items = results.items
-        add("results", bool(items), f"{len(items)} results `{S.RESULTS}` on {page.url}")
-        for problem in results.problems:
-            add("result fields", False, f"{problem} on {page.url}")
-        if items and not results.problems:
-            add("result fields", True, ", ".join(f"`{s}`" for s in S.LISTING_SELECTORS.values()))
+        listing_hints.merge(results.hints)
+        new = [i for i in results.items if i.url not in seen]
+        seen.update(i.url for i in new)
+        items += new
+        walk.append(f"{S.PAGE_PARAM}={number}: {len(new)} new")
+        if not new:
+            break
+    add("strategy publication links", bool(items),
+        f"{len(items)} publications linked as `{S.PUBLICATION_HREF.pattern}` on the result list "
+        f"({'; '.join(walk) or 'no page read'})")
+    if items:
+        paged = len(walk) > 1 and not walk[-1].endswith(": 0 new")
+        add("strategy paging", True, f"`{S.PAGE_PARAM}=` from {S.FIRST_PAGE}: " + "; ".join(walk)
+            + ("" if paged else " (one page of results only)"))
         dated = sum(1 for i in items if i.published_on)
-        add("result dates", not items or dated == len(items),
-            f"{dated}/{len(items)} parseable `{S.RESULT_DATE}`")
-        add("pager", results.next_url is not None, f"next page `{_sel(S.PAGER_NEXT)}`"
-            + ("" if results.next_url else f" not found on {page.url} (fine if one page only)"),
-            warning=True)
-        facets = parse_facets(page.text or "", page.url)
-        add("jurisdiction facet on listing", bool(facets.jurisdictions),
-            f"{len(facets.jurisdictions)} links `{S.FACET_JURISDICTION}`")
+        add("strategy result dates", dated > 0, f"{dated}/{len(items)} results with a readable "
+            f"`time[datetime]` (needed by --since)", warning=True)
+    for name, selectors in S.LISTING_HINTS.items():
+        out.append(describe_hint(name, selectors, listing_hints.used.get(name, Counter())))
 
-    # 3. the search page
+    # 2. chambers and the search
+    page = get(base_url + S.ENTRY_PATH)
+    if page is not None:
+        chambers = parse_chambers(page.text or "", page.url)
+        add("strategy chambers", bool(chambers),
+            f"{len(chambers)} chamber paths `{S.CHAMBER_HREF.pattern}` linked by {page.url}"
+            + (f", e.g. {sorted(chambers)[:3]}" if chambers else
+               f"; the known list ({len(S.KNOWN_CHAMBERS)}) stands in for --chamber"), warning=True)
     page = get(f"{base_url}{S.SEARCH_PATH}?{urlencode({S.SEARCH_PARAM: search_term})}")
     if page is not None:
         n = len(parse_results(page.text or "", page.url).items)
-        add("search results", n > 0, f"{n} results `{S.RESULTS}` for {search_term!r} on {page.url}")
+        add("strategy search", n > 0, f"{n} publications for {search_term!r} on {page.url}", warning=True)
 
-    # 4. a few publication pages
+    # 3. a few publication pages and their documents
+    pub_hints = Hints()
+    forms: Counter[str] = Counter()
+    roles: Counter[str] = Counter()
+    dates = counts = read = 0
     for item in items[:samples]:
         page = get(item.url)
         if page is None:
             continue
-        tree = HTMLParser(page.text or "")
-        add("publication URL", S.PUBLICATION_HREF.search(urlsplit(item.url).path) is not None,
-            f"{item.url} vs {S.PUBLICATION_HREF.pattern!r}")
-        for name, sels in (("publication title", S.PUB_TITLE), ("publication chamber", S.PUB_CHAMBER),
-                           ("publication date", S.PUB_DATE), ("publication summary", S.PUB_SUMMARY)):
-            node = _first(tree, sels)
-            ok = node is not None and bool(node.text(strip=True) or node.attributes.get("datetime"))
-            if ok and name == "publication date":
-                ok = parse_date(node.attributes.get("datetime")) is not None
-            add(name, ok, f"`{_sel(sels)}` {'matched' if ok else 'matched nothing usable'} on {page.url}")
-        title = _first(tree, S.PUB_TITLE)
-        if title is not None:
-            text = title.text(strip=True)
-            add("title shape", S.TITLE_BODY_DEPARTEMENT.match(text) is not None,
-                f"{text!r} vs 'Body (Département)'", warning=True)
-        pdfs = [a for a in tree.css(S.PUB_LINKS)
-                if S.PDF_HREF.search(urlsplit(a.attributes.get("href") or "").path)]
-        add("PDF links", bool(pdfs), f"{len(pdfs)} links matching {S.PDF_HREF.pattern!r} on {page.url}")
-    if type_url and not items:
-        add("publication pages", False, "no publication to check (no results on the listing)")
+        read += 1
+        parsed = read_publication(page.text or "", item.url)
+        pub_hints.merge(parsed.hints)
+        pub = parsed.publication
+        dates += pub.published_on is not None
+        counts += pub.announced_rappels is not None or pub.announced_recommendations is not None
+        resolved = 0
+        for doc in parsed.documents:
+            forms[doc.form] += 1
+            if doc.form == "document":
+                target = _resolve(fetcher, doc.url)
+                if target:
+                    resolved += 1
+                    doc = doc.resolved(target)
+                forms["document resolved"] += bool(target)
+            roles[f"{doc.role or 'undecided (report)'} by {doc.basis or 'default'}"] += 1
+        add("strategy documents", bool(parsed.documents),
+            f"{len(parsed.documents)} document links on {item.url}"
+            + (f" ({resolved} document pages led to their file)" if resolved else ""))
+    if read:
+        add("strategy link forms", True, ", ".join(f"{k}: {v}" for k, v in sorted(forms.items())) or "none")
+        add("strategy roles", True, ", ".join(f"{k}: {v}" for k, v in sorted(roles.items())) or "none")
+        add("strategy publication dates", dates == read, f"{dates}/{read} publication pages dated", warning=True)
+        add("strategy announced counts", counts > 0, f"{counts}/{read} summaries announce rappels or "
+            f"recommandations", warning=True)
+    elif items:
+        add("publication pages", False, "no publication page could be read")
+    for name, selectors in S.PUBLICATION_HINTS.items():
+        out.append(describe_hint(name, selectors, pub_hints.used.get(name, Counter())))
+
+    drifted = [c.name.removeprefix("hint ") for c in out if c.name.startswith("hint ") and not c.ok]
+    add("drift", not drifted, ("hints no longer served by their documented selector: " + ", ".join(drifted))
+        if drifted else "every hint served by its documented selector", warning=True)
     return out
+
+
+def _resolve(fetcher: Fetcher, url: str) -> str | None:
+    try:
+        page = fetcher.get_cached_page(url, file_url=lambda u: bool(S.PDF_HREF.match(urlsplit(u).path)))
+    except FetchError:
+        return None
+    if page.is_pdf:
+        return page.url
+    target = document_file(page.text or "", page.url)
+    return target if target and urlsplit(target).path else None

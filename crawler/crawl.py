@@ -24,6 +24,7 @@ from crawler.errors import DiscoveryError, FetchError
 from crawler.fetcher import Download, Fetcher
 from crawler.limiter import Limiter
 from crawler.rawstore import RawStore
+from crawler.savedpages import PageRecorder
 from crawler.sources import CcomptesSource, FolderSource, Source
 from store import repo
 from store.db import migrate, session_scope
@@ -215,9 +216,9 @@ def run_crawl(source: Source, settings, *, since: date | None = None, chamber: s
 
 # --------------------------------------------------------------------------- entry points
 def make_source(name: str, settings, *, base_url: str | None = None, path=None,
-                limiter: Limiter | None = None) -> Source:
+                limiter: Limiter | None = None, recorder: PageRecorder | None = None) -> Source:
     if name == "ccomptes":
-        return CcomptesSource(base_url or settings.crawl_base_url, Fetcher(settings, limiter))
+        return CcomptesSource(base_url or settings.crawl_base_url, Fetcher(settings, limiter, recorder=recorder))
     if name == "folder":
         if path is None:
             raise ValueError("the folder source needs a path")
@@ -229,11 +230,11 @@ def crawl_source(name: str, settings, *, base_url: str | None = None, path=None,
                  incremental: bool = False, since: date | str | None = None, chamber: str | None = None,
                  limit: int | None = None, on_new_file: OnNewFile | None = None,
                  progress: Callable[[CrawlSummary], None] | None = None,
-                 limiter: Limiter | None = None) -> CrawlSummary:
+                 limiter: Limiter | None = None, recorder: PageRecorder | None = None) -> CrawlSummary:
     """Build the source and run a crawl. ``incremental``: without ``since``, only what was
     published since the last full crawl of the same site (minus a margin of 30 days).
     ``limiter``: the per-host rate limiter (in memory when None; the workers share one through
-    Redis)."""
+    Redis). ``recorder``: keeps every page fetched (``--save-pages``)."""
     if isinstance(since, str):  # from a Celery task's JSON arguments
         since = date.fromisoformat(since)
     if base_url:  # a site named explicitly is allowed (loopback still needs its own setting)
@@ -247,7 +248,7 @@ def crawl_source(name: str, settings, *, base_url: str | None = None, path=None,
             last = state.last_full_crawl(s, name, origin)
             if last is not None:
                 since = last.started_at.date() - timedelta(days=30)
-    source = make_source(name, settings, base_url=base_url, path=path, limiter=limiter)
+    source = make_source(name, settings, base_url=base_url, path=path, limiter=limiter, recorder=recorder)
     try:
         return run_crawl(source, settings, since=since, chamber=chamber, limit=limit,
                          on_new_file=on_new_file, progress=progress, params={"origin": origin})

@@ -16,7 +16,7 @@ import random
 import threading
 import time
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from email.utils import parsedate_to_datetime
@@ -31,10 +31,12 @@ from crawler.pagecache import CachedPage, PageCache
 from crawler.rawstore import RawStore, file_sha256
 from crawler.robots import Robots
 from crawler.safety import check_url, host_of
+from crawler.savedpages import PageRecorder
 
 MAX_REDIRECTS = 8
 MAX_PAGE_BYTES = 10 * 1024 * 1024
 PDF_TYPES = {"application/pdf", "application/x-pdf", "application/octet-stream", "binary/octet-stream"}
+PDF_FILE_TYPES = {"application/pdf", "application/x-pdf"}
 REDIRECTS = {301, 302, 303, 307, 308}
 
 
@@ -47,10 +49,15 @@ class Page:
     text: str | None = None
     etag: str | None = None
     last_modified: str | None = None
+    content_type: str | None = None  # a PDF (a document page that redirects to its file) has no text
 
     @property
     def not_modified(self) -> bool:
         return self.status == 304
+
+    @property
+    def is_pdf(self) -> bool:
+        return self.content_type in PDF_FILE_TYPES
 
 
 @dataclass
@@ -71,6 +78,14 @@ class Download:
         return self.status == 304
 
 
+class _RedirectedToFile(Exception):
+    """A redirect to a file that the caller wants located, not downloaded."""
+
+    def __init__(self, url: str):
+        super().__init__(url)
+        self.url = url
+
+
 class _BodyError(FetchError):
     """A failure while reading the body: worth a fresh attempt of the whole request."""
 
@@ -88,8 +103,10 @@ def retry_after_seconds(value: str | None) -> float | None:
 
 
 class Fetcher:
-    def __init__(self, settings, limiter: Limiter | None = None, *, respect_robots: bool = True):
+    def __init__(self, settings, limiter: Limiter | None = None, *, respect_robots: bool = True,
+                 recorder: PageRecorder | None = None):
         self.settings = settings
+        self.recorder = recorder  # keeps every page fetched (``--save-pages``)
         self.limiter = limiter or MemoryLimiter(settings.crawl_rate_limit)
         self.respect_robots = respect_robots
         self.client = httpx.Client(headers={"User-Agent": settings.user_agent},
@@ -111,14 +128,27 @@ class Fetcher:
         self.close()
 
     # ------------------------------------------------------------------ public API
-    def get_page(self, url: str, etag: str | None = None, last_modified: str | None = None) -> Page:
-        """GET an HTML page (conditionally when validators are given)."""
-        with self._open(url, _conditional(etag, last_modified)) as (resp, final):
+    def get_page(self, url: str, etag: str | None = None, last_modified: str | None = None, *,
+                 file_url: Callable[[str], bool] | None = None) -> Page:
+        """GET an HTML page (conditionally when validators are given). A redirect to a URL that
+        ``file_url`` accepts is not followed: the page is then that file (``is_pdf``, no text)."""
+        try:
+            return self._get_page(url, etag, last_modified, file_url)
+        except _RedirectedToFile as target:
+            return Page(target.url, 200, None, content_type="application/pdf")
+
+    def _get_page(self, url: str, etag: str | None, last_modified: str | None,
+                  file_url: Callable[[str], bool] | None) -> Page:
+        with self._open(url, _conditional(etag, last_modified), file_url) as (resp, final):
             if resp.status_code == 304:
+                self._keep(url, final, resp, None)
                 return Page(final, 304, None, etag, last_modified)
             if resp.status_code != 200:
                 raise FetchError(f"http_{resp.status_code}", f"unexpected status for {url}",
                                  status=resp.status_code)
+            ctype = resp.headers.get("content-type", "").split(";")[0].strip().lower()
+            if ctype in PDF_FILE_TYPES:  # a file, not a page: its body is for ``download``
+                return Page(final, 200, None, resp.headers.get("etag"), resp.headers.get("last-modified"), ctype)
             body = bytearray()
             try:
                 for chunk in resp.iter_bytes():
@@ -130,15 +160,25 @@ class Fetcher:
             except httpx.TransportError as exc:
                 raise FetchError("truncated", f"reading {url}: {exc}") from exc
             text = bytes(body).decode(resp.encoding or "utf-8", errors="replace")
-            return Page(final, 200, text, resp.headers.get("etag"), resp.headers.get("last-modified"))
+            self._keep(url, final, resp, text)
+            return Page(final, 200, text, resp.headers.get("etag"), resp.headers.get("last-modified"),
+                        ctype or None)
 
-    def get_cached_page(self, url: str) -> Page:
+    def _keep(self, url: str, final: str, resp: httpx.Response, text: str | None) -> None:
+        if self.recorder is not None:
+            self.recorder.save(url, final, resp.status_code, dict(resp.headers), text)
+
+    def get_cached_page(self, url: str, *, file_url: Callable[[str], bool] | None = None) -> Page:
         """GET a page that is read again at every crawl (listings): conditionally when it is
         in the page cache, whose copy answers a 304."""
         cache = PageCache(self.settings.state_dir / "page-cache")
         cached = cache.get(url)
-        page = self.get_page(url, cached.etag if cached else None, cached.last_modified if cached else None)
+        page = self.get_page(url, cached.etag if cached else None, cached.last_modified if cached else None,
+                             file_url=file_url)
         if page.status == 304 and cached is not None:
+            if self.recorder is not None:  # the page as it still is: the cached copy
+                self.recorder.save(url, page.url, 200, {"etag": cached.etag or "", "x-constats-from": "304"},
+                                   cached.text)
             return Page(page.url, 200, cached.text, cached.etag, cached.last_modified)
         if page.status == 200 and page.text is not None:
             cache.put(CachedPage(url, page.text, page.etag, page.last_modified))
@@ -265,7 +305,8 @@ class Fetcher:
                         info.get("last_modified"))
 
     @contextmanager
-    def _open(self, url: str, headers: dict[str, str]) -> Iterator[tuple[httpx.Response, str]]:
+    def _open(self, url: str, headers: dict[str, str],
+              file_url: Callable[[str], bool] | None = None) -> Iterator[tuple[httpx.Response, str]]:
         """Send a GET, following checked redirects; yields (streamed response, final URL).
 
         robots.txt is checked before a connection slot of the host is taken: when its rules are
@@ -284,6 +325,10 @@ class Fetcher:
                     resp.close()
                     if nxt in visited:
                         raise FetchError("redirect_loop", " -> ".join(visited + [nxt]))
+                    if file_url is not None and file_url(nxt):
+                        check_url(nxt, self.settings.crawl_allowed_hosts, self.settings.crawl_allow_loopback,
+                                  hop=True)
+                        raise _RedirectedToFile(nxt)
                     current = nxt
                     continue
                 try:

@@ -11,20 +11,24 @@ last ``discover`` listed everything (only then may absent publications be withdr
 
 from __future__ import annotations
 
+import logging
 import shutil
 from abc import ABC, abstractmethod
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
-from urllib.parse import unquote, urlsplit
+from urllib.parse import unquote, urlencode, urlsplit
 
 from constats.domain import FileRef, Publication
 from crawler import selectors as S
-from crawler.ccomptes import ResultItem, parse_facets, parse_publication, parse_results
+from crawler.ccomptes import ResultItem, match_chamber, parse_chambers, parse_results, read_publication
+from crawler.documents import DocumentLink, document_file, files_of
 from crawler.errors import DiscoveryError, FetchError
-from crawler.fetcher import Download, Fetcher, Page
+from crawler.fetcher import Download, Fetcher
 from crawler.rawstore import RawStore, file_sha256
+
+log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -61,6 +65,10 @@ class Source(ABC):
 
 
 class CcomptesSource(Source):
+    """ccomptes.fr read as it is: the result list walked by ``page=`` from 0 until a page
+    brings no new publication, each publication page read for its documents (document pages
+    ``/fr/documents/N`` followed to their file). See ``crawler.selectors``."""
+
     name = "ccomptes"
 
     def __init__(self, base_url: str, fetcher: Fetcher):
@@ -72,45 +80,72 @@ class CcomptesSource(Source):
         self.fetcher.close()
 
     def fetch(self, url, etag=None, last_modified=None, *, store: RawStore) -> Download:
+        if S.DOCUMENT_PAGE_HREF.match(urlsplit(url).path):  # not resolved at discovery: try again
+            url = self.document_file(url)
         return self.fetcher.download(url, store, etag, last_modified)
 
-    # ------------------------------------------------------------------ discovery
-    def listing(self, chamber: str | None = None) -> Page:
-        """First page of the ROD listing (of one chamber), found through the facets."""
-        type_url, problems = None, []
-        for path in S.ENTRY_PATHS:
-            url = self.base_url + path
-            page = self.fetcher.get_cached_page(url)
-            facets = parse_facets(page.text or "", page.url)
-            type_url = facets.rod_type_url()
-            if type_url:
-                break
-            problems.append(f"{url}: {len(facets.types)} type facet links (`{S.FACET_TYPE}`), "
-                            f"none labelled like {S.ROD_TYPE_LABEL.pattern!r}")
-        if not type_url:
-            raise DiscoveryError("no listing of the reports found: " + "; ".join(problems))
-        page = self.fetcher.get_cached_page(type_url)
-        if not chamber:
-            return page
-        facets = parse_facets(page.text or "", page.url)
-        facet_url = facets.jurisdiction_url(chamber)
-        if not facet_url:
-            raise DiscoveryError(f"no jurisdiction facet matches {chamber!r} "
-                                 f"(`{S.FACET_JURISDICTION}`): {sorted(facets.jurisdictions)}")
-        return self.fetcher.get_cached_page(facet_url)
+    # ------------------------------------------------------------------ addresses
+    def listing_url(self, page: int, chamber_path: str | None = None, search: str | None = None) -> str:
+        params = dict(S.LISTING_PARAMS)
+        if search:
+            params[S.SEARCH_PARAM] = search
+        if chamber_path:
+            params[S.CHAMBER_PARAM] = chamber_path
+        params[S.PAGE_PARAM] = str(page)
+        return f"{self.base_url}{S.ENTRY_PATH}?{urlencode(params, safe='/')}"
 
+    def chambers(self) -> tuple[dict[str, str], bool]:
+        """Chamber path -> label, from the site's own links when it has some (True), else
+        the known list (False)."""
+        page = self.fetcher.get_cached_page(self.base_url + S.ENTRY_PATH)
+        found = parse_chambers(page.text or "", page.url)
+        return (found, True) if found else (dict(S.KNOWN_CHAMBERS), False)
+
+    def chamber_path(self, chamber: str) -> str:
+        found, from_site = self.chambers()
+        path = match_chamber(found, chamber)
+        if path is None and from_site:
+            path = match_chamber(S.KNOWN_CHAMBERS, chamber)
+        if path is None:
+            raise DiscoveryError(f"no chamber matches {chamber!r} among the site's "
+                                 f"{'links' if from_site else 'known chambers'}: {sorted(found.values())}")
+        return path
+
+    def document_file(self, url: str) -> str:
+        """The file a document page leads to (a link on it, or a redirect to the file)."""
+        page = self.fetcher.get_cached_page(url, file_url=lambda u: bool(S.PDF_HREF.match(urlsplit(u).path)))
+        if page.is_pdf:
+            return page.url
+        target = document_file(page.text or "", page.url)
+        if target is None:
+            raise FetchError("no_document_file", f"no link to a PDF on the document page {url}")
+        return target
+
+    # ------------------------------------------------------------------ discovery
     def discover(self, since=None, chamber=None, limit=None) -> Iterator[Publication]:
         self.complete = False
-        page: Page | None = self.listing(chamber)
-        n, visited = 0, set[str]()
-        while page is not None:
-            first = not visited
-            visited.add(page.url)
+        chamber_path = self.chamber_path(chamber) if chamber else None
+        seen: set[str] = set()
+        n = 0
+        for number in range(S.FIRST_PAGE, S.FIRST_PAGE + S.MAX_LISTING_PAGES):
+            url = self.listing_url(number, chamber_path)
+            try:
+                page = self.fetcher.get_cached_page(url)
+            except FetchError as exc:
+                if number == S.FIRST_PAGE:
+                    raise
+                self.errors.append((url, exc.code, exc.message))
+                return  # incomplete listing: nothing may be withdrawn
             results = parse_results(page.text or "", page.url)
-            if not results.items and first:
-                raise DiscoveryError(f"no results (`{S.RESULTS}`) on the first listing page {page.url}")
+            new = [i for i in results.items if i.url not in seen]
+            if not new:
+                if number == S.FIRST_PAGE:
+                    raise DiscoveryError(f"no publication linked (`{S.PUBLICATION_HREF.pattern}`) on the "
+                                         f"first page of the list {url}")
+                break  # the end of the list: a page with nothing new
             older = 0
-            for item in results.items:
+            for item in new:
+                seen.add(item.url)
                 if since and item.published_on and item.published_on < since:
                     older += 1
                     continue
@@ -120,16 +155,11 @@ class CcomptesSource(Source):
                     n += 1
                     if limit and n >= limit:
                         return
-            if since and results.items and older == len(results.items):
-                return  # listings are sorted newest first: the rest is older still
-            nxt = results.next_url
-            if not nxt or nxt in visited:
-                break
-            try:
-                page = self.fetcher.get_cached_page(nxt)
-            except FetchError as exc:
-                self.errors.append((nxt, exc.code, exc.message))
-                return  # incomplete listing: nothing may be withdrawn
+            if since and older == len(new):
+                return  # lists are sorted newest first: the rest is older still
+        else:
+            self.errors.append((url, "listing_cap", f"more than {S.MAX_LISTING_PAGES} pages of results"))
+            return
         self.complete = since is None and chamber is None and limit is None
 
     def _publication(self, item: ResultItem) -> Publication | None:
@@ -146,7 +176,19 @@ class CcomptesSource(Source):
         self.validators[item.url] = (page.etag, page.last_modified)
         if page.not_modified and known is not None:
             return known.publication
-        return parse_publication(page.text or "", item.url, hint=item)
+        read = read_publication(page.text or "", item.url, hint=item)
+        documents = []
+        for doc in read.documents:
+            if doc.form == "document":
+                try:
+                    doc = doc.resolved(self.document_file(doc.url))
+                except FetchError as exc:  # kept as it is: its download tries again and records why
+                    log.warning("document page %s: %s", doc.url, exc)
+            documents.append(doc)
+        unique: dict[str, DocumentLink] = {}
+        for doc in documents:  # a file linked directly and through its document page: once
+            unique.setdefault(doc.url, doc)
+        return read.publication.model_copy(update={"files": files_of(list(unique.values()))})
 
 
 class FolderSource(Source):

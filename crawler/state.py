@@ -96,6 +96,8 @@ def known_pages(session: Session, source: str) -> dict[str, KnownPage]:
             continue
         pub = Publication(source=row.source, url=row.url, slug=row.slug, title=row.title,
                           chamber=row.chamber, published_on=row.published_on, summary=row.summary,
+                          thematic=row.thematic, announced_rappels=row.announced_rappels,
+                          announced_recommendations=row.announced_recommendations,
                           files=[FileRef(url=f.url, role=f.role) for f in row.files
                                  if f.status != "withdrawn"])
         out[row.url] = KnownPage(row.etag, row.last_modified, pub)
@@ -111,7 +113,8 @@ def upsert_publication(session: Session, pub: Publication, etag: str | None = No
         row = PublicationRow(source=pub.source, url=pub.url, first_seen=t)
         session.add(row)
     row.slug, row.title, row.chamber = pub.slug, pub.title, pub.chamber
-    row.published_on, row.summary = pub.published_on, pub.summary
+    row.published_on, row.summary, row.thematic = pub.published_on, pub.summary, pub.thematic
+    row.announced_rappels, row.announced_recommendations = pub.announced_rappels, pub.announced_recommendations
     row.etag, row.last_modified = etag, last_modified
     row.status, row.error, row.last_seen = "active", None, t
     session.flush()

@@ -37,9 +37,11 @@ def demo(check: bool = typer.Option(False, "--check", help="Interroger l'API, so
 
 def replica(corpus: int = typer.Option(20, help="Nombre de rapports du corpus publiés."),
             port: int = typer.Option(8800, help="Port sur 127.0.0.1 (0 : un port libre)."),
-            page_size: int = typer.Option(10, help="Résultats par page de liste.")) -> None:
+            page_size: int = typer.Option(10, help="Résultats par page de liste."),
+            flavour: str = typer.Option("site", help="« site » : les formes du vrai site ; « redesign » : "
+                                                     "les mêmes pages après une refonte du balisage.")) -> None:
     """Servir une réplique locale du site de publication (rapports du corpus rendus en PDF)."""
-    serve_corpus(get_settings(), corpus, port, page_size)
+    serve_corpus(get_settings(), corpus, port, page_size, flavour)
 
 
 def _print_report(report) -> None:

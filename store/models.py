@@ -48,6 +48,10 @@ class PublicationRow(Base):
     chamber: Mapped[str | None] = mapped_column(String(200))
     published_on: Mapped[date | None] = mapped_column(Date)
     summary: Mapped[str | None] = mapped_column(Text)
+    thematic: Mapped[str | None] = mapped_column(String(300))
+    #: "La chambre formule N rappels au droit et M recommandations" (the summary's counts)
+    announced_rappels: Mapped[int | None] = mapped_column(Integer)
+    announced_recommendations: Mapped[int | None] = mapped_column(Integer)
     status: Mapped[str] = mapped_column(String(20), default="active")  # active|withdrawn|failed
     etag: Mapped[str | None] = mapped_column(String(300))
     last_modified: Mapped[str | None] = mapped_column(String(100))
@@ -113,6 +117,8 @@ class ReportRow(Base):
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, onupdate=utcnow)
     indexed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
+    #: the publication page the report was found on (provenance: URL, title, date, summary)
+    publication: Mapped[PublicationRow | None] = relationship()
     findings: Mapped[list[FindingRow]] = relationship(
         back_populates="report", cascade="all, delete-orphan", order_by="FindingRow.start")
     publication: Mapped[PublicationRow | None] = relationship(viewonly=True)

@@ -15,7 +15,7 @@ from typing import Any, TypedDict
 from sqlalchemy import Select, and_, delete, func, or_, select
 from sqlalchemy.orm import Session
 
-from constats.domain import Finding, Report, report_id_for
+from constats.domain import Finding, Report, ReportMetadata, report_id_for
 from store.models import FindingRow, PublicationRow, ReportRow
 
 
@@ -30,7 +30,23 @@ def register_report(session: Session, sha256: str, *, source_url: str | None = N
                     publication_id=publication_id, title=title, role=role, status="fetched")
     session.add(row)
     session.flush()
+    row.year, row.year_source = report_year(None, row.publication)
     return row, True
+
+
+def report_year(meta: ReportMetadata | None, publication: PublicationRow | None) -> tuple[int | None, str | None]:
+    """The report's year and where it comes from: what the PDF gives (its year, else its
+    deliberation date, else its publication date), else the date of the publication page."""
+    if meta is not None:
+        if meta.year:
+            return meta.year, meta.year_source
+        if meta.deliberation_date:
+            return meta.deliberation_date.year, "deliberation"
+        if meta.publication_date:
+            return meta.publication_date.year, "publication"
+    if publication is not None and publication.published_on:
+        return publication.published_on.year, "publication"
+    return None, None
 
 
 def get_report(session: Session, report_id: str) -> ReportRow | None:
@@ -61,10 +77,7 @@ def save_extraction(session: Session, report: Report, *, embedder_version: str |
     row.departement = meta.departement or (body.departement if body else None)
     row.insee = body.insee if body else None
     row.siren = body.siren if body else None
-    dated = meta.deliberation_date or meta.publication_date
-    row.year = meta.year or (dated.year if dated else None)
-    row.year_source = meta.year_source if meta.year else (
-        "deliberation" if meta.deliberation_date else "publication" if meta.publication_date else None)
+    row.year, row.year_source = report_year(meta, row.publication)
     row.status, row.error, row.error_code = "extracted", None, None
     session.execute(delete(FindingRow).where(FindingRow.report_id == report.id))
     session.add_all(finding_row(f) for f in report.findings)

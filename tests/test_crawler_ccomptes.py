@@ -8,10 +8,10 @@ import pytest
 from typer.testing import CliRunner
 
 from crawler.ccomptes import (
-    Facets,
     announced_counts,
+    match_chamber,
+    parse_chambers,
     parse_date,
-    parse_facets,
     parse_publication,
     parse_results,
     split_title,
@@ -23,23 +23,24 @@ from tests.crawler_support import crawl_settings, make_publications
 
 BASE = "https://www.ccomptes.fr"
 
-# Fictional pages written for these tests, in the markup of the public site.
-RESULTS_PAGE = """<html><body><ul class="search-list-results">
-<li class="search-result"><a href="/fr/publications/commune-de-kerbrat"><h2 class="title">Commune de Kerbrat
- (Finistère)</h2></a><span class="title-hover">CRC BRETAGNE</span>
+# Fictional pages written for these tests, in the shapes public scrapers document.
+RESULTS_PAGE = """<html><body><div class="view-search-publications"><ul class="search-list-results">
+<li class="search-result"><a href="/fr/publications/commune-de-kerbrat"><span class="title-hover">CRC
+ BRETAGNE</span><h2 class="title">Commune de Kerbrat
+ (Finistère)</h2></a>
 <p class="description">Gestion de la commune.</p>
-<time class="date-text" datetime="2024-03-12T12:00:00Z">12/03/2024</time></li>
+<time datetime="2024-03-12">12/03/2024</time></li>
 <li class="search-result"><a href="/fr/publications/commune-de-kerbrat-1">
 <h2 class="title">Commune de Kerbrat (Finistère)</h2></a>
 <span class="title-hover">CRC BRETAGNE</span><p class="description">Second contrôle.</p>
-<time class="date-text" datetime="2019-11-02T12:00:00Z">02/11/2019</time></li>
-</ul><nav class="pager"><ul><li class="pager__item pager__item--next">
-<a href="?search=kerbrat&amp;page=1" rel="next">Suivant</a></li></ul></nav></body></html>"""
+<time datetime="2019-11-02">02/11/2019</time></li>
+</ul></div><ul class="pager"><li class="pager-item pager-current">1</li>
+<li class="pager-item"><a href="?search=kerbrat&amp;page=1">2</a></li></ul></body></html>"""
 
-PUBLICATION_PAGE = """<html><body><article><h1 class="page-title">Commune de Kerbrat (Finistère)</h1>
-<div class="field--name-field-juridiction"><span class="juridiction-label">CRC BRETAGNE</span></div>
-<time datetime="2024-03-12T12:00:00Z">12 mars 2024</time>
-<div class="field--name-body"><p>La chambre a contrôlé la commune. La chambre formule trois rappels au
+PUBLICATION_PAGE = """<html><body><article><h1>Commune de Kerbrat (Finistère)</h1>
+<a href="/fr/crc-bretagne">CRC BRETAGNE</a>
+<time class="date section" datetime="2024-03-12">12 mars 2024</time>
+<div class="teaser-text"><p>La chambre a contrôlé la commune. La chambre formule trois rappels au
 droit et 5 recommandations.</p></div>
 <a href="/sites/default/files/2024-03/BRR2024-07.pdf">Rapport d'observations définitives</a>
 <a href="/sites/default/files/2024-03/BRR2024-07.pdf">Télécharger</a>
@@ -55,14 +56,14 @@ def test_results_page():
     first = page.items[0]
     assert (first.title, first.chamber, first.published_on) == (
         "Commune de Kerbrat (Finistère)", "CRC BRETAGNE", date(2024, 3, 12))
-    assert page.next_url == f"{BASE}/fr/recherche?search=kerbrat&page=1"
-    assert page.problems == []
+    assert page.pager_pages == [1]
+    assert {name for name, used in page.hints.used.items() if "(nothing)" in used} == {"result documents"}
 
 
 def test_results_page_reports_a_missing_field():
     page = parse_results(RESULTS_PAGE.replace('class="title-hover"', 'class="label"'), BASE + "/fr/recherche")
     assert len(page.items) == 2 and page.items[0].chamber is None
-    assert page.problems == ["result chamber `span.title-hover` missing in 2 of 2 results"]
+    assert page.hints.used["result chamber"] == {"(nothing)": 2}
 
 
 def test_publication_page():
@@ -73,6 +74,7 @@ def test_publication_page():
     assert [(f.url.rsplit("/", 1)[1], f.role) for f in pub.files] == [
         ("BRR2024-07.pdf", "report"), ("BRR2024-07-reponse.pdf", "response")]
     assert announced_counts(pub.summary) == (3, 5)
+    assert (pub.announced_rappels, pub.announced_recommendations) == (3, 5)
 
 
 def test_text_helpers():
@@ -82,19 +84,20 @@ def test_text_helpers():
     assert announced_counts("La chambre formule un rappel au droit.") == (1, None)
     assert announced_counts("Aucune mention.") == (None, None)
     assert parse_date("2024-02-30T00:00:00Z") is None and parse_date("05/01/2016") == date(2016, 1, 5)
+    assert parse_date("1er mars 2024") == date(2024, 3, 1) and parse_date("12 février 2023") == date(2023, 2, 12)
 
 
-def test_facets_match_chambers_loosely():
-    facets = Facets({"CRC Bretagne": "b", "CTC Polynésie française": "p", "CRC Grand Est": "g",
-                     "CRC Île-de-France": "i"},
-                    {"Rapports publics thématiques": "t", "Rapports d'observations définitives": "r"})
-    assert facets.rod_type_url() == "r"
-    assert facets.jurisdiction_url("polynesie") == "p" and facets.jurisdiction_url("ILE-DE-FRANCE") == "i"
-    assert facets.jurisdiction_url("CRC") is None  # ambiguous
-    html = ('<div data-drupal-facet-id="juridiction"><a href="/fr/publications?f[0]=j:1">'
-            '<span class="facet-item__value">CRC Bretagne</span><span>(3)</span></a></div>')
-    assert parse_facets(html, BASE + "/fr/publications").jurisdictions == {
-        "CRC Bretagne": BASE + "/fr/publications?f[0]=j:1"}
+def test_chambers_match_loosely():
+    chambers = {"/fr/crc-bretagne": "CRC Bretagne", "/fr/ctc-polynesie-francaise": "CTC Polynésie française",
+                "/fr/crc-grand-est": "CRC Grand Est", "/fr/crc-ile-de-france": "CRC Île-de-France"}
+    assert match_chamber(chambers, "polynesie") == "/fr/ctc-polynesie-francaise"
+    assert match_chamber(chambers, "ILE-DE-FRANCE") == "/fr/crc-ile-de-france"
+    assert match_chamber(chambers, "Bretagne") == "/fr/crc-bretagne"
+    assert match_chamber(chambers, "CRC") is None  # ambiguous
+    html = ('<select name="region"><option value="/fr/crc-bretagne">CRC Bretagne</option></select>'
+            '<a href="/fr/publications?region=/fr/antilles-guyane">Antilles</a><a href="/fr/crc-grand-est">GE</a>')
+    assert parse_chambers(html, BASE + "/fr/publications") == {
+        "/fr/crc-bretagne": "CRC Bretagne", "/fr/antilles-guyane": "Antilles", "/fr/crc-grand-est": "GE"}
 
 
 @pytest.fixture
@@ -107,21 +110,21 @@ def test_check_passes_on_the_replica(site, tmp_path):
     with Fetcher(crawl_settings(tmp_path)) as f:
         checks = check_site(f, site.base_url)
     assert [str(c) for c in checks if not c.ok] == []
-    assert {c.name for c in checks} >= {"results", "result fields", "publication title", "PDF links",
-                                        "search results", "pager"}
+    assert {c.name for c in checks} >= {"strategy publication links", "strategy paging", "hint result title",
+                                        "hint title", "strategy documents", "strategy search", "hint pager"}
 
 
 def test_check_says_precisely_what_no_longer_matches(site, tmp_path):
     site.html_filter = lambda path, html: html.replace('<h2 class="title">', '<h3 class="titre">').replace(
-        'class="juridiction-label"', 'class="juridiction"')
+        "</h2>", "</h3>")
     with Fetcher(crawl_settings(tmp_path)) as f:
-        failed = [c for c in check_site(f, site.base_url) if c.failed]
-    assert any("`h2.title` missing in 5 of 5 results" in c.detail for c in failed)
-    assert not any(c.name == "publication chamber" for c in failed)  # a fallback selector still matches
+        checks = check_site(f, site.base_url)
+    assert not [c for c in checks if c.failed]  # the crawl still works: a warning, not a failure
+    assert "WARN hint result title: drifted: `h2.title` 0/10, fallback `h3` 10/10" in [str(c) for c in checks]
     site.html_filter = lambda path, html: html.replace("/sites/default/files/", "/documents/")
     with Fetcher(crawl_settings(tmp_path)) as f:
         failed = [c for c in check_site(f, site.base_url) if c.failed]
-    assert {c.name for c in failed} == {"PDF links"}
+    assert {c.name for c in failed} == {"strategy documents"}
 
 
 def test_check_command_exit_code(site, tmp_path, monkeypatch):
@@ -139,8 +142,8 @@ def test_check_command_exit_code(site, tmp_path, monkeypatch):
     args = ["crawl", "ccomptes", "--base-url", site.base_url, "--allow-loopback", "--check"]
     ok = runner.invoke(app, args)
     assert ok.exit_code == 0, ok.output
-    site.html_filter = lambda path, html: html.replace("search-result", "resultat")
+    site.html_filter = lambda path, html: html.replace("/fr/publications/", "/fr/pub/")
     broken = runner.invoke(app, args)
     assert broken.exit_code == 1
-    assert "FAIL results: 0 results `ul.search-list-results > li.search-result`" in broken.output
+    assert "FAIL strategy publication links: 0 publications linked" in broken.output
     reset_settings()

@@ -34,8 +34,9 @@ def _crawler(base_url: str, state: Path) -> subprocess.Popen:
 def test_sigkill_mid_download_then_restart_downloads_each_file_once(tmp_path):
     pubs = make_publications(200)
     paths = [p.pdf_path for p in pubs]
-    stalled = pubs[90].pdf_path  # killed while this one is half received
-    with ReplicaSite(pubs, FaultPlan().stall(stalled, seconds=30), page_size=20) as site:
+    stalled = pubs[90].pdf_path  # killed while this one is half received (the rest waits 120 s: longer
+    # than the restarted crawl takes even on a loaded machine, so the first request stays incomplete)
+    with ReplicaSite(pubs, FaultPlan().stall(stalled, seconds=120), page_size=20) as site:
         proc = _crawler(site.base_url, tmp_path)
         deadline = time.monotonic() + 90
         while site.count(stalled, 200, complete=False) == 0:

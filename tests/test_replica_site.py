@@ -9,7 +9,7 @@ import httpx
 import pymupdf
 import pytest
 
-from crawler.ccomptes import parse_facets, parse_publication, parse_results
+from crawler.ccomptes import parse_publication, parse_results
 from lab.replica.site import ReplicaPublication, ReplicaSite
 from tests.corpus import CORPUS, needs_corpus
 from tests.crawler_support import make_publications, tiny_pdf
@@ -26,26 +26,31 @@ def site():
 
 
 def walk(client: httpx.Client, url: str) -> list[str]:
-    out = []
-    while url:
-        page = parse_results(client.get(url).text, url)
+    """Every publication of a result list, page= from 0 until a page lists nothing."""
+    out, number = [], 0
+    while True:
+        page_url = f"{url}{'&' if '?' in url else '?'}page={number}"
+        page = parse_results(client.get(page_url).text, page_url)
+        if not page.items:
+            return out
         out += [i.url.rsplit("/", 1)[1] for i in page.items]
-        url = page.next_url
-    return out
+        number += 1
 
 
-def test_listing_facets_and_pagination(site):
+def test_listing_filters_and_pagination(site):
     with httpx.Client() as c:
-        entry = parse_facets(c.get(site.base_url + "/fr/publications").text, site.base_url + "/fr/publications")
-        assert len(entry.jurisdictions) == 4
-        rod = entry.rod_type_url()
-        slugs = walk(c, rod)
-        assert sorted(slugs) == sorted(f"commune-{i}" for i in range(11))  # all, once, no thematic report
-        assert slugs == [f"commune-{i}" for i in range(11)]  # newest first
-        chamber = parse_facets(c.get(rod).text, rod).jurisdiction_url("Bretagne")
-        assert walk(c, chamber) == ["commune-0", "commune-4", "commune-8"]
+        listing = site.base_url + "/fr/publications"
+        slugs = walk(c, listing)
+        assert slugs == ["rapport-thematique"] + [f"commune-{i}" for i in range(11)]  # all, once, newest first
+        assert walk(c, listing + "?region=/fr/crc-bretagne") == ["rapport-thematique", "commune-0", "commune-4",
+                                                                  "commune-8"]
+        assert walk(c, listing + "?f[0]=daterange:2024&items_per_page=2") == slugs
+        assert walk(c, listing + "?f[0]=daterange:2023") == []
         found = walk(c, site.base_url + "/fr/recherche?search=polynesie")  # accents folded
         assert found == ["commune-3", "commune-7"]
+        page = c.get(listing + "?page=1").text
+        assert '<li class="pager-item pager-current">2</li>' in page and "rel=\"next\"" not in page
+        assert c.get(site.base_url + "/fr/crc-bretagne").status_code == 200
 
 
 def test_publication_page_and_pdfs(site):

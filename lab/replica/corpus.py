@@ -62,16 +62,18 @@ def corpus_publications(corpus_dir: Path, n: int) -> list[ReplicaPublication]:
             slug=slug, title=title, chamber=chamber, date=date(y, m, d),
             summary=(f"La chambre régionale des comptes a examiné la gestion de l'organisme "
                      f"({title}). Rapport d'observations définitives."),
-            pdf_bytes_factory=_factory(corpus_dir, r["key"], title), code=f"R{r['key']}"))
+            pdf_bytes_factory=_factory(corpus_dir, r["key"], title), code=f"R{r['key']}",
+            form=("files", "system", "document")[len(pubs) % 3], folder="2023-10" if len(pubs) % 4 == 1 else None))
     return pubs
 
 
-def serve_corpus(settings, n: int, port: int, page_size: int = 10) -> None:
-    """Serve ``n`` corpus reports on 127.0.0.1:``port`` until Ctrl-C."""
+def serve_corpus(settings, n: int, port: int, page_size: int = 10, flavour: str = "site") -> None:
+    """Serve ``n`` corpus reports on 127.0.0.1:``port`` until Ctrl-C (``flavour``: the real
+    site's shapes, or a ``redesign`` of them)."""
     corpus_dir = Path(settings.corpus_dir)
     if not (corpus_dir / "metadata.csv").exists():
         raise SystemExit(f"corpus not found at {corpus_dir}")
-    site = ReplicaSite(corpus_publications(corpus_dir, n), page_size=page_size)
+    site = ReplicaSite(corpus_publications(corpus_dir, n), page_size=page_size, flavour=flavour)
     url = site.start(port)
     print(f"replica of the publication site: {url}/fr/publications ({len(site.publications)} publications)")
     print(f"crawl it with: constats crawl ccomptes --base-url {url} --allow-loopback")

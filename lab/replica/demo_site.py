@@ -56,12 +56,18 @@ def corpus_demo_publications(corpus_dir: Path, n: int) -> list[ReplicaPublicatio
             slug = f"{base}-{i}"
         slugs.add(slug)
         attachments = sorted(k for k in meta if k.startswith(f"{key}-"))
+        i = len(pubs)
         pubs.append(ReplicaPublication(
             slug=slug, title=title, chamber=chamber_for(r.get("departement")), date=date(y, m, d),
             summary=f"Rapport d'observations définitives de la chambre sur la gestion de l'organisme ({title}).",
-            pdf_bytes_factory=_factory(corpus_dir, key, title), code=f"R{key}",
-            responses=[_factory(corpus_dir, a, title) for a in attachments]))
+            pdf_bytes_factory=_factory(corpus_dir, key, title), code=f"ROD {key}" if i % 2 else f"R{key}",
+            responses=[_factory(corpus_dir, a, title) for a in attachments], **real_shape(i)))
     return pubs
+
+
+def real_shape(i: int) -> dict:
+    """The shapes of the real site in turn: the three forms of PDF links, the 2023-10 folder."""
+    return {"form": ("files", "system", "document")[i % 3], "folder": "2023-10" if i % 4 == 1 else None}
 
 
 MONTHS = ["janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre",
@@ -84,7 +90,8 @@ def sample_demo_publications(n: int) -> list[ReplicaPublication]:
             slug=slugify(sample.title)[:80], title=sample.title, chamber=sample.chamber.upper(),
             date=_french_date(sample.deliberation_date),
             summary=f"Rapport d'observations définitives (exemple fictif) : {sample.title}.",
-            pdf_bytes_factory=lambda s=sample: render_sample(s), code=sample.key.upper()))
+            pdf_bytes_factory=lambda s=sample: render_sample(s), code=sample.key.upper(),
+            **real_shape(len(pubs))))
     return pubs
 
 

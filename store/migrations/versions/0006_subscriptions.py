@@ -1,14 +1,14 @@
 """subscriptions: saved searches followed by e-mail (newsletter)
 
 Revision ID: 0006_subscriptions
-Revises: 0002
+Revises: 0003_provenance
 Create Date: 2026-12-07 10:00:00
 """
 import sqlalchemy as sa
 from alembic import op
 
 revision = '0006_subscriptions'
-down_revision = '0002'
+down_revision = '0003_provenance'
 branch_labels = None
 depends_on = None
 
