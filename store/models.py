@@ -121,7 +121,6 @@ class ReportRow(Base):
     publication: Mapped[PublicationRow | None] = relationship()
     findings: Mapped[list[FindingRow]] = relationship(
         back_populates="report", cascade="all, delete-orphan", order_by="FindingRow.start")
-    publication: Mapped[PublicationRow | None] = relationship(viewonly=True)
 
 
 class FindingRow(Base):
