@@ -158,7 +158,9 @@ class SearchResult(BaseModel):
         "Quand des filtres ont été tirés de la recherche : l'adresse de la même recherche, "
         "les mots tels quels (paramètre `literal=true`)."))
     semantic: float = 0.0
-    semantic_hits: int | None = None
+    semantic_hits: int | None = Field(None, description=(
+        "Recherche sémantique : nombre de constats ajoutés par le sens seul (au-dessus du seuil "
+        "calibré), déjà comptés dans `total` et les facettes."))
     processing_ms: float = 0.0
     embedding_ms: float = 0.0
     warnings: list[str] = Field(default_factory=list)
@@ -327,7 +329,9 @@ def _reranked_page(client: MeiliClient, uid: str, params: SearchParams, *, text:
     total = max(raw.get("estimatedTotalHits", 0), sum((facets.get("kind") or {}).values()))
     candidates = list(raw["hits"])
     cosines = None
-    semantic_hits: int | None = None
+    semantic_hits: int | None = Field(None, description=(
+        "Recherche sémantique : nombre de constats ajoutés par le sens seul (au-dessus du seuil "
+        "calibré), déjà comptés dans `total` et les facettes."))
     if vector is not None:
         threshold = (ranking.semantic_threshold if ranking.semantic_threshold is not None
                      else semantic_threshold(embedder_name))

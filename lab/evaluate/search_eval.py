@@ -281,7 +281,7 @@ def pool(ctx: Context, topics: list[dict], systems: dict[str, System], depth: in
 
 # ---------------------------------------------------------------------------- runs
 def topic_scores(system: System, topics: list[dict], judged: dict[str, dict[str, int]]) -> dict:
-    per = {"ndcg10": [], "p10": [], "unjudged10": []}
+    per: dict[str, list[float]] = {"ndcg10": [], "p10": [], "unjudged10": []}
     runs = {}
     for t in topics:
         ranked = system(t["q"])
@@ -383,3 +383,99 @@ def record_grades(grades: dict[str, dict[str, int]]) -> None:
     for qid, by_id in grades.items():
         judged.setdefault(qid, {}).update(by_id)
     save_judgments(judged)
+
+
+# ---------------------------------------------------------------------------- report
+NONSENSE = ("zorglub", "qwxzt", "blockchain", "cryptomonnaie", "métavers", "exoplanète",
+            "téléportation", "covid", "trottinette électrique", "drone de surveillance", "xylophone",
+            "kangourou", "licorne", "dinosaure", "pokémon", "sushi", "tatouage", "manga", "yoga",
+            "astronaute", "netflix", "robotique", "hockey sur glace", "cyberattaque rançongiciel")
+
+
+def calibrate_threshold(client: MeiliClient, prefix: str, embedder, queries=NONSENSE) -> dict:
+    """The semantic score that queries about things found nowhere reach (those of
+    ``queries`` with no keyword match in the index): the threshold is set just above it."""
+    uid = index_names(prefix)["findings"]
+    scores = {}
+    for q in queries:
+        if client.search(uid, {"q": q, "limit": 0}).get("estimatedTotalHits"):
+            continue
+        vec = embedder.embed([q])[0].tolist()
+        hits = client.search(uid, {"q": q, "vector": vec, "limit": 1, "showRankingScore": True,
+                                   "hybrid": {"embedder": "default", "semanticRatio": 1.0},
+                                   "attributesToRetrieve": ["id"]})["hits"]
+        scores[q] = round(float(hits[0]["_rankingScore"]), 4) if hits else 0.0
+    top = max(scores.values(), default=0.0)
+    return {"absent_queries": scores, "max": top, "threshold": math.ceil((top + 0.005) * 100) / 100}
+
+
+def _fmt(m: tuple[float, float, float]) -> str:
+    return f"{m[0]:.3f} [{m[1]:.3f}, {m[2]:.3f}]"
+
+
+def summarise(result: dict, half: str = "test") -> dict:
+    """Means with intervals and the paired comparisons of ``evaluate``'s runs."""
+    out: dict = {"topics": {}, "known": {}, "paired": {}}
+    runs = result["runs"]
+    for (h, mode, name), run in runs.items():
+        if h != half:
+            continue
+        per = run["topics"]["per_query"]
+        out["topics"][(mode, name)] = {k: interval(v) for k, v in per.items()}
+        for set_name, rr in (run.get("known") or {}).items():
+            out["known"][(set_name, name)] = interval(rr)
+    for mode in MODES:
+        base = runs.get((half, mode, "BM25 (python, same fields)"))
+        default = runs.get((half, mode, "default search"))
+        meili = runs.get((half, mode, "Meilisearch alone (no re-ranking)"))
+        semantic = runs.get((half, mode, "semantic on"))
+        nd = lambda r: r["topics"]["per_query"]["ndcg10"]  # noqa: E731
+        if base and default:
+            out["paired"][(mode, "default search vs BM25")] = paired(nd(default), nd(base))
+        if meili and default:
+            out["paired"][(mode, "default search vs Meilisearch alone")] = paired(nd(default), nd(meili))
+        if semantic and default:
+            out["paired"][(mode, "semantic on vs default search")] = paired(nd(semantic), nd(default))
+    return out
+
+
+def markdown_tables(result: dict, half: str = "test") -> str:
+    s = summarise(result, half)
+    lines = [f"### Topic queries, {half} half ({result['collections'][half]['findings']:,} findings "
+             f"of {result['collections'][half]['reports']} reports)", "",
+             "| headings | system | nDCG@10 [95 % CI] | P@10 (grade ≥ 1) | unjudged in top 10 |",
+             "|---|---|---|---|---|"]
+    for (mode, name), m in s["topics"].items():
+        lines.append(f"| {mode} | {name} | {_fmt(m['ndcg10'])} | {_fmt(m['p10'])} | "
+                     f"{m['unjudged10'][0]:.1%} |")
+    lines += ["", "Paired bootstrap over queries (2,000 resamples):", "",
+              "| headings | comparison | Δ nDCG@10 [95 % CI] | ratio [95 % CI] | P(first wins) |",
+              "|---|---|---|---|---|"]
+    for (mode, name), p in s["paired"].items():
+        lines.append(f"| {mode} | {name} | {p['delta']:+.3f} [{p['delta_ci'][0]:+.3f}, "
+                     f"{p['delta_ci'][1]:+.3f}] | {p['ratio']:.2f} [{p['ratio_ci'][0]:.2f}, "
+                     f"{p['ratio_ci'][1]:.2f}] | {p['p_a_wins']:.2f} |")
+    if s["known"]:
+        lines += ["", f"### Known-item queries, {half} half (headings removed; MRR over 20 hits)", "",
+                  "| query set | system | MRR [95 % CI] |", "|---|---|---|"]
+        for (set_name, name), m in sorted(s["known"].items()):
+            lines.append(f"| {set_name} | {name} | {_fmt(m)} |")
+    return "\n".join(lines) + "\n"
+
+
+def run_all(*, embedder=None, halves: tuple[str, ...] = ("test",), log=print) -> str:
+    """``evaluate`` then the tables (what ``constats eval search`` prints)."""
+    result = evaluate(halves, embedder=embedder, log=log)
+    return "\n".join(markdown_tables(result, h) for h in halves)
+
+
+EVALUATION_PATH = ROOT / "search" / "EVALUATION.md"
+START, END = "<!-- results:start -->", "<!-- results:end -->"
+
+
+def write_evaluation(tables: str, path: Path = EVALUATION_PATH) -> None:
+    """Replace the measured tables of ``search/EVALUATION.md`` (between the markers)."""
+    text = path.read_text(encoding="utf-8")
+    head, rest = text.split(START, 1)
+    _, tail = rest.split(END, 1)
+    path.write_text(f"{head}{START}\n{tables}\n{END}{tail}", encoding="utf-8")
