@@ -329,9 +329,7 @@ def _reranked_page(client: MeiliClient, uid: str, params: SearchParams, *, text:
     total = max(raw.get("estimatedTotalHits", 0), sum((facets.get("kind") or {}).values()))
     candidates = list(raw["hits"])
     cosines = None
-    semantic_hits: int | None = Field(None, description=(
-        "Recherche sémantique : nombre de constats ajoutés par le sens seul (au-dessus du seuil "
-        "calibré), déjà comptés dans `total` et les facettes."))
+    semantic_hits: int | None = None
     if vector is not None:
         threshold = (ranking.semantic_threshold if ranking.semantic_threshold is not None
                      else semantic_threshold(embedder_name))
