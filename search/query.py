@@ -244,13 +244,14 @@ def search_findings(client: MeiliClient, params: SearchParams, embedder=None,
                     prefix: str = "constats", *, ranking: Ranking = DEFAULT_RANKING) -> SearchResult:
     """Full-text search over the findings, semantic too when ``params.semantic`` > 0.
 
-    A text query sorted by relevance is re-ranked (``search.rerank``): Meilisearch returns
-    its first ``ranking.depth`` candidates with the facets of every match, they are scored
-    again here, and the page is cut from the new order (pages past the depth follow
-    Meilisearch's order). With semantic search on, the nearest findings by vector whose score
-    passes ``ranking.semantic_threshold`` join the candidates when the words alone find no
-    more than ``ranking.depth`` findings; the total and the facet counts then count them
-    too, so that they always describe the hits shown.
+    A keyword search keeps Meilisearch's order (search/EVALUATION.md). A semantic search
+    sorted by relevance is re-ranked (``search.rerank``): Meilisearch returns its first
+    ``ranking.depth`` keyword candidates with the facets of every match, a vector search
+    returns the nearest findings, and the page is cut from their mixed order (pages past the
+    depth follow Meilisearch's). The nearest findings whose score passes the embedder's
+    calibrated threshold join the candidates when the words alone find no more than
+    ``ranking.depth`` findings; the total and the facet counts then count them too, so that
+    they always describe the hits shown, and a word found nowhere still finds nothing.
     """
     text, found = understand_query(params.q, literal=params.literal)
     filters = build_filters(params, filters_for(found))
@@ -266,8 +267,8 @@ def search_findings(client: MeiliClient, params: SearchParams, embedder=None,
             vector, embed_ms = embed_query(embedder, text)
     uid = index_names(prefix)["findings"]
     offset = (params.page - 1) * params.per_page
-    reranked = (ranking.rerank and bool(text.strip()) and SORTS[params.sort] is None
-                and offset < ranking.depth)
+    reranked = ((ranking.rerank or vector is not None) and bool(text.strip())
+                and SORTS[params.sort] is None and offset < ranking.depth)
     if not reranked:
         if vector is not None and SORTS[params.sort]:
             warnings.append("tri par date : constats contenant les mots seulement, sans les "
@@ -283,6 +284,10 @@ def search_findings(client: MeiliClient, params: SearchParams, embedder=None,
         total = max(raw.get("totalHits", 0), sum((facets.get("kind") or {}).values()))
         hits, pages, semantic_hits = ([_hit(d) for d in raw["hits"]], raw.get("totalPages", 0),
                                       raw.get("semanticHitCount"))
+        qterms = set(query_terms(text))
+        for hit, doc in zip(hits, raw["hits"]):
+            if qterms and "<mark>" not in hit.highlight:  # e.g. a phrase search in quotes
+                hit.highlight = highlight(doc.get("text") or "", qterms)
         meili_ms = raw.get("processingTimeMs", 0)
     else:
         hits, total, facets, semantic_hits, meili_ms = _reranked_page(

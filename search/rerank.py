@@ -175,7 +175,9 @@ class Ranking:
     """How ``search.query.search_findings`` ranks a text query: the declared defaults are
     the choices of search/EVALUATION.md; the evaluation passes variants."""
 
-    rerank: bool = True
+    #: re-rank keyword searches too (semantic searches always are: the cosine joins there);
+    #: off by default, search/EVALUATION.md: no gain on topic queries, a loss on short ones
+    rerank: bool = False
     depth: int = DEPTH
     matching_strategy: str = "last"
     weights: tuple[tuple[str, float], ...] = tuple(WEIGHTS.items())

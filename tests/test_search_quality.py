@@ -119,7 +119,8 @@ def test_a_threshold_of_zero_would_return_the_nearest_findings(env):
 @pytest.mark.parametrize("semantic, threshold", [(0.0, None), (0.5, None), (0.5, 0.0)])
 def test_facet_counts_are_the_hits_own_counts(env, semantic, threshold):
     params = SearchParams(q="astreintes régie travail", semantic=semantic, per_page=100)
-    res = search_findings(env, params, EMB, PREFIX, ranking=Ranking(semantic_threshold=threshold))
+    ranking = Ranking(rerank=True, semantic_threshold=threshold)
+    res = search_findings(env, params, EMB, PREFIX, ranking=ranking)
     assert res.hits and res.total == len(res.hits)
     for facet in ("kind", "primary_theme", "year"):
         counted = Counter(str(getattr(h, facet)) for h in res.hits if getattr(h, facet) is not None)
@@ -130,7 +131,7 @@ def test_reranked_pages_do_not_repeat_or_lose_findings(env):
     """Pages cut from the re-ranked candidates, then (past the depth) from Meilisearch's order."""
     everything = {h.id for h in search(env, q="agents", per_page=100).hits}
     assert len(everything) == 5
-    shallow = Ranking(depth=3)  # page 2 straddles the re-ranked depth
+    shallow = Ranking(rerank=True, depth=3)  # page 2 straddles the re-ranked depth
     paged = [h.id for page in (1, 2, 3) for h in search_findings(
         env, SearchParams(q="agents", per_page=2, page=page), EMB, PREFIX, ranking=shallow).hits]
     assert len(paged) == len(set(paged)) == 5 and set(paged) == everything
