@@ -191,13 +191,12 @@ def build_filters(params: SearchParams, extra: Sequence[str] = ()) -> list[str]:
     return f
 
 
-#: The semantic ratio the search page offers ("constats de sens proche"). Measured
-#: (models/themes/EVALUATION.md, search/EVALUATION.md): on topic queries (a heading → its
-#: paragraphs) hybrid at 0.5 is the best ratio on the product's index (nDCG@10 0.125 vs
-#: 0.087 keyword-only, paired 95 % interval of the gain above 0), and it costs nothing on
-#: known-item queries (MRR 0.960 vs 0.962); 0.75 and above collapse. It stays opt-in: a
-#: hybrid search always returns the nearest findings, even for words found nowhere, so a
-#: citizen would never read "aucun constat" and could not trust that every hit uses the words.
+#: The semantic share the search page offers ("constats de sens proche"), opt-in. With it,
+#: the keyword candidates are re-ranked with the query–paragraph cosine (weighted
+#: ``search.rerank.COSINE_WEIGHT`` × semantic / 0.5) and the nearest findings above the
+#: embedder's calibrated threshold are added (counted in the total and the facets); a word
+#: found nowhere still finds nothing. It is not the default: on the test half of
+#: search/EVALUATION.md it does not improve topic queries over keyword search.
 SUGGESTED_SEMANTIC = 0.5
 
 
