@@ -48,7 +48,9 @@ def make_params(**values) -> SearchParams:
 
 def filter_params(
     q: str = Query("", max_length=500, description="Texte libre ; un code INSEE, postal, SIREN "
-                                                   "ou une année y devient un filtre."),
+                                                   "ou une année isolés y deviennent un filtre, "
+                                                   "signalé dans `understood` (une date, une loi, "
+                                                   "un montant restent du texte)."),
     chamber: list[str] | None = Query(None, description="Chambre (ex. « CRC Bretagne »), répétable."),
     region: list[str] | None = Query(None, description="Région, répétable."),
     departement: list[str] | None = Query(None, description="Code du département (33, 2A…)."),

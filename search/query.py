@@ -50,8 +50,10 @@ class SearchParams(BaseModel):
     """A search request. Multi-valued filters accept one value or a list (OR within a filter,
     AND between filters)."""
 
-    q: str = Field("", max_length=500, description="Texte libre; un code INSEE, postal, SIREN "
-                                                    "ou une année y devient un filtre.")
+    q: str = Field("", max_length=500, description="Texte libre ; un code INSEE, postal, "
+                                                    "SIREN ou une année isolés y deviennent un "
+                                                    "filtre (une date, une loi, un montant restent "
+                                                    "du texte).")
     chamber: list[str] | None = None
     region: list[str] | None = None
     departement: list[str] | None = None
