@@ -48,7 +48,9 @@ def make_params(**values) -> SearchParams:
 
 def filter_params(
     q: str = Query("", max_length=500, description="Texte libre ; un code INSEE, postal, SIREN "
-                                                   "ou une année y devient un filtre."),
+                                                   "ou une année isolés y deviennent un filtre, "
+                                                   "signalé dans `understood` (une date, une loi, "
+                                                   "un montant restent du texte)."),
     chamber: list[str] | None = Query(None, description="Chambre (ex. « CRC Bretagne »), répétable."),
     region: list[str] | None = Query(None, description="Région, répétable."),
     departement: list[str] | None = Query(None, description="Code du département (33, 2A…)."),
@@ -82,8 +84,11 @@ def search_params(
     sort: str = Query("relevance", description="relevance, date_desc, date_asc, year_desc, year_asc"),
     page: int = Query(1, description="Page de résultats, à partir de 1."),
     per_page: int = Query(20, description="Résultats par page (au plus 100)."),
+    literal: bool = Query(False, description="Chercher les mots tels quels : aucun code ni aucune "
+                                             "année de la recherche ne devient un filtre."),
 ) -> SearchParams:
-    return make_params(**filters, semantic=semantic, sort=sort, page=page, per_page=per_page)
+    return make_params(**filters, semantic=semantic, sort=sort, page=page, per_page=per_page,
+                       literal=literal)
 
 
 def export_params(filters: dict = Depends(filter_params)) -> SearchParams:

@@ -8,8 +8,10 @@
   separate load process with 8 client threads: raw Meilisearch requests (the body that
   ``search.query`` sends, with the query vector precomputed) and ``GET /api/search`` served
   by ``api.app:create_app`` under uvicorn. The query-embedding time is measured apart.
-- Checks API p50 ≤ 2 × raw p50 + embedding p50, and measures the CSV export of all findings
-  (rows/s, peak memory of the API process).
+- Checks API p95 ≤ 2 × raw p95 (+ embedding p95 for semantic search), the API re-ranking
+  included (``search.rerank``: it asks Meilisearch for 200 candidates and scores them; with
+  semantic search on, a vector search joins in the same multi-search), and measures the CSV
+  export of all findings (rows/s, peak memory of the API process).
 No result cache is involved: the API has none, and each query text is distinct.
 
 Run: ``python -m bench search``; ``CONSTATS_BENCH_FINDINGS=20000`` for a quick run.
@@ -226,7 +228,7 @@ def main() -> dict:
 
 
 def _report(r: dict) -> None:
-    e = r.get("embedding_ms", {}).get("p50", 0.0)
+    e = r.get("embedding_ms", {}).get("p95", 0.0)
     print(f"\n{'scenario':10} {'raw p50':>8} {'raw p95':>8} {'raw rps':>8} {'api p50':>8} "
           f"{'api p95':>8} {'api rps':>8} {'bound':>8}  ok")
     for mode in ("keyword", "hybrid"):
@@ -234,9 +236,9 @@ def _report(r: dict) -> None:
         if not raw or not isinstance(api, dict):
             continue
         emb = e if mode == "hybrid" else 0.0
-        bound = 2 * raw["p50_ms"] + emb
+        bound = 2 * raw["p95_ms"] + emb
         print(f"{mode:10} {raw['p50_ms']:8.1f} {raw['p95_ms']:8.1f} {raw['throughput_rps']:8.0f} "
               f"{api['p50_ms']:8.1f} {api['p95_ms']:8.1f} {api['throughput_rps']:8.0f} {bound:8.1f}"
-              f"  {'yes' if api['p50_ms'] <= bound else 'NO'}  (api/raw p50 = "
-              f"{api['p50_ms'] / raw['p50_ms']:.2f})")
-    print(f"query embedding p50 {e} ms")
+              f"  {'yes' if api['p95_ms'] <= bound else 'NO'}  (api/raw p95 = "
+              f"{api['p95_ms'] / raw['p95_ms']:.2f}, p50 = {api['p50_ms'] / raw['p50_ms']:.2f})")
+    print(f"query embedding p95 {e} ms (bound: 2 × raw p95, + embedding p95 for hybrid)")

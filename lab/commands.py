@@ -1,5 +1,5 @@
 """The lab's commands, plugged into ``constats`` through the ``constats.commands`` entry point:
-``demo``, ``replica``, ``train``, ``eval extraction|themes|retrieval`` and ``index evaluate``.
+``demo``, ``replica``, ``train``, ``eval extraction|themes|retrieval|search`` and ``index evaluate``.
 """
 
 from __future__ import annotations
@@ -17,6 +17,8 @@ from lab.evaluate.extraction import EVALUATION_PATH, evaluate, markdown
 from lab.evaluate.ranking import main as evaluate_ranking
 from lab.evaluate.retrieval import run as run_retrieval
 from lab.evaluate.scoring import format_table, load_gold
+from lab.evaluate.search_eval import run_all as run_search_evaluation
+from lab.evaluate.search_eval import write_evaluation as write_search_evaluation
 from lab.paths import CLASSIFIER_PATH, LABELS_PATH, THEMES_DIR
 from lab.replica.corpus import serve_corpus
 from lab.train.themes import train
@@ -136,6 +138,21 @@ def eval_retrieval(
     results = run_retrieval([e for e in embedders.split(",") if e], use_meili=meili, log=typer.echo)
     if out:
         out.write_text(json.dumps(results, indent=1) + "\n", encoding="utf-8")
+
+
+@eval_app.command("search")
+def eval_search(
+    write: bool = typer.Option(False, "--write", help="Écrire les tableaux dans search/EVALUATION.md."),
+    semantic: bool = typer.Option(True, help="Mesurer aussi la recherche sémantique (embedder des réglages)."),
+) -> None:
+    """Recherche : requêtes thématiques jugées et requêtes d'un constat précis, moitié de test,
+    intervalles et comparaisons appariées (search/EVALUATION.md)."""
+    embedder = Services(get_settings()).embedder() if semantic else None
+    tables = run_search_evaluation(embedder=embedder, log=lambda m: typer.echo(m, err=True))
+    typer.echo(tables)
+    if write:
+        write_search_evaluation(tables)
+        typer.echo("written search/EVALUATION.md", err=True)
 
 
 def index_evaluate(reports: int = typer.Option(60, help="Rapports du corpus à indexer."),

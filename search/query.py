@@ -17,6 +17,8 @@ from typing import Any, Literal
 from pydantic import BaseModel, Field, field_validator, model_validator
 
 from search.client import MeiliClient, MeiliError
+from search.highlight import highlight
+from search.rerank import DEFAULT_RANKING, Ranking, query_terms, rerank, semantic_threshold
 from search.settings import EMBEDDER, index_names
 from search.understand import filters_for, quote, understand_query
 
@@ -48,8 +50,10 @@ class SearchParams(BaseModel):
     """A search request. Multi-valued filters accept one value or a list (OR within a filter,
     AND between filters)."""
 
-    q: str = Field("", max_length=500, description="Texte libre; un code INSEE, postal, SIREN "
-                                                    "ou une année y devient un filtre.")
+    q: str = Field("", max_length=500, description="Texte libre ; un code INSEE, postal, "
+                                                    "SIREN ou une année isolés y deviennent un "
+                                                    "filtre (une date, une loi, un montant restent "
+                                                    "du texte).")
     chamber: list[str] | None = None
     region: list[str] | None = None
     departement: list[str] | None = None
@@ -65,6 +69,8 @@ class SearchParams(BaseModel):
     report_id: list[str] | None = None
     low_confidence: bool | None = None
     semantic: float = Field(0.0, description="Part de la recherche sémantique, de 0 à 1.")
+    literal: bool = Field(False, description="Chercher les mots tels quels : aucun code ni "
+                                             "aucune année de la recherche ne devient un filtre.")
     sort: Literal["relevance", "date_desc", "date_asc", "year_desc", "year_asc"] = "relevance"
     page: int = 1
     per_page: int = 20
@@ -147,9 +153,16 @@ class SearchResult(BaseModel):
     pages: int = Field(description="Pages consultables (les 1 000 premiers résultats).")
     facets: dict[str, dict[str, int]] = Field(default_factory=dict)
     query: str = Field("", description="Le texte cherché, une fois les identifiants retirés.")
-    understood: list[dict] = Field(default_factory=list)
+    understood: list[dict] = Field(default_factory=list, description=(
+        "Filtres tirés de la recherche (code INSEE, postal, SIREN, année) : champ, valeur, texte "
+        "tapé et libellé ; `words_instead` donne la même recherche sans eux."))
+    words_instead: str | None = Field(None, description=(
+        "Quand des filtres ont été tirés de la recherche : l'adresse de la même recherche, "
+        "les mots tels quels (paramètre `literal=true`)."))
     semantic: float = 0.0
-    semantic_hits: int | None = None
+    semantic_hits: int | None = Field(None, description=(
+        "Recherche sémantique : nombre de constats ajoutés par le sens seul (au-dessus du seuil "
+        "calibré), déjà comptés dans `total` et les facettes."))
     processing_ms: float = 0.0
     embedding_ms: float = 0.0
     warnings: list[str] = Field(default_factory=list)
@@ -180,13 +193,12 @@ def build_filters(params: SearchParams, extra: Sequence[str] = ()) -> list[str]:
     return f
 
 
-#: The semantic ratio the search page offers ("constats de sens proche"). Measured
-#: (models/themes/EVALUATION.md, search/EVALUATION.md): on topic queries (a heading → its
-#: paragraphs) hybrid at 0.5 is the best ratio on the product's index (nDCG@10 0.125 vs
-#: 0.087 keyword-only, paired 95 % interval of the gain above 0), and it costs nothing on
-#: known-item queries (MRR 0.960 vs 0.962); 0.75 and above collapse. It stays opt-in: a
-#: hybrid search always returns the nearest findings, even for words found nowhere, so a
-#: citizen would never read "aucun constat" and could not trust that every hit uses the words.
+#: The semantic share the search page offers ("constats de sens proche"), opt-in. With it,
+#: the keyword candidates are re-ranked with the query–paragraph cosine (weighted
+#: ``search.rerank.COSINE_WEIGHT`` × semantic / 0.5) and the nearest findings above the
+#: embedder's calibrated threshold are added (counted in the total and the facets); a word
+#: found nowhere still finds nothing. It is not the default: on the test half of
+#: search/EVALUATION.md it does not improve topic queries over keyword search.
 SUGGESTED_SEMANTIC = 0.5
 
 
@@ -230,9 +242,19 @@ def embed_query(embedder, text: str) -> tuple[list[float] | None, float]:
 
 # ---------------------------------------------------------------------------- public API
 def search_findings(client: MeiliClient, params: SearchParams, embedder=None,
-                    prefix: str = "constats") -> SearchResult:
-    """Full-text (and hybrid, when ``params.semantic`` > 0) search over the findings."""
-    text, found = understand_query(params.q)
+                    prefix: str = "constats", *, ranking: Ranking = DEFAULT_RANKING) -> SearchResult:
+    """Full-text search over the findings, semantic too when ``params.semantic`` > 0.
+
+    A keyword search keeps Meilisearch's order (search/EVALUATION.md). A semantic search
+    sorted by relevance is re-ranked (``search.rerank``): Meilisearch returns its first
+    ``ranking.depth`` keyword candidates with the facets of every match, a vector search
+    returns the nearest findings, and the page is cut from their mixed order (pages past the
+    depth follow Meilisearch's). The nearest findings whose score passes the embedder's
+    calibrated threshold join the candidates when the words alone find no more than
+    ``ranking.depth`` findings; the total and the facet counts then count them too, so that
+    they always describe the hits shown, and a word found nowhere still finds nothing.
+    """
+    text, found = understand_query(params.q, literal=params.literal)
     filters = build_filters(params, filters_for(found))
     warnings = []
     if len(text.split()) > MAX_QUERY_WORDS:
@@ -244,19 +266,124 @@ def search_findings(client: MeiliClient, params: SearchParams, embedder=None,
             warnings.append("recherche sémantique indisponible : résultats par mots seulement")
         else:
             vector, embed_ms = embed_query(embedder, text)
-    body = build_search_body(params, text=text, filters=filters, vector=vector)
-    raw = client.search(index_names(prefix)["findings"], body)
-    facets = raw.get("facetDistribution") or {}
-    # totalHits stops at maxTotalHits (1,000); facet counts do not, and every finding has
-    # exactly one kind: their sum is the exact number of matches
-    total = max(raw.get("totalHits", 0), sum((facets.get("kind") or {}).values()))
+    uid = index_names(prefix)["findings"]
+    offset = (params.page - 1) * params.per_page
+    reranked = ((ranking.rerank or vector is not None) and bool(text.strip())
+                and SORTS[params.sort] is None and offset < ranking.depth)
+    if not reranked:
+        if vector is not None and SORTS[params.sort]:
+            warnings.append("tri par date : constats contenant les mots seulement, sans les "
+                            "constats de sens proche")
+        vector = None  # unbounded without the re-ranker's threshold: words only
+        body = build_search_body(params, text=text, filters=filters, vector=None)
+        if ranking.matching_strategy != "last":
+            body["matchingStrategy"] = ranking.matching_strategy
+        raw = client.search(uid, body)
+        facets = raw.get("facetDistribution") or {}
+        # totalHits stops at maxTotalHits (1,000); facet counts do not, and every finding has
+        # exactly one kind: their sum is the exact number of matches
+        total = max(raw.get("totalHits", 0), sum((facets.get("kind") or {}).values()))
+        hits, pages, semantic_hits = ([_hit(d) for d in raw["hits"]], raw.get("totalPages", 0),
+                                      raw.get("semanticHitCount"))
+        qterms = set(query_terms(text))
+        for hit, doc in zip(hits, raw["hits"]):
+            if qterms and "<mark>" not in hit.highlight:  # e.g. a phrase search in quotes
+                hit.highlight = highlight(doc.get("text") or "", qterms)
+        meili_ms = raw.get("processingTimeMs", 0)
+    else:
+        hits, total, facets, semantic_hits, meili_ms = _reranked_page(
+            client, uid, params, text=text, filters=filters, vector=vector,
+            embedder_name=getattr(embedder, "name", None), ranking=ranking)
+        pages = -(-min(total, MAX_WINDOW) // params.per_page)
     return SearchResult(
-        hits=[_hit(d) for d in raw["hits"]], total=total, page=params.page,
-        per_page=params.per_page, pages=raw.get("totalPages", 0), facets=facets, query=text,
-        understood=[u.as_dict() for u in found],
-        semantic=params.semantic if vector is not None else 0.0,
-        semantic_hits=raw.get("semanticHitCount"), processing_ms=raw.get("processingTimeMs", 0),
-        embedding_ms=embed_ms, warnings=warnings)
+        hits=hits, total=total, page=params.page, per_page=params.per_page, pages=pages,
+        facets=facets, query=text, understood=[u.as_dict() for u in found],
+        semantic=params.semantic if vector is not None else 0.0, semantic_hits=semantic_hits,
+        processing_ms=meili_ms, embedding_ms=embed_ms, warnings=warnings)
+
+
+#: What a re-ranked candidate brings back: the hit's fields, and what ranking reads.
+_CANDIDATE_FIELDS = list(SearchHit.model_fields) + ["pdf_url", "section_path"]
+
+
+def _candidates_body(params: SearchParams, text: str, filters: list[str], ranking: Ranking) -> dict:
+    body: dict[str, Any] = {
+        "q": text, "filter": filters or None, "limit": ranking.depth, "offset": 0,
+        "facets": FACETS, "attributesToRetrieve": _CANDIDATE_FIELDS, "showRankingScore": True}
+    if ranking.matching_strategy != "last":
+        body["matchingStrategy"] = ranking.matching_strategy
+    return body
+
+
+def _semantic_body(text: str, filters: list[str], vector: list[float], ranking: Ranking) -> dict:
+    # the threshold is applied to the returned scores, not as ``rankingScoreThreshold``:
+    # measured here, that parameter makes a vector search 10× slower
+    return {"q": text, "filter": filters or None, "limit": ranking.semantic_limit, "vector": vector,
+            "hybrid": {"embedder": EMBEDDER, "semanticRatio": 1.0},
+            "attributesToRetrieve": _CANDIDATE_FIELDS + FACETS, "showRankingScore": True}
+
+
+def _reranked_page(client: MeiliClient, uid: str, params: SearchParams, *, text: str,
+                   filters: list[str], vector: list[float] | None, embedder_name: str | None,
+                   ranking: Ranking) -> tuple[list[SearchHit], int, dict, int | None, float]:
+    queries = [{"indexUid": uid, **_candidates_body(params, text, filters, ranking)}]
+    if vector is not None:
+        queries.append({"indexUid": uid, **_semantic_body(text, filters, vector, ranking)})
+    results = client.multi_search(queries)
+    raw = results[0]
+    facets = {k: dict(v) for k, v in (raw.get("facetDistribution") or {}).items()}
+    total = max(raw.get("estimatedTotalHits", 0), sum((facets.get("kind") or {}).values()))
+    candidates = list(raw["hits"])
+    cosines = None
+    semantic_hits: int | None = None
+    if vector is not None:
+        threshold = (ranking.semantic_threshold if ranking.semantic_threshold is not None
+                     else semantic_threshold(embedder_name))
+        near = [d for d in results[1]["hits"] if (d.get("_rankingScore") or 0.0) >= threshold]
+        cosines = {d["id"]: float(d.get("_rankingScore") or 0.0) for d in near}
+        seen = {d["id"] for d in candidates}
+        # the words' own matches are all among the candidates: the nearest findings that
+        # are not are new, and are counted in the total and the facets
+        extra = [d for d in near if d["id"] not in seen] if total <= ranking.depth else []
+        for d in extra:
+            d["_rankingScore"] = 0.0
+            _count_facets(facets, d)
+        candidates += extra
+        total += len(extra)
+        semantic_hits = len(extra)
+        facets = {k: dict(sorted(v.items(), key=lambda kv: -kv[1])) for k, v in facets.items()}
+    weights = dict(ranking.weights)
+    if cosines is not None:
+        weights["cosine"] = ranking.cosine_weight * params.semantic / SUGGESTED_SEMANTIC
+    order = rerank(text, candidates, cosines=cosines, weights=weights,
+                   heading_weight=ranking.heading_weight)
+    ranked = [candidates[i] for i in order]
+    offset = (params.page - 1) * params.per_page
+    window = ranked[offset: offset + params.per_page]
+    if len(window) < params.per_page and total > len(ranked):  # the page straddles the depth
+        more = client.search(uid, {**_candidates_body(params, text, filters, ranking),
+                                   "offset": len(raw["hits"]),
+                                   "limit": params.per_page - len(window), "facets": None})
+        window += more["hits"]
+    qterms = set(query_terms(text))
+    hits = []
+    for doc in window:
+        hit = _hit(doc)
+        hit.highlight = highlight(doc.get("text") or "", qterms)
+        hits.append(hit)
+    return hits, total, facets, semantic_hits, raw.get("processingTimeMs", 0)
+
+
+def _count_facets(facets: dict[str, dict[str, int]], doc: dict) -> None:
+    for name in FACETS:
+        value = doc.get(name)
+        values = value if isinstance(value, list) else [value]
+        for v in values:
+            if v is None:
+                continue
+            key = ("true" if v else "false") if isinstance(v, bool) else str(v)
+            facets.setdefault(name, {})
+            facets[name][key] = facets[name].get(key, 0) + 1
 
 
 def get_finding(client: MeiliClient, finding_id: str, prefix: str = "constats") -> dict:

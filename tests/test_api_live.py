@@ -91,6 +91,10 @@ def test_search_understands_an_insee_code(client, data):
     body = r.json()
     assert body["understood"] and body["hits"]
     assert {h["report_id"] for h in body["hits"]} <= {data.ids["early"], data.ids["later"], data.ids["ccas"]}
+    assert body["understood"][0]["label"] == "code INSEE ou code postal 45999"
+    words = client.get(body["words_instead"])  # the same search, the number as a word
+    assert body["words_instead"] == "/api/search?q=45999&literal=true"
+    assert words.status_code == 200 and words.json()["understood"] == []
 
 
 def test_hybrid_search_reports_semantic_use(client):

@@ -83,6 +83,22 @@ def test_search_then_filter_by_a_facet(browser, base_url):
     page.close()
 
 
+def test_a_filter_read_from_the_query_is_shown_and_removed_in_one_click(browser, base_url):
+    page = browser.new_page()
+    page.goto(base_url + "/recherche?q=prime+2019")
+    note = page.locator("#filtres-compris")
+    assert "rapports de l'année 2019" in note.inner_text()
+    filtered = page.locator("article.hit").count()
+    assert filtered >= 1 and all("2019" in m for m in page.locator("article.hit p.meta").all_inner_texts())
+    shot(page, "06-understood-filter")
+    note.get_by_role("link", name="mot pour mot").click()
+    page.wait_for_url(lambda url: "literal=true" in url)
+    assert page.locator("#filtres-compris").count() == 0
+    assert page.locator("#q").input_value() == "prime 2019"
+    assert page.locator("article.hit").count() > filtered  # the 2014 finding about the prime too
+    page.close()
+
+
 def test_keyboard_reaches_the_skip_link_first(browser, base_url):
     page = browser.new_page()
     page.goto(base_url + "/")

@@ -76,11 +76,14 @@ def test_results_offer_semantic_search_as_an_opt_in(client):
     assert box is not None and "checked" not in box.attributes
     assert float(box.attributes["value"]) > 0
     assert_accessible_frame(plain)
-    # a word found nowhere: keyword search says so; with the option, the nearest findings come
+    # a word found nowhere: found nowhere with the option too (semantic answers are cut by a
+    # threshold), and the page says so instead of listing the nearest findings
     assert page(client, "/recherche?q=zorglubesque").css("article.hit") == []
     wide = page(client, f"/recherche?q=zorglubesque&semantic={box.attributes['value']}")
     assert "checked" in wide.css_first("input#semantic").attributes
-    assert wide.css("article.hit")
+    assert wide.css("article.hit") == []
+    assert "0 constat" in wide.css_first("p.summary").text()
+    assert "Aucun constat ne correspond" in wide.text()
 
 
 def test_results_invalid_parameter_is_a_french_page(client):

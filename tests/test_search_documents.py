@@ -109,11 +109,33 @@ def test_long_acronyms_are_expanded_document_side():
     ("un budget de 150 000 000 euros", "un budget de 150 000 000 euros", []),
     ("1607 heures", "1607 heures", []),
     ("exercices 2015-2016", "exercices 2015-2016", []),
+    # a year inside a date, after a legal text or a period, or in a range is text
+    ("décret du 12 juillet 2001", "décret du 12 juillet 2001", []),
+    ("loi NOTRé 2015", "loi NOTRé 2015", []),
+    ("budget 2016 dette", "budget 2016 dette", []),
+    ("recrutements en 2015", "recrutements en 2015", []),
+    ("exercices 2012 à 2016", "exercices 2012 à 2016", []),
+    ("1er janvier 2017 transfert", "1er janvier 2017 transfert", []),
+    # a number followed by a unit is an amount, not a code
+    ("subvention de 15000 euros", "subvention de 15000 euros", []),
+    ("commune de 33000 habitants", "commune de 33000 habitants", []),
+    # quoted: as typed
+    ('"2015" dette', '"2015" dette', []),
+    # alone beside a name or a topic, a year is a filter (shown, removable)
+    ("Lormont 2015", "Lormont", ["year"]),
+    ("2015 astreintes", "astreintes", ["year"]),
 ])
 def test_identifiers_are_understood(q, text, fields):
     rest, found = understand_query(q)
     assert rest == text and sorted(u.field for u in found) == sorted(fields)
     assert len(filters_for(found)) == len(set(fields))
+
+
+def test_literal_queries_keep_every_word_and_label_the_filters():
+    assert understand_query("Lormont 2015 33063", literal=True) == ("Lormont 2015 33063", [])
+    _, found = understand_query("dette 33063 2015")
+    labels = {u.as_dict()["label"] for u in found}
+    assert labels == {"code INSEE ou code postal 33063", "rapports de l'année 2015"}
 
 
 def test_filters_are_quoted_and_combined():

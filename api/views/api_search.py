@@ -12,6 +12,7 @@ from api.filters import search_params
 from api.present import finding_dict, local_pdf_url
 from api.schemas import BodiesOut, FindingDetailOut, SimilarOut
 from api.searching import run_search, similar_hits
+from api.templating import url_with
 from constats import taxonomy
 from runtime.services import Services
 from search.query import SearchParams, SearchResult, facet_stats, search_bodies
@@ -32,6 +33,8 @@ def api_search(request: Request, params: SearchParams = Depends(search_params),
     """Recherche plein texte (et hybride si `semantic` > 0) avec filtres, facettes, extraits
     surlignés et lien vers la page du PDF. Au plus 100 résultats par page et 1 000 au total."""
     result = call_meili(run_search, svc, params, _base(request))
+    if result.understood:
+        result.words_instead = "/api/search" + url_with(request, literal="true")
     # serialised once here (the model is already validated): no second validation pass
     return Response(result.model_dump_json(), media_type="application/json")
 

@@ -70,6 +70,8 @@ def home(request: Request, svc: Services = Depends(services)):
 def results(request: Request, params: SearchParams = Depends(search_params),
             svc: Services = Depends(services)):
     result = call_meili(run_search, svc, params, str(request.base_url).rstrip("/"))
+    if result.understood:
+        result.words_instead = "/recherche" + url_with(request, literal="true")
     facets = {name: facet_links(request, name, result.facets[name])
               for name in FACET_LABELS if result.facets.get(name)}
     active = {k: request.query_params.getlist(k) for k in set(FACET_PARAM.values()) | {"year_from", "year_to"}}
