@@ -40,7 +40,7 @@ import numpy as np
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
-from constats.taxonomy import THEMES  # noqa: E402
+from constats.taxonomy import THEMES
 
 THEMES_DIR = ROOT / "models" / "themes"
 SEED = 20261206
@@ -172,8 +172,8 @@ def compare(first: list[dict], second: list[dict], reps: int = REPS, seed: int =
 
 
 def show(res: dict) -> str:
-    lines = [f"matched rows: {res['matched']}  (unmatched second-reading rows: {res['unmatched']}, "
-             f"kind mismatches: {res['kind_mismatches']})", "",
+    lines = [(f"matched rows: {res['matched']}  (unmatched second-reading rows: {res['unmatched']}, "
+              f"kind mismatches: {res['kind_mismatches']})"), "",
              f"{'group':<24}{'n':>5}{'reports':>9}  {'agreement [95% CI]':<26}{'kappa [95% CI]':<26}lenient"]
     for name, g in res["groups"].items():
         ag = f"{g['agreement']:.3f} [{g['agreement_ci95'][0]:.3f}-{g['agreement_ci95'][1]:.3f}]"

@@ -13,7 +13,7 @@ from tests.corpus import CORPUS, corpus_txt, needs_corpus
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "scripts"))
 try:
-    import agreement  # noqa: E402
+    import agreement
 finally:
     sys.path.pop(0)
 
