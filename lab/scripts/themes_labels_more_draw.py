@@ -29,6 +29,7 @@ from pathlib import Path
 from selectolax.lexbor import LexborHTMLParser
 
 from lab.train import data as td
+from lab.train.data import MANUAL_DEPARTEMENTS
 from nlp.geo import departement_code
 from nlp.geo_chambers import chamber_for_departement
 from nlp.headings import normalise, weak_theme
@@ -37,11 +38,6 @@ ROOT = Path(__file__).resolve().parents[2]
 
 C = ROOT.parent / "shared" / "corpus" / "docjf"
 LABELS = ROOT / "models" / "themes" / "labels.jsonl"
-MANUAL_DEPARTEMENTS = {'387995':'16','388205':'14','388821':'55','389050':'76','389122':'33','389130':'39','389137':'21',
- '389388':'93','389391':'92','389548':'19','391071':'21','391151':'34','391508':'34','391547':'30','391863':'38',
- '392585':'06','392934':'29','393441':'30','393461':'73','393710':'21','393717':'04','393832':'04','393860':'66',
- '393984':'34','394248':'31','394646':'66','394673':'63','394684':'2B','394815':'07','394993':'06','395515':'69',
- '396213':'41','396214':'28','396660':'36','400131':'59','400602':'44','400948':'59'}
 
 
 def log(*a) -> None:
