@@ -225,12 +225,13 @@ class ThemeClassifier:
 
     @classmethod
     def from_design(cls, design, **kw) -> ThemeClassifier:
-        """The runtime classifier of a fitted ``lab.train.designs.Linear``."""
-        emb = getattr(design, "emb", None)
+        """The runtime classifier of a fitted ``lab.train.designs.Linear`` whose blocks it serves."""
+        if not set(design.blocks) <= {"tfidf", "use"}:
+            raise ValueError(f"the runtime serves the tfidf and use blocks, not {design.blocks}")
+        embedder = getattr(getattr(design, "emb", None), "embedder", None)
         return cls(design.featurizer, design.model, list(design.model.classes_), blocks=design.blocks,
                    use_weight=design.use_weight, design=design.name,
-                   embedder_version=getattr(emb.embedder, "version", None) if "use" in design.blocks else None,
-                   **kw)
+                   embedder_version=getattr(embedder, "version", None) if "use" in design.blocks else None, **kw)
 
     @property
     def version(self) -> str:
@@ -323,20 +324,28 @@ class ThemeClassifier:
 
 
 # --------------------------------------------------------------------------- findings
-def classify_findings(findings: list[Finding], classifier: ThemeClassifier) -> list[Finding]:
+def classify_findings(findings: list[Finding], classifier: ThemeClassifier, vectors: np.ndarray | None = None,
+                      embedder=None) -> list[Finding]:
     """Fill primary_theme, themes, confidence, low_confidence and sector of each finding.
 
     Body observations use the path of headings they sit under (``section_path``, as in
     training); recommendations and rappels use the path of the body section they sit in when
     the model was trained so (``reco_heading``), never a list heading (``finding_heading``).
-    Returns new Finding objects."""
+    A model that reads sentence embeddings takes the findings' ``vectors`` (the ones the search
+    index stores) or embeds the texts with ``embedder``. Returns new Finding objects."""
     if not findings:
         return []
     clf = classifier
     reco_heading = getattr(clf, "reco_heading", False)
     headings = [finding_heading(f.kind, f.section_path or [])
                 if f.kind in ("observation", "synthese", "suivi") or reco_heading else "" for f in findings]
-    preds = clf.predict([f.text for f in findings], [f.kind for f in findings], headings)
+    texts = [f.text for f in findings]
+    if clf.needs_vectors and vectors is None:
+        if embedder is None:
+            raise ValueError(f"the theme model {clf.version} reads sentence embeddings: give vectors or an embedder")
+        vectors = embedder.embed(texts)
+    preds = clf.predict(texts, [f.kind for f in findings], headings,
+                        vectors=vectors if clf.needs_vectors else None)
     out = []
     for f, p in zip(findings, preds):
         out.append(f.model_copy(update={

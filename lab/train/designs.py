@@ -9,7 +9,9 @@ of the heading path, and the sentence embeddings the search already computes for
   the text's embedding (``use``), the heading path's embedding (``usehead``);
 - ``two-step``: lever or policy first (``politique_publique`` against the nine lever themes),
   then the lever among nine; P(theme) = P(lever) · P(theme | lever);
-- ``ensemble``: the average of the probabilities of two designs.
+- ``ensemble``: the average of the probabilities of two designs;
+- the ``body`` block (lab only, ``constats eval themes --extra``): the audited body's kind read from
+  the report title (``nlp.metadata.body_kind``), one-hot.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ import numpy as np
 import scipy.sparse as sp
 from sklearn.linear_model import LogisticRegression
 
+from constats.taxonomy import BODY_KINDS
 from lab.train.validation import CLASSES
 from nlp.classify import Featurizer, TwoStep
 
@@ -42,6 +45,7 @@ class Item:
     source: str = "labels"
     chamber: str | None = None
     group: str = ""
+    body_kind: str = "autre"
 
 
 class Embeddings:
@@ -89,6 +93,16 @@ class FeatureCache:
         return self.matrices[key]
 
 
+def body_kind_features(kinds: list[str], weight: float = 1.0) -> sp.csr_matrix:
+    """One-hot of the audited body's kind (``constats.taxonomy.BODY_KINDS``), times ``weight``:
+    a hospital's or a syndicate's findings lean to other themes than a commune's."""
+    codes = list(BODY_KINDS)
+    cols = [codes.index(k) if k in BODY_KINDS else codes.index("autre") for k in kinds]
+    return sp.csr_matrix((np.full(len(cols), float(weight)), (np.arange(len(cols)), cols)),
+                         shape=(len(cols), len(codes)))
+
+
+
 def logistic(C: float, seed: int) -> LogisticRegression:
     return LogisticRegression(C=C, max_iter=3000, class_weight="balanced", random_state=seed)
 
@@ -110,6 +124,7 @@ class Linear:
     C: float = 20.0
     use_weight: float = 1.0
     head_weight: float = 0.5
+    body_weight: float = 1.0
     two_step: bool = False
     seed: int = 0
     cache: FeatureCache | None = field(default=None, repr=False)
@@ -121,8 +136,10 @@ class Linear:
     def name(self) -> str:
         return ("two-step " if self.two_step else "") + "+".join(self.blocks)
 
-    def features(self, texts: list[str], headings: list[str]) -> sp.csr_matrix:
+    def features(self, texts: list[str], headings: list[str], bodies: list[str] | None = None) -> sp.csr_matrix:
         parts = []
+        if "body" in self.blocks:
+            parts.append(body_kind_features(bodies or ["autre"] * len(texts), self.body_weight))
         if "tfidf" in self.blocks:
             assert self.featurizer is not None
             parts.append(self.cache.transform(self.fkey, texts, headings) if self.cache
@@ -142,15 +159,15 @@ class Linear:
                 self.fkey, self.featurizer = self.cache.fit(texts, headings)
             else:
                 self.featurizer = Featurizer().fit(texts, headings)
-        x = self.features(texts, headings)
+        x = self.features(texts, headings, [i.body_kind for i in items])
         if self.two_step:
             self.model = TwoStep(POLICY, logistic(self.C, self.seed), logistic(self.C, self.seed)).fit(x, y)
         else:
             self.model = logistic(self.C, self.seed).fit(x, y)
         return self
 
-    def proba(self, texts: list[str], headings: list[str]) -> np.ndarray:
-        return align(self.model.classes_, self.model.predict_proba(self.features(texts, headings)))
+    def proba(self, texts: list[str], headings: list[str], bodies: list[str] | None = None) -> np.ndarray:
+        return align(self.model.classes_, self.model.predict_proba(self.features(texts, headings, bodies)))
 
 
 @dataclass
@@ -169,5 +186,5 @@ class Ensemble:
         self.fitted = [(make().fit(items), w) for make, w in self.members]
         return self
 
-    def proba(self, texts: list[str], headings: list[str]) -> np.ndarray:
-        return sum(w * m.proba(texts, headings) for m, w in self.fitted)
+    def proba(self, texts: list[str], headings: list[str], bodies: list[str] | None = None) -> np.ndarray:
+        return sum(w * m.proba(texts, headings, bodies) for m, w in self.fitted)
