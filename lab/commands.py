@@ -19,6 +19,7 @@ from lab.evaluate.retrieval import run as run_retrieval
 from lab.evaluate.scoring import format_table, load_gold
 from lab.paths import CLASSIFIER_PATH, THEMES_DIR
 from lab.replica.corpus import serve_corpus
+from lab.train.card import update_card
 from lab.train.themes import DEFAULT_DESIGN, LABEL_FILES, train
 from runtime.services import Services
 
@@ -106,6 +107,7 @@ def train_cmd(
     _print_report(report)
     if out == CLASSIFIER_PATH:
         EVALUATION_JSON.write_text(report.to_json() + "\n", encoding="utf-8")
+        update_card(THEMES_DIR / "MODEL_CARD.md", json.loads(report.to_json()), THEMES_DIR / "agreement.json")
     typer.echo(f"artefact : {out} ({out.stat().st_size / 1e6:.1f} Mo)")
 
 

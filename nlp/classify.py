@@ -1,18 +1,21 @@
 """Theme classifier of findings (TAXONOMY.md): primary theme, themes, confidence, sector.
 
 The model is scikit-learn: TF-IDF word and character n-grams of the finding's text, plus the
-words of the heading it sits under when there is one, feeding a multinomial logistic
-regression (chosen against sentence embeddings + a linear model by ``lab.train.themes``;
-see models/themes/EVALUATION.md). Probabilities are calibrated; a primary theme whose
-probability is below ``threshold`` is marked ``low_confidence``. Secondary themes are the
-other themes whose probability reaches ``secondary_threshold``. The ``sector`` of a
-``politique_publique`` finding comes from a keyword table (``nlp.sectors``).
+words of the heading path it sits under when there is one, feeding a multinomial logistic
+regression. ``lab.train.themes`` compares it with richer designs (the finding's sentence
+embedding as extra features, a two-step lever-or-policy decision, an ensemble) on held-out
+reports and chambers, and keeps a richer one only when its gain is beyond the noise (see
+models/themes/MODEL_CARD.md). Probabilities are calibrated by a temperature fitted on held-out
+predictions; a primary theme whose calibrated probability is below ``threshold`` is marked
+``low_confidence``. Secondary themes are the other themes whose probability reaches
+``secondary_threshold``. The ``sector`` of a ``politique_publique`` finding comes from a keyword
+table (``nlp.sectors``).
 
 The artefact (joblib, models/themes/classifier.joblib, shipped as package data) carries the
-format version, the scikit-learn version and a hash of its training data;
-``ThemeClassifier.load`` refuses another format or scikit-learn version with a clear message
-(retrain with ``constats train``), and the tests check that the artefact was trained on the
-labels of the repository.
+format version, the scikit-learn version, a hash of its training data and its held-out scores
+(``card()``, published in the export's Table Schema); ``ThemeClassifier.load`` refuses another
+format or scikit-learn version with a clear message (retrain with ``constats train``), and the
+tests check that the artefact was trained on the labels of the repository.
 """
 
 from __future__ import annotations

@@ -262,6 +262,17 @@ def test_training_is_reproducible_and_checks_its_data(tmp_path):
     assert 0.4 < f1 < 1  # a third of the labels: well above chance (0.1), short of perfect
     assert set(a.by_report["kinds"]) == {"observation", "recommandation", "rappel_au_droit", "reco+rappel"}
     assert 0 < a.threshold < 1 and a.by_report["ece"] <= a.by_report["ece_uncalibrated"] + 0.02
+    # the model card's generated block: the numbers the run printed, prose kept, rewritten in place
+    from lab.train.card import END, START, update_card
+
+    card = tmp_path / "MODEL_CARD.md"
+    card.write_text("# Card\n\nProse written by hand.\n", encoding="utf-8")
+    for _ in range(2):
+        update_card(card, json.loads(a.to_json()))
+    text = card.read_text(encoding="utf-8")
+    assert text.startswith("# Card\n\nProse written by hand.") and text.count(START) == text.count(END) == 1
+    assert f"**{f1:.3f}** [{a.by_report['ci95'][0]:.3f}–{a.by_report['ci95'][1]:.3f}]" in text
+    assert f"below a calibrated probability of **{a.threshold}**" in text
     m1 = ThemeClassifier.load(tmp_path / "a.joblib")
     m2 = ThemeClassifier.load(tmp_path / "b.joblib")
     assert m1.data_hash == themes_training.labels_hash(labels)
