@@ -104,9 +104,10 @@ def train_cmd(
     """Réentraîner le classifieur thématique sur les annotations (labels.jsonl et labels_more.jsonl),
     de façon reproductible, et afficher son évaluation sur des rapports et des chambres tenus à l'écart."""
     report = train(LABEL_FILES, corpus, out, seed=seed, compare=compare, log=typer.echo)
-    _print_report(report)
     if out == CLASSIFIER_PATH:
         EVALUATION_JSON.write_text(report.to_json() + "\n", encoding="utf-8")
+    _print_report(report)
+    if out == CLASSIFIER_PATH:
         update_card(THEMES_DIR / "MODEL_CARD.md", json.loads(report.to_json()), THEMES_DIR / "agreement.json")
     typer.echo(f"artefact : {out} ({out.stat().st_size / 1e6:.1f} Mo)")
 
