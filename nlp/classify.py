@@ -1,18 +1,21 @@
 """Theme classifier of findings (TAXONOMY.md): primary theme, themes, confidence, sector.
 
 The model is scikit-learn: TF-IDF word and character n-grams of the finding's text, plus the
-words of the heading it sits under when there is one, feeding a multinomial logistic
-regression (chosen against sentence embeddings + a linear model by ``lab.train.themes``;
-see models/themes/EVALUATION.md). Probabilities are calibrated; a primary theme whose
-probability is below ``threshold`` is marked ``low_confidence``. Secondary themes are the
-other themes whose probability reaches ``secondary_threshold``. The ``sector`` of a
-``politique_publique`` finding comes from a keyword table (``nlp.sectors``).
+words of the heading path it sits under when there is one, feeding a multinomial logistic
+regression. ``lab.train.themes`` compares it with richer designs (the finding's sentence
+embedding as extra features, a two-step lever-or-policy decision, an ensemble) on held-out
+reports and chambers, and keeps a richer one only when its gain is beyond the noise (see
+models/themes/MODEL_CARD.md). Probabilities are calibrated by a temperature fitted on held-out
+predictions; a primary theme whose calibrated probability is below ``threshold`` is marked
+``low_confidence``. Secondary themes are the other themes whose probability reaches
+``secondary_threshold``. The ``sector`` of a ``politique_publique`` finding comes from a keyword
+table (``nlp.sectors``).
 
 The artefact (joblib, models/themes/classifier.joblib, shipped as package data) carries the
-format version, the scikit-learn version and a hash of its training data;
-``ThemeClassifier.load`` refuses another format or scikit-learn version with a clear message
-(retrain with ``constats train``), and the tests check that the artefact was trained on the
-labels of the repository.
+format version, the scikit-learn version, a hash of its training data and its held-out scores
+(``card()``, published in the export's Table Schema); ``ThemeClassifier.load`` refuses another
+format or scikit-learn version with a clear message (retrain with ``constats train``), and the
+tests check that the artefact was trained on the labels of the repository.
 """
 
 from __future__ import annotations
@@ -36,7 +39,7 @@ from nlp.sectors import guess_sector
 
 #: The packaged artefact.
 DEFAULT_PATH = model_file("themes", "classifier.joblib")
-FORMAT_VERSION = "themes-2"
+FORMAT_VERSION = "themes-3"
 
 
 class ModelMismatchError(RuntimeError):
@@ -167,43 +170,125 @@ class Featurizer:
 
 
 # --------------------------------------------------------------------------- model
+class TwoStep:
+    """A two-step decision: the policy theme against the lever themes (``gate``), then the lever
+    among the others (``levers``); P(lever theme) = (1 − P(policy)) · P(theme | lever).
+
+    TAXONOMY.md v1.1, rule 1: ``politique_publique`` is primary only when no lever fits, so the
+    first question is "is there a lever?"."""
+
+    def __init__(self, policy: str, gate, levers):
+        self.policy, self.gate, self.levers = policy, gate, levers
+
+    def fit(self, x, y) -> TwoStep:
+        y = np.asarray(y)
+        self.gate.fit(x, y == self.policy)
+        lever = np.where(y != self.policy)[0]
+        self.levers.fit(x[lever], y[lever])
+        self.classes_ = np.array([*self.levers.classes_, self.policy])
+        return self
+
+    def predict_proba(self, x) -> np.ndarray:
+        p_policy = self.gate.predict_proba(x)[:, list(self.gate.classes_).index(True)]
+        return np.hstack([self.levers.predict_proba(x) * (1 - p_policy)[:, None], p_policy[:, None]])
+
+
 class ThemeClassifier:
+    """The packaged theme model: features (TF-IDF of text and heading path, optionally the
+    finding's sentence embedding), a linear model (or a ``TwoStep`` decision), and a temperature
+    that calibrates its probabilities (fitted on held-out predictions, ``lab.train``)."""
+
     VERSION = FORMAT_VERSION
 
-    def __init__(self, featurizer: Featurizer, model, classes: list[str], *, threshold: float = 0.45,
+    def __init__(self, featurizer: Featurizer | None, model, classes: list[str], *, threshold: float = 0.45,
                  secondary_threshold: float = 0.25, data_hash: str = "", trained_on: str = "",
-                 metrics: dict | None = None, reco_heading: bool = False):
+                 metrics: dict | None = None, reco_heading: bool = True, temperature: float = 1.0,
+                 blocks: tuple[str, ...] = ("tfidf",), use_weight: float = 1.0, embedder_version: str | None = None,
+                 design: str = "tfidf"):
         self.featurizer = featurizer
         #: trained with the body-section heading of recommendations and rappels as a feature
         self.reco_heading = reco_heading
         self.model = model
         self.classes = list(classes)
+        #: below it (calibrated probability of the primary theme), a finding is ``low_confidence``
         self.threshold = threshold
         self.secondary_threshold = secondary_threshold
+        self.temperature = temperature
+        #: feature blocks: "tfidf" (text + heading path), "use" (the finding's sentence embedding)
+        self.blocks = tuple(blocks)
+        self.use_weight = use_weight
+        #: the embedder whose vectors the "use" block was trained on (``Embedder.version``)
+        self.embedder_version = embedder_version
+        self.design = design
         self.data_hash = data_hash
         self.trained_on = trained_on
+        #: held-out scores of the design (``lab.train.themes``): shown in the export's schema
         self.metrics = metrics or {}
         self.sklearn_version = sklearn.__version__
+
+    @classmethod
+    def from_design(cls, design, **kw) -> ThemeClassifier:
+        """The runtime classifier of a fitted ``lab.train.designs.Linear`` whose blocks it serves."""
+        if not set(design.blocks) <= {"tfidf", "use"}:
+            raise ValueError(f"the runtime serves the tfidf and use blocks, not {design.blocks}")
+        embedder = getattr(getattr(design, "emb", None), "embedder", None)
+        return cls(design.featurizer, design.model, list(design.model.classes_), blocks=design.blocks,
+                   use_weight=design.use_weight, design=design.name,
+                   embedder_version=getattr(embedder, "version", None) if "use" in design.blocks else None, **kw)
 
     @property
     def version(self) -> str:
         """Stored with every classified finding: format and training data."""
         return f"{self.VERSION}+{self.data_hash[:8]}"
 
-    def predict_proba(self, texts: list[str], headings: list[str] | None = None) -> np.ndarray:
+    @property
+    def needs_vectors(self) -> bool:
+        """True when the model reads the findings' sentence embeddings (``predict(vectors=...)``)."""
+        return "use" in self.blocks
+
+    def card(self) -> dict:
+        """What a user of the themes should know: version, held-out scores, the meaning of
+        ``low_confidence`` (shown in the export's Table Schema)."""
+        m = self.metrics
+        return {"version": self.version, "design": self.design, "trained_on": self.trained_on,
+                "low_confidence_below": self.threshold,
+                "held_out_by_report": m.get("by_report"), "held_out_by_chamber": m.get("by_chamber"),
+                "per_theme_f1": m.get("per_class_f1"), "per_theme_f1_by_chamber": m.get("per_class_f1_by_chamber"),
+                "expected_calibration_error": m.get("ece")}
+
+    def features(self, texts: list[str], headings: list[str], vectors: np.ndarray | None = None) -> sp.csr_matrix:
+        parts = []
+        if "tfidf" in self.blocks:
+            assert self.featurizer is not None
+            parts.append(self.featurizer.transform(texts, headings))
+        if "use" in self.blocks:
+            if vectors is None or len(vectors) != len(texts):
+                raise ValueError(f"this model ({self.design}) reads the findings' embeddings "
+                                 f"({self.embedder_version}): pass vectors=")
+            parts.append(sp.csr_matrix(self.use_weight * np.asarray(vectors, dtype=np.float64)))
+        return sp.hstack(parts).tocsr()
+
+    def predict_proba(self, texts: list[str], headings: list[str] | None = None,
+                      vectors: np.ndarray | None = None) -> np.ndarray:
+        """Calibrated probabilities, one row per text, columns in ``classes`` order."""
         headings = headings if headings is not None else [""] * len(texts)
         if len(headings) != len(texts):
             raise ValueError("texts and headings differ in length")
-        return self.model.predict_proba(self.featurizer.transform(texts, headings))
+        proba = self.model.predict_proba(self.features(texts, headings, vectors))
+        if self.temperature != 1.0:
+            logits = np.log(np.clip(proba, 1e-12, 1.0)) / self.temperature
+            proba = np.exp(logits - logits.max(axis=1, keepdims=True))
+            proba /= proba.sum(axis=1, keepdims=True)
+        return proba
 
     def predict(self, texts: list[str], kinds: list[str] | None = None,
-                headings: list[str] | None = None) -> list[Prediction]:
-        """Themes of each text. ``headings`` (the heading a body finding sits under) help;
-        ``kinds`` are accepted for symmetry with the worker and currently only gate sectors."""
+                headings: list[str] | None = None, vectors: np.ndarray | None = None) -> list[Prediction]:
+        """Themes of each text. ``headings`` (the heading path a finding is classified with,
+        ``nlp.headings.finding_heading``) help; ``kinds`` are accepted for symmetry with the worker."""
         if not texts:
             return []
         headings = [h or "" for h in headings] if headings is not None else [""] * len(texts)
-        proba = self.predict_proba(texts, headings)
+        proba = self.predict_proba(texts, headings, vectors)
         out = []
         for text, heading, row in zip(texts, headings, proba):
             order = np.argsort(-row)
@@ -242,20 +327,28 @@ class ThemeClassifier:
 
 
 # --------------------------------------------------------------------------- findings
-def classify_findings(findings: list[Finding], classifier: ThemeClassifier) -> list[Finding]:
+def classify_findings(findings: list[Finding], classifier: ThemeClassifier, vectors: np.ndarray | None = None,
+                      embedder=None) -> list[Finding]:
     """Fill primary_theme, themes, confidence, low_confidence and sector of each finding.
 
     Body observations use the path of headings they sit under (``section_path``, as in
     training); recommendations and rappels use the path of the body section they sit in when
     the model was trained so (``reco_heading``), never a list heading (``finding_heading``).
-    Returns new Finding objects."""
+    A model that reads sentence embeddings takes the findings' ``vectors`` (the ones the search
+    index stores) or embeds the texts with ``embedder``. Returns new Finding objects."""
     if not findings:
         return []
     clf = classifier
     reco_heading = getattr(clf, "reco_heading", False)
     headings = [finding_heading(f.kind, f.section_path or [])
                 if f.kind in ("observation", "synthese", "suivi") or reco_heading else "" for f in findings]
-    preds = clf.predict([f.text for f in findings], [f.kind for f in findings], headings)
+    texts = [f.text for f in findings]
+    if clf.needs_vectors and vectors is None:
+        if embedder is None:
+            raise ValueError(f"the theme model {clf.version} reads sentence embeddings: give vectors or an embedder")
+        vectors = embedder.embed(texts)
+    preds = clf.predict(texts, [f.kind for f in findings], headings,
+                        vectors=vectors if clf.needs_vectors else None)
     out = []
     for f, p in zip(findings, preds):
         out.append(f.model_copy(update={

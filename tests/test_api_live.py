@@ -14,6 +14,8 @@ from fastapi.testclient import TestClient
 
 from api.app import create_app
 from api.export import NAMES
+from constats.taxonomy import THEMES
+from nlp.classify import ThemeClassifier
 from tests.api_support import shared_data
 from tests.corpus import CORPUS, corpus_txt
 from tests.search_support import HashingEmbedder
@@ -244,6 +246,16 @@ def test_export_schema_is_a_table_schema(client):
     schema = client.get("/api/export/schema").json()
     assert [f["name"] for f in schema["fields"]] == NAMES
     assert schema["primaryKey"] == ["finding_id"]
+    # the theme model that classified the findings: version, held-out scores, meaning of low_confidence
+    clf = ThemeClassifier.load()
+    card = schema["constats:classifier"]
+    assert card["version"] == clf.version and card["low_confidence_below"] == clf.threshold
+    assert set(card["per_theme_f1"]) == set(THEMES) and set(card["per_theme_f1_by_chamber"]) == set(THEMES)
+    for scheme in ("held_out_by_report", "held_out_by_chamber"):
+        lo, hi = card[scheme]["ci95"]
+        assert 0 < lo <= card[scheme]["macro_f1"] <= hi < 1
+        assert {"recommandation", "rappel_au_droit", "observation"} <= set(card[scheme]["kinds"])
+    assert "low_confidence" in card["description"]
     assert client.get("/api/export", params={"format": "xml"}).status_code == 422
 
 

@@ -9,14 +9,14 @@ import pytest
 
 from constats.domain import Finding
 from constats.taxonomy import SECTORS, THEMES
-from lab.paths import LABELS_PATH
+from lab.paths import LABELS_MORE_PATH, LABELS_PATH
 from lab.train import themes as themes_training
 from lab.train.data import Heading, label_texts, read_labels, units
 from nlp import classify
 from nlp.classify import DEFAULT_PATH, ModelMismatchError, ThemeClassifier, classify_findings
 from nlp.headings import finding_heading, weak_theme
 from nlp.sectors import guess_sector
-from tests.corpus import CORPUS, needs_corpus
+from tests.corpus import CORPUS, corpus_txt, needs_corpus
 
 needs_artefact = pytest.mark.skipif(not DEFAULT_PATH.exists(), reason="no trained artefact (run constats train)")
 
@@ -27,8 +27,9 @@ def clf() -> ThemeClassifier:
 
 
 # --------------------------------------------------------------------------- labels
-def test_labels_are_offsets_with_valid_codes():
-    labels = read_labels(LABELS_PATH)
+@pytest.mark.parametrize("path", [LABELS_PATH, LABELS_MORE_PATH], ids=["labels", "labels_more"])
+def test_labels_are_offsets_with_valid_codes(path):
+    labels = read_labels(path)
     assert len(labels) >= 400
     assert len({lab["key"] for lab in labels}) >= 100  # spread over reports
     for lab in labels:
@@ -43,13 +44,20 @@ def test_labels_are_offsets_with_valid_codes():
 
 
 @needs_corpus
-def test_label_spans_resolve_to_whole_paragraphs():
-    labels = read_labels(LABELS_PATH)[:60]
+def test_label_spans_resolve_to_paragraphs_or_sentences():
+    labels = read_labels(LABELS_PATH) + read_labels(LABELS_MORE_PATH)
+    assert len({(lab["key"], lab["start"], lab["end"]) for lab in labels}) == len(labels)  # no label twice
+    sentences = 0
     for lab in label_texts(labels, CORPUS):
         assert len(lab["text"]) == lab["end"] - lab["start"] and "\n" not in lab["text"]
         assert lab["text"].strip()
         if lab["heading"]:
             assert lab["heading"][1] <= lab["start"] and lab["heading_text"].strip()
+        line_start = corpus_txt(lab["key"]).rfind("\n", 0, lab["start"]) + 1
+        sentences += line_start != lab["start"]
+        if line_start != lab["start"]:  # a recommendation or rappel sentence inside a paragraph
+            assert lab["kind"] in ("recommandation", "rappel_au_droit"), lab["key"]
+    assert sentences >= 50
 
 
 def test_units_follow_headings_and_skip_annexes():
@@ -102,13 +110,16 @@ def test_artefact_loads_with_its_versions_and_stays_small(clf):
 @needs_artefact
 def test_packaged_artefact_was_trained_on_the_labels_of_the_repository(clf, tmp_path):
     """Labels changed without retraining: run `constats train` (the hash covers any change)."""
-    assert clf.data_hash == themes_training.labels_hash(LABELS_PATH), "labels changed: run `constats train`"
-    labels = tmp_path / "labels.jsonl"
-    shutil.copy(LABELS_PATH, labels)
-    with labels.open("a", encoding="utf-8") as fh:
-        fh.write(json.dumps({"key": "x", "start": 0, "end": 1, "kind": "observation", "primary": "gouvernance",
-                             "secondary": [], "sector": None, "heading": None}) + "\n")
-    assert themes_training.labels_hash(labels) != clf.data_hash
+    assert clf.data_hash == themes_training.labels_hash(), "labels changed: run `constats train`"
+    assert themes_training.LABEL_FILES == (LABELS_PATH, LABELS_MORE_PATH)  # both files are training data
+    for changed in range(2):
+        files = [tmp_path / f"{changed}-{p.name}" for p in themes_training.LABEL_FILES]
+        for src, dst in zip(themes_training.LABEL_FILES, files):
+            shutil.copy(src, dst)
+        with files[changed].open("a", encoding="utf-8") as fh:
+            fh.write(json.dumps({"key": "x", "start": 0, "end": 1, "kind": "observation", "primary": "gouvernance",
+                                 "secondary": [], "sector": None, "heading": None}) + "\n")
+        assert themes_training.labels_hash(files) != clf.data_hash
 
 
 @needs_artefact
@@ -185,9 +196,9 @@ def test_classify_findings_gives_recommendations_their_body_heading_only(clf, mo
     seen = {}
     predict = clf.predict
 
-    def spy(texts, kinds=None, headings=None):
+    def spy(texts, kinds=None, headings=None, vectors=None):
         seen["headings"] = list(headings)
-        return predict(texts, kinds, headings)
+        return predict(texts, kinds, headings, vectors)
 
     monkeypatch.setattr(clf, "predict", spy)
     base = dict(report_id="r1", page=3, start=0, end=10, text="Respecter les règles applicables.")
@@ -241,15 +252,81 @@ def test_training_is_reproducible_and_checks_its_data(tmp_path):
     labels = tmp_path / "labels.jsonl"
     rows = read_labels(LABELS_PATH)
     labels.write_text("".join(json.dumps(r) + "\n" for r in rows[::3]), encoding="utf-8")
-    a = themes_training.train(labels, CORPUS, tmp_path / "a.joblib", seed=1, n_weak=0, compare=False,
-                              log=lambda *_: None)
-    b = themes_training.train(labels, CORPUS, tmp_path / "b.joblib", seed=1, n_weak=0, compare=False,
-                              log=lambda *_: None)
-    assert a.macro_f1 == b.macro_f1 and a.confusion == b.confusion
-    assert a.ci95[0] <= a.macro_f1 <= a.ci95[1]
+    a = themes_training.train(labels, CORPUS, tmp_path / "a.joblib", seed=1, compare=False, chambers=False,
+                              reps=100, log=lambda *_: None)
+    b = themes_training.train(labels, CORPUS, tmp_path / "b.joblib", seed=1, compare=False, chambers=False,
+                              reps=100, log=lambda *_: None)
+    assert a.by_report == b.by_report and a.confusion == b.confusion and a.temperature == b.temperature
+    f1 = a.by_report["macro_f1"]
+    assert a.by_report["ci95"][0] <= f1 <= a.by_report["ci95"][1]
+    assert 0.4 < f1 < 1  # a third of the labels: well above chance (0.1), short of perfect
+    assert set(a.by_report["kinds"]) == {"observation", "recommandation", "rappel_au_droit", "reco+rappel"}
+    assert 0 < a.threshold < 1 and a.by_report["ece"] <= a.by_report["ece_uncalibrated"] + 0.02
+    # the model card's generated block: the numbers the run printed, prose kept, rewritten in place
+    from lab.train.card import END, START, update_card
+
+    card = tmp_path / "MODEL_CARD.md"
+    card.write_text("# Card\n\nProse written by hand.\n", encoding="utf-8")
+    for _ in range(2):
+        update_card(card, json.loads(a.to_json()))
+    text = card.read_text(encoding="utf-8")
+    assert text.startswith("# Card\n\nProse written by hand.") and text.count(START) == text.count(END) == 1
+    assert f"**{f1:.3f}** [{a.by_report['ci95'][0]:.3f}–{a.by_report['ci95'][1]:.3f}]" in text
+    assert f"below a calibrated probability of **{a.threshold}**" in text
     m1 = ThemeClassifier.load(tmp_path / "a.joblib")
     m2 = ThemeClassifier.load(tmp_path / "b.joblib")
     assert m1.data_hash == themes_training.labels_hash(labels)
     texts = ["La commune n'a pas constitué de provision pour risques.", "Les marchés publics de travaux."]
     assert [p.probabilities for p in m1.predict(texts)] == [p.probabilities for p in m2.predict(texts)]
     assert m1.data_hash != themes_training.labels_hash(LABELS_PATH)
+
+
+# --------------------------------------------------------------------------- designs in the runtime
+def _fictional_items():
+    from lab.train.designs import Item
+
+    texts = {"commande_publique": "les marchés publics sont passés sans mise en concurrence des fournisseurs",
+             "ressources_humaines": "le régime indemnitaire des agents et leur temps de travail annuel",
+             "fiabilite_comptes": "les provisions et les amortissements ne sont pas comptabilisés"}
+    return [Item("k", i, i + 1, f"{t} {'encore ' * (i % 3)}cas {i}", "", "observation", theme)
+            for i, (theme, t) in enumerate(list(texts.items()) * 6)]
+
+
+def test_a_model_reading_embeddings_takes_the_findings_vectors(tmp_path):
+    """A design with the sentence-embedding block needs the vectors the search computes (or an
+    embedder); the temperature calibrates its probabilities without changing its decisions."""
+    from lab.train.designs import Embeddings, Linear
+    from tests.search_support import HashingEmbedder
+
+    embedder = HashingEmbedder(32)
+    items = _fictional_items()
+    design = Linear(("tfidf", "use"), Embeddings(embedder), C=5.0).fit(items)
+    clf = ThemeClassifier.from_design(design, data_hash="0" * 16, temperature=2.0)
+    clf.save(tmp_path / "m.joblib")
+    clf = ThemeClassifier.load(tmp_path / "m.joblib")
+    assert clf.needs_vectors and clf.embedder_version == "hashing-test-1" and clf.design == "tfidf+use"
+    text = "les marchés publics sont passés sans mise en concurrence"
+    with pytest.raises(ValueError, match="vectors"):
+        clf.predict([text])
+    base = dict(report_id="r", page=1, start=0, end=1)
+    finding = Finding(id="r-0-1", kind="observation", text=text, **base)
+    with pytest.raises(ValueError, match="embedder"):
+        classify_findings([finding], clf)
+    (by_embedder,) = classify_findings([finding], clf, embedder=embedder)
+    (by_vectors,) = classify_findings([finding], clf, vectors=embedder.embed([text]))
+    assert by_embedder.primary_theme == by_vectors.primary_theme == "commande_publique"
+    assert by_embedder.confidence == by_vectors.confidence
+    sharp = ThemeClassifier.from_design(design, data_hash="0" * 16, temperature=1.0)
+    p_sharp = sharp.predict([text], vectors=embedder.embed([text]))[0]
+    p_flat = clf.predict([text], vectors=embedder.embed([text]))[0]
+    assert p_flat.primary == p_sharp.primary and p_flat.confidence < p_sharp.confidence
+
+
+def test_tfidf_model_needs_no_vectors():
+    from lab.train.designs import Linear
+
+    design = Linear(("tfidf",), C=5.0).fit(_fictional_items())
+    clf = ThemeClassifier.from_design(design, data_hash="1" * 16)
+    assert not clf.needs_vectors and clf.embedder_version is None
+    (pred,) = clf.predict(["le régime indemnitaire des agents"])
+    assert pred.primary == "ressources_humaines"

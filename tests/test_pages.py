@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 from fastapi.testclient import TestClient
 from selectolax.lexbor import LexborHTMLParser as HTMLParser
@@ -122,6 +124,19 @@ def test_finding_page_with_similar(client, data):
     assert_accessible_frame(doc)
     assert "toujours versée" in doc.css_first("blockquote").text()
     assert doc.css("#titre-semblables ~ ul li")
+
+
+def test_uncertain_themes_are_marked_discreetly(client):
+    rows = [json.loads(line) for line in client.get("/api/export", params={"format": "jsonl"}).text.splitlines()]
+    low = [r for r in rows if r["low_confidence"] and r["primary_theme"]]
+    sure = [r for r in rows if not r["low_confidence"] and r["primary_theme"]]
+    assert low and sure
+    doc = page(client, f"/constats/{low[0]['finding_id']}")
+    badge = doc.css_first("dd .badge.low")
+    assert badge is not None and badge.text() == "classement incertain"
+    assert f"{round(low[0]['confidence'] * 100)} %" in badge.attributes["title"]
+    assert "à vérifier" in badge.attributes["title"]
+    assert page(client, f"/constats/{sure[0]['finding_id']}").css_first(".badge.low") is None
 
 
 def test_export_page_form_builds_a_valid_export(client):

@@ -69,8 +69,9 @@ def api_body_reports(request: Request, code: str = Path(..., max_length=9,
 
 # ---------------------------------------------------------------------------- exports
 @router.get("/export/schema", summary="Schéma des exports (Frictionless Table Schema)")
-def api_export_schema(request: Request) -> dict:
-    return table_schema(request.app.state.settings.public_base_url)
+def api_export_schema(request: Request, svc: Services = Depends(services)) -> dict:
+    clf = svc.classifier()
+    return table_schema(request.app.state.settings.public_base_url, clf.card() if clf else None)
 
 
 @router.get("/export", summary="Exporter tous les constats qui répondent aux filtres",

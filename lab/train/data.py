@@ -21,6 +21,8 @@ from pathlib import Path
 
 from selectolax.lexbor import LexborHTMLParser
 
+from nlp.geo import departement_code
+from nlp.geo_chambers import chamber_for_departement
 from nlp.headings import normalise
 
 HEADING_CLASS = re.compile(r"(heading-[1-6]|t[1-5]|sous-titre-\d|titre-recommandations|titre-synth[eè]se)$")
@@ -143,6 +145,68 @@ def load_report(corpus_dir: Path, key: str) -> tuple[str, list[Heading]]:
     html_path = corpus_dir / "html" / f"{key}.html"
     html = html_path.read_text(encoding="utf-8") if html_path.exists() else ""
     return txt, find_headings(txt, html) if html else []
+
+
+#: Départements of the report titles that name none, read from the title by hand (h-labels-more).
+MANUAL_DEPARTEMENTS = {
+    "387995": "16", "388205": "14", "388821": "55", "389050": "76", "389122": "33", "389130": "39",
+    "389137": "21", "389388": "93", "389391": "92", "389548": "19", "391071": "21", "391151": "34",
+    "391508": "34", "391547": "30", "391863": "38", "392585": "06", "392934": "29", "393441": "30",
+    "393461": "73", "393710": "21", "393717": "04", "393832": "04", "393860": "66", "393984": "34",
+    "394248": "31", "394646": "66", "394673": "63", "394684": "2B", "394815": "07", "394993": "06",
+    "395515": "69", "396213": "41", "396214": "28", "396660": "36", "400131": "59", "400602": "44",
+    "400948": "59"}
+
+
+def report_chambers(corpus_dir: Path) -> dict[str, dict]:
+    """Every report of ``metadata.csv`` → département, chamber (2016 map, by département) and year.
+
+    Titles without a département use ``MANUAL_DEPARTEMENTS``; Polynésie → its CTC. A report
+    whose chamber cannot be found gets ``None``."""
+    out = {}
+    for key, row in corpus_metadata(corpus_dir).items():
+        dep = MANUAL_DEPARTEMENTS.get(key)
+        if not dep:
+            d = row["departement"] or ""
+            dep = "987" if d.startswith("Polyn") else departement_code(d.replace("Côtes d'Armor", "Côtes-d'Armor"))
+        year = row["date"][-4:]
+        out[key] = {"departement": dep, "chamber": chamber_for_departement(dep),
+                    "year": int(year) if year.isdigit() else None}
+    return out
+
+
+def near_duplicate_groups(corpus_dir: Path, keys: list[str], min_share: float = 0.5,
+                          min_chars: int = 80) -> dict[str, str]:
+    """Report key → the key standing for its group of near-duplicate reports.
+
+    Two reports are near-duplicates when at least ``min_share`` of the distinct paragraphs
+    (lines of ``min_chars`` or more) of the shorter one appear word for word in the other (a
+    report filed twice, e.g. 393924 and 394560, or a report and its attachment). Groups are the
+    connected components; each is named by its smallest key. Cross-validation keeps a group in
+    one fold, so a model is never tested on a copy of what it was trained on."""
+    lines: dict[str, set[int]] = {}
+    for key in sorted(set(keys)):
+        path = Path(corpus_dir) / "txt" / f"{key}.txt"
+        text = path.read_text(encoding="utf-8") if path.exists() else ""
+        lines[key] = {hash(normalise(x)) for x in text.split("\n") if len(x) >= min_chars}
+    parent = {k: k for k in lines}
+
+    def root(k: str) -> str:
+        while parent[k] != k:
+            parent[k] = parent[parent[k]]
+            k = parent[k]
+        return k
+
+    ordered = sorted(lines)
+    for i, a in enumerate(ordered):
+        for b in ordered[i + 1:]:
+            la, lb = lines[a], lines[b]
+            small = min(len(la), len(lb))
+            if small and len(la & lb) >= min_share * small:
+                ra, rb = root(a), root(b)
+                if ra != rb:
+                    parent[max(ra, rb)] = min(ra, rb)
+    return {k: root(k) for k in lines}
 
 
 # --------------------------------------------------------------------------- labels file
