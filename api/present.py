@@ -70,7 +70,7 @@ def report_summary(row: ReportRow, base: str) -> dict[str, Any]:
         "id": row.id, "title": row.title, "chamber": row.chamber, "body_name": row.body_name,
         "body_kind": row.body_kind, "departement": row.departement, "region": meta.get("region"),
         "insee": row.insee, "siren": row.siren, "epci_siren": body.get("epci_siren"),
-        "year": row.year, "period": meta.get("period"),
+        "year": row.year, "year_source": row.year_source, "period": meta.get("period"),
         "deliberation_date": meta.get("deliberation_date"),
         "publication_date": pub.get("date") or meta.get("publication_date"), "n_pages": row.n_pages,
         "status": row.status, "source_url": row.source_url,

@@ -55,6 +55,8 @@ class ReportSummaryOut(_Out):
     insee: str | None = None
     siren: str | None = None
     year: int | None = None
+    year_source: str | None = Field(None, description="Source de l’année : deliberation (délibéré), "
+                                    "publication ou notification (lettre de notification).")
     period: str | None = None
     deliberation_date: str | None = None
     publication_date: str | None = None

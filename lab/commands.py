@@ -13,7 +13,15 @@ import typer
 from cli.index import index_app
 from constats.config import get_settings
 from lab.demo import run as run_demo
-from lab.evaluate.extraction import EVALUATION_PATH, evaluate, markdown
+from lab.evaluate.extraction import (
+    EVALUATION_PATH,
+    errors_json,
+    evaluate,
+    family_scores,
+    headline_table,
+    load_split,
+    markdown,
+)
 from lab.evaluate.ranking import main as evaluate_ranking
 from lab.evaluate.retrieval import run as run_retrieval
 from lab.evaluate.scoring import format_table, load_gold
@@ -21,7 +29,10 @@ from lab.evaluate.search_eval import run_all as run_search_evaluation
 from lab.evaluate.search_eval import write_evaluation as write_search_evaluation
 from lab.paths import CLASSIFIER_PATH, THEMES_DIR
 from lab.replica.corpus import serve_corpus
+from lab.replica.families import FAMILIES, variant_named
 from lab.train.card import update_card
+from lab.train.roles import leave_one_family_out, render_dev
+from lab.train.roles import train as train_roles
 from lab.train.themes import DEFAULT_DESIGN, LABEL_FILES, train
 from runtime.services import Services
 
@@ -118,33 +129,57 @@ def train_cmd(
 
 @eval_app.command("extraction")
 def extraction(
-    variant: str = typer.Option("all", help="all | text | scanned"),
-    limit: int = typer.Option(0, help="Only the first N gold reports (0: all)."),
-    scanned_limit: int = typer.Option(6, help="Gold reports read through OCR in the scanned variant (0: all)."),
-    write: bool = typer.Option(True, help="Write models/gold/EVALUATION.md."),
-    errors: Path = typer.Option(None, help="Write every per-report error (fp, fn, metadata) as JSON here."),
-    ocr_cache: Path = typer.Option(None, help="OCR cache directory for the scanned variant (when warm, the "
-                                              "time per page is a re-read's, not OCR's)."),
+    family: str = typer.Option(",".join(FAMILIES), help="Familles de mise en page, séparées par des virgules "
+                                                       "(story, reportlab, bureautique, scanne)."),
+    keys: str = typer.Option("", help="Seulement ces rapports de l'étalon (clés séparées par des virgules)."),
+    split: str = typer.Option("", help="Seulement les rapports de développement (dev) ou de test (test)."),
+    limit: int = typer.Option(0, help="Seulement les N premiers rapports retenus (0 : tous)."),
+    scanned_limit: int = typer.Option(3, help="Rapports lus par OCR dans la famille scanne, par partie "
+                                              "(les plus courts ; 0 : tous)."),
+    write: bool = typer.Option(None, help="Écrire models/gold/EVALUATION.md (par défaut : seulement pour une "
+                                          "évaluation complète)."),
+    errors: Path = typer.Option(None, help="Écrire les erreurs par rapport (JSON) ici ; celles des rapports de "
+                                           "test seulement avec --test-errors."),
+    test_errors: bool = typer.Option(False, help="Inclure les erreurs des rapports de test dans --errors."),
+    ocr_cache: Path = typer.Option(None, help="Dossier de cache OCR (une relance est alors rapide)."),
+    preamble: str = typer.Option("", help="Paragraphe placé en tête d'EVALUATION.md (conditions de mesure)."),
 ) -> None:
-    """Rendre chaque rapport de l'étalon en PDF, le lire, et afficher précision, rappel et F1."""
-    if variant not in ("all", "text", "scanned"):
-        raise typer.BadParameter("variant must be all, text or scanned")
+    """Rendre chaque rapport de l'étalon dans chaque famille de mise en page, le lire, et afficher par
+    famille et par partie (développement, test) précision, rappel, F1 et exactitudes."""
+    families = [f.strip() for f in family.split(",") if f.strip()]
+    unknown = [f for f in families if f not in FAMILIES]
+    if unknown or not families:
+        raise typer.BadParameter(f"familles inconnues : {', '.join(unknown) or '(aucune)'} ; "
+                                 f"connues : {', '.join(FAMILIES)}", param_hint="--family")
+    if split not in ("", "dev", "test"):
+        raise typer.BadParameter("dev ou test", param_hint="--split")
+    chosen = [k.strip() for k in keys.split(",") if k.strip()] or None
 
     def progress(name, key, report):
         typer.echo(f"  [{name}] {key}: {report.n_pages} pages, {len(report.findings)} findings", err=True)
 
-    runs = evaluate(variant, limit or None, scanned_limit or None, progress=progress, ocr_cache=ocr_cache)
+    try:
+        runs = evaluate(families, chosen, split or None, limit or None, scanned_limit or None, progress=progress,
+                        ocr_cache=ocr_cache)
+    except ValueError as exc:
+        raise typer.BadParameter(str(exc)) from exc
+    splits = load_split()
+    scores = family_scores(runs, splits)
     for run in runs:
-        typer.echo(format_table(run.scores, f"{run.name}{' (OCR)' if run.scanned else ''}"))
+        typer.echo(format_table(run.scores, f"{run.name} ({run.family}{', OCR' if run.scanned else ''})"))
         typer.echo(f"{run.reports} reports, {run.pages} pages, {run.seconds_per_page:.3f} s/page, "
                    f"{len(run.failures)} extraction failures, {len(run.render_failures)} not rendered\n")
-    if write:
-        EVALUATION_PATH.write_text(markdown(runs, len(load_gold())), encoding="utf-8")
+    for part in ("test", "dev"):
+        if any(s.split == part for s in scores):
+            typer.echo(f"Per family, {part} reports (95 % bootstrap intervals over reports):")
+            typer.echo(headline_table(scores, part))
+    full = not (chosen or split or limit) and set(families) == set(FAMILIES)
+    if write if write is not None else full:
+        EVALUATION_PATH.write_text(markdown(runs, len(load_gold()), splits, preamble), encoding="utf-8")
         typer.echo(f"written {EVALUATION_PATH}")
     if errors:
-        errors.write_text(json.dumps({r.name: {"errors": r.scores["errors"], "failures": r.failures,
-                                               "render_failures": r.render_failures}
-                                      for r in runs}, ensure_ascii=False, indent=1), encoding="utf-8")
+        errors.write_text(json.dumps(errors_json(runs, splits, include_test=test_errors), ensure_ascii=False,
+                                     indent=1), encoding="utf-8")
 
 
 @eval_app.command("themes")
@@ -196,9 +231,28 @@ def index_evaluate(reports: int = typer.Option(60, help="Rapports du corpus à i
                      embedder=Services(get_settings()).embedder() if semantic else None)
 
 
+def train_roles_cmd(
+    variants: str = typer.Option("compact,rl-sobre,lo-traitement", help="Variantes de mise en page (une par "
+                                 "famille) dont les rapports de développement sont rendus."),
+    cache: Path = typer.Option(Path("var/roles-pdf"), help="Dossier où garder les PDF rendus."),
+    write: bool = typer.Option(False, help="Écrire models/roles/sentences.json (le modèle livré)."),
+) -> None:
+    """Rôle des phrases candidates : entraîner sur les rapports de développement et comparer aux
+    règles seules, une famille de mise en page tenue à l'écart à la fois."""
+    dirs = {variant_named(v).family: render_dev(v, cache) for v in variants.split(",")}
+    for family, result in leave_one_family_out(dirs).items():
+        rules, model = result["rules"], result["model"]
+        typer.echo(f"{family:12s} {result['sentences']:4d} phrases  règles F1 {rules['f1']:.3f}  "
+                   f"règles + modèle F1 {model['f1']:.3f}")
+    if write:
+        model = train_roles(list(dirs.values()))
+        typer.echo(f"modèle écrit : {model.meta}")
+
+
 def register(app: typer.Typer) -> None:
     app.command("demo")(demo)
     app.command("replica")(replica)
     app.command("train")(train_cmd)
+    app.command("train-roles")(train_roles_cmd)
     app.add_typer(eval_app, name="eval")
     index_app.command("evaluate")(index_evaluate)

@@ -19,6 +19,7 @@ number, or by text when unnumbered. Responses of the audited body are never read
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass
 
@@ -28,7 +29,6 @@ from nlp.items import (
     CONCLUSION_TAG,
     NUMBERED_ITEM,
     OPENER,
-    RECOMMENDS,
     STATUS_TAG,
     SUB_ITEM,
     Item,
@@ -36,8 +36,11 @@ from nlp.items import (
     parse_label,
     parse_list_item,
 )
+from nlp.noise import is_noise
 from nlp.observations import make_finding, paragraph_findings
-from nlp.status import TRAILING_STATUS, split_trailing_status, status_of
+from nlp.roles import RoleModel, SentenceContext, default_model, features, stems
+from nlp.sentences import EARLIER, cue_sentences, earlier_sentences, sentence_kind
+from nlp.status import TRAILING_STATUS, narrative_status, split_trailing_status_text, status_match
 from nlp.structure import Line, SectionIndex, lines_of
 
 NO_FINDINGS = ("reponse", "toc", "letter", "cover", "glossaire")
@@ -46,7 +49,20 @@ _STATUS_HEADER = re.compile(r"r[ée]alis[ée]e|en cours|mise?s? en (?:œ|oe)uvre
 _HEADER_WORDS = re.compile(r"non\s+r[ée]alis[ée]e?s?|en\s+cours(?:\s+de(?:\s+r[ée]alisation)?)?|r[ée]alis[ée]e?s?"
                            r"|(?:(?:totalement|partiellement|non)\s+)?mise?s?\s+en\s+(?:œ|oe)uvre"
                            r"|sans\s+objet|[àa]\s+suivre", re.I)
+#: a title that closes the recapitulation's groups rather than subdividing them
+#: a line cut after a preposition or an article goes on below ("… avec la communauté de communes du")
+_DANGLING_END = re.compile(r"\b(?:du|de|des|la|le|les|en|à|au|aux|et|ou|d['’]|l['’]|par|pour|sur|dans|avec|un|une)$",
+                           re.I)
+#: a table's header row ("N° | Recommandation | Mise en œuvre"), never an item
+_HEADER_ROW = re.compile(r"^(?:n\s*°\s*)?(?:recommandations?|rappels?(?:\s+au\s+droit)?|intitul[ée])"
+                         r"(?:\s+(?:n\s*°|formul[ée]es?|de\s+la\s+chambre))?$", re.I)
+_ENDS_GROUPS = re.compile(r"proc[ée]dure|synth[èe]se|sommaire|introduction|annexe|r[ée]ponse|glossaire"
+                          r"|suivi|suites|pr[ée]c[ée]dent", re.I)
 _MARK = re.compile(r"^\s*(?:x|☒|✓|✔|oui|•)\s*\d?\s*$", re.I)
+
+
+#: a status as the report states it: (taxonomy code, the report's own wording)
+Status = tuple[str, str] | None
 
 
 @dataclass
@@ -55,17 +71,18 @@ class Candidate:
     number: str | None
     start: int
     end: int
-    status: str | None
+    status: Status
     source: str  # "label", "list", "table", "sentence"
+    text: str | None = None  # when the span holds more than the item (a table row's other cells)
 
 
-def _clean_span(doc: Document, start: int, end: int) -> tuple[int, int, str | None]:
+def _clean_span(doc: Document, start: int, end: int) -> tuple[int, int, Status]:
     """Trim whitespace and a trailing status statement; return the span and that status."""
     text = doc.text[start:end]
     lead = len(text) - len(text.lstrip())
     text = text.strip()
     start += lead
-    head, status = split_trailing_status(text)
+    head, status = split_trailing_status_text(text)
     return start, start + len(head), status
 
 
@@ -74,7 +91,7 @@ def _section_kind(index: SectionIndex, offset: int) -> str:
     return s.kind if s else "body"
 
 
-def _group_context(text: str) -> tuple[bool, str | None, str | None]:
+def _group_context(text: str) -> tuple[bool, Status, str | None]:
     """Is ``text`` a group title inside a list ("Recommandations à suivre :")? → (yes, status, kind)."""
     t = text.strip()
     if len(t) > 160 or "\t" in t:
@@ -84,7 +101,7 @@ def _group_context(text: str) -> tuple[bool, str | None, str | None]:
         return False, None, None
     kind = ("rappel_au_droit" if "rappel" in low and "recommandation" not in low
             else "recommandation" if "recommandation" in low and "rappel" not in low else None)
-    return True, status_of(t), kind
+    return True, status_match(t), kind
 
 
 class _Scanner:
@@ -101,8 +118,8 @@ class _Scanner:
         lenient = False  # list context outside a list section (after an opener or a list section)
         group_items = False  # under a bare "Rappel du droit :" title in a list section
         misses = 0
-        groups: list[tuple[int, str | None, str | None]] = []  # (level, status, kind) of group titles
-        status_columns: list[tuple[float, float, str]] = []
+        groups: list[tuple[int, Status, str | None]] = []  # (level, status, kind) of group titles
+        status_columns: list[tuple[float, float, tuple[str, str]]] = []
         prev_kind = "body"
         skip_next = False
         for i, line in enumerate(self.lines):
@@ -110,7 +127,7 @@ class _Scanner:
                 skip_next = False
                 continue
             kind_here = _section_kind(self.index, line.start)
-            if kind_here in NO_FINDINGS or "↩" in line.text:
+            if kind_here in NO_FINDINGS or "↩" in line.text or is_noise(line.text):
                 lenient = lenient and kind_here not in NO_FINDINGS
                 prev_kind = kind_here
                 continue
@@ -120,18 +137,28 @@ class _Scanner:
             in_list = kind_here in LIST_SECTIONS or lenient
             text = line.text
             heading = self.heading_level.get(line.start)
+            if heading is not None and STATUS_TAG.match(text):
+                # "[Recommandation partiellement mise en œuvre]" set apart like a title: still the
+                # tag of the item above it (or a line of the legend, which tags nothing)
+                self._tag_previous(i, text, kind_here)
+                continue
             if heading is not None and not parse_label(text):
                 status_columns, group_items = [], False
+                outer = next((g[1] for g in reversed(groups) if g[1]), None)
                 while groups and groups[-1][0] >= heading:
                     groups.pop()
                 if in_list:
                     is_group, st, gk = _group_context(text)
+                    if st is None and outer and not any(g[1] for g in groups) and not _ENDS_GROUPS.search(text):
+                        # "Recommandations à mettre en œuvre" over themed sub-titles ("La fiabilité des
+                        # comptes", "Recommandations de gestion"): the items below keep the group's status
+                        st = outer
                     if is_group or st:
                         groups.append((heading, st, gk))
                 continue
             if text.rstrip().endswith(":") and OPENER.search(text):  # cheap test first: OPENER ends in ':'
                 lenient, misses = True, 0
-                groups = [(99, status_of(text) if re.search(r"mise?s? en", text) else None, None)]
+                groups = [(99, status_match(text) if re.search(r"mise?s? en", text) else None, None)]
                 continue
             # 1. labelled items
             item = parse_label(text)
@@ -154,13 +181,13 @@ class _Scanner:
                     self.out.append(cand)
                     skip_next = item.needs_text and cand.start < self.lines[i + 1].end
                 continue
-            if STATUS_TAG.match(text) or (CONCLUSION_TAG.match(text) and status_of(text)):
+            if STATUS_TAG.match(text) or (CONCLUSION_TAG.match(text) and status_match(text)):
                 self._tag_previous(i, text, kind_here)
                 continue
             if (self.out and self.out[-1].status is None and i > 0 and self.out[-1].start >= self.lines[i - 1].start
                     and len(text) < 60 and TRAILING_STATUS.match(text)):
                 # "Partiellement mise en œuvre." pushed to a paragraph of its own (a page break)
-                self.out[-1].status = status_of(text)
+                self.out[-1].status = status_match(text)
                 continue
             if not in_list:
                 continue
@@ -178,6 +205,7 @@ class _Scanner:
                     continue
                 cand = self._table_row(line, kind_here, group_kind, group_status, status_columns)
                 if cand:
+                    self._cell_continuation(i, cand)
                     self.out.append(cand)
                 continue
             item = parse_list_item(text, loose=kind_here in LIST_SECTIONS)
@@ -204,7 +232,7 @@ class _Scanner:
                     lenient = False
         return self.out
 
-    def _labelled(self, i: int, item, kind_here: str, group_status: str | None) -> Candidate | None:
+    def _labelled(self, i: int, item, kind_here: str, group_status: Status) -> Candidate | None:
         line = self.lines[i]
         number = item.number
         if item.needs_text:
@@ -243,7 +271,7 @@ class _Scanner:
 
     def _tag_previous(self, i: int, text: str, kind_here: str) -> None:
         """A status tag applies to the item just before it; a paragraph followed by a tag is an item."""
-        st = status_of(text)
+        st = status_match(text)
         is_rappel = bool(re.search(r"rappel", text, re.I))
         prev_line = self.lines[i - 1] if i > 0 else None
         if self.out and prev_line is not None and self.out[-1].start >= prev_line.start:
@@ -264,7 +292,36 @@ class _Scanner:
         if is_rappel and prev.kind == "recommandation":
             prev.kind = "rappel_au_droit"
 
-    def _status_columns(self, line: Line) -> list[tuple[float, float, str]]:
+    def _cell_continuation(self, i: int, cand: Candidate) -> None:
+        """A cell whose text wraps below its row (a word processor's table read line by line):
+        the next plain lines that go on with it belong to the item ("… du CGCT en" / "annexant
+        au compte administratif …"). The span then covers the row and those lines; the text is
+        the cell's and theirs, without the row's other cells."""
+        text = self.doc.text[cand.start:cand.end].rstrip()
+        if re.search(r"[.;!?»)]$", text):
+            return
+        parts = [text]
+        end = cand.end
+        for nxt in self.lines[i + 1: i + 4]:
+            t = nxt.text.strip()
+            goes_on = bool(t) and (t[0].islower() or _DANGLING_END.search(parts[-1])
+                                   or (len(t) <= 15 and not t[0].isupper()))
+            if (nxt.table or nxt.start in self.heading_starts or not goes_on or len(t) > 400
+                    or parse_label(t) or is_noise(t)):
+                break
+            if parts[-1].endswith("-") and t[0].islower():
+                parts[-1] += t  # "compte-" / "rendu": one word cut at its own hyphen
+                t = ""
+            if t:
+                parts.append(t)
+            end = nxt.end
+            if re.search(r"[.;!?»)]$", t):
+                break
+        if len(parts) > 1:
+            cand.end = end
+            cand.text = " ".join(parts)
+
+    def _status_columns(self, line: Line) -> list[tuple[float, float, tuple[str, str]]]:
         """Status columns of a table header ("Réalisée | En cours de réalisation | Non réalisée")."""
         block = self._block(line)
         cells = line.text.split("\t")
@@ -276,7 +333,7 @@ class _Scanner:
                 continue
             # one cell may hold two headers run together ("Réalisé En cours de"): split by position
             for m in _HEADER_WORDS.finditer(c):
-                st = status_of(m.group(0))
+                st = status_match(m.group(0))
                 if st:
                     a = x0 + (x1 - x0) * m.start() / max(len(c), 1)
                     b = x0 + (x1 - x0) * m.end() / max(len(c), 1)
@@ -326,14 +383,14 @@ class _Scanner:
                 mid = (x0 + x1) / 2
                 if columns:
                     status = _column_at(columns, mid)
-            elif len(c) < 80 and status_of(c) and not re.search(r"\d{2}", c):
-                status = status_of(c)
+            elif len(c) < 80 and status_match(c) and not re.search(r"\d{2}", c):
+                status = status_match(c)
         kind = "suivi" if kind_here == "suivi" else (
             item.kind or group_kind or ("rappel_au_droit" if kind_here == "rappels" else "recommandation"))
         return Candidate(kind, number, start, end, status or group_status, "table")
 
 
-def _column_at(columns: list[tuple[float, float, str]], x: float) -> str:
+def _column_at(columns: list[tuple[float, float, tuple[str, str]]], x: float) -> tuple[str, str]:
     """The status of the column a tick at ``x`` sits in: the right-most header starting left of
     it (a header and its ticks share a cell, centred or flush left), else the nearest one."""
     left = [col for col in columns if col[0] <= x + 1]
@@ -342,20 +399,66 @@ def _column_at(columns: list[tuple[float, float, str]], x: float) -> str:
     return min(columns, key=lambda col: abs((col[0] + col[1]) / 2 - x))[2]
 
 
-def _sentences_recommending(doc: Document, sections: list[Section], lines: list[Line]) -> list[Candidate]:
+_NO_SENTENCES = (*NO_FINDINGS, "procedure", "annexe")
+
+
+@dataclass
+class SentenceUnit:
+    """A sentence where the chamber recommends or recalls, with where it stands."""
+
+    cand: Candidate
+    rule: str | None  # the rules' verdict (``nlp.sentences.sentence_kind``)
+    ctx: SentenceContext
+
+
+def sentence_units(doc: Document, sections: list[Section], lines: list[Line]) -> list[SentenceUnit]:
+    """Every sentence of a body paragraph where the chamber recommends or recalls (``nlp.sentences``)."""
     out = []
     index = SectionIndex(sections)
-    for line in lines:
-        kind_here = _section_kind(index, line.start)
-        if kind_here in NO_FINDINGS or kind_here in ("synthese", "suivi", "procedure"):
+    heading_starts = {s.start for s in sections}
+    n = max(len(doc.text), 1)
+    for i, line in enumerate(lines):
+        if line.table or line.start in heading_starts or is_noise(line.text):
             continue
-        for m in RECOMMENDS.finditer(line.text):
-            s = max(line.text.rfind(". ", 0, m.start()), line.text.rfind("; ", 0, m.start()))
-            s = 0 if s < 0 else s + 2
-            e = line.text.find(". ", m.end())
-            e = len(line.text) if e < 0 else e + 1
+        section = index.at(line.start)
+        kind_here = section.kind if section else "body"
+        if kind_here in _NO_SENTENCES or "↩" in line.text:
+            continue
+        found = cue_sentences(line.text)
+        if kind_here == "suivi":  # what the earlier audit found or asked: the items of a follow-up
+            found = sorted({*found, *earlier_sentences(line.text)})
+        if not found:
+            continue
+        nxt = lines[i + 1] if i + 1 < len(lines) else None
+        last_para = nxt is None or nxt.start in heading_starts or (section is not None and nxt.start >= section.end)
+        for s, e, first, last in found:
             start, end, status = _clean_span(doc, line.start + s, line.start + e)
-            out.append(Candidate("recommandation", None, start, end, status, "sentence"))
+            rule = sentence_kind(doc.text[start:end])
+            if kind_here == "suivi":
+                rule = rule or ("suivi" if EARLIER.search(doc.text[start:end]) else None)
+                after = line.text[e:]
+                if nxt is not None and not last_para and not earlier_sentences(nxt.text):
+                    after += " " + nxt.text  # the account of what was done since may be the next paragraph
+                status = status or narrative_status(after)
+            kind = "suivi" if kind_here == "suivi" else rule or "recommandation"
+            ctx = SentenceContext(kind_here, list(section.path) if section else [], first, last, last_para,
+                                  len(line.text), start / n)
+            out.append(SentenceUnit(Candidate(kind, None, start, end, status, "sentence"), rule, ctx))
+    return out
+
+
+def unit_features(doc: Document, units: list[SentenceUnit], items: list[Candidate]) -> list[dict[str, float]]:
+    """Features of each unit (``nlp.roles.features``): overlap with the listed items and with the
+    earlier sentences the rules accept."""
+    listed = [stems(doc.text[c.start:c.end]) for c in items]
+    numbered = sum(1 for c in items if c.number)
+    earlier: list[frozenset[str]] = []
+    out = []
+    for u in units:
+        text = doc.text[u.cand.start:u.cand.end]
+        out.append(features(text, u.ctx, listed, numbered, earlier))
+        if u.rule:
+            earlier.append(stems(text))
     return out
 
 
@@ -439,13 +542,78 @@ def _drop_restatements(cands: list[Candidate], doc: Document) -> list[Candidate]
     return out
 
 
-def find_recommendations(doc: Document, sections: list[Section], lines: list[Line] | None = None) -> list[Candidate]:
-    """Recommandations, rappels au droit and suivi items, deduplicated, in text order."""
+def items_and_sentences(doc: Document, sections: list[Section],
+                        lines: list[Line]) -> tuple[list[Candidate], list[SentenceUnit]]:
+    """The labelled, listed and tabled items (deduplicated) and the candidate sentences of body
+    paragraphs outside them (what the learned step decides on; its training reads the same)."""
+    cands = [c for c in _Scanner(doc, sections, lines).run()
+             if not _HEADER_ROW.match(" ".join((c.text or doc.text[c.start:c.end]).split()))]
+    taken = sorted((c.start, c.end) for c in cands)
+    units = [u for u in sentence_units(doc, sections, lines) if not _overlaps(taken, u.cand.start, u.cand.end)]
+    return _dedupe(_drop_restatements(cands, doc), doc), units
+
+
+def find_recommendations(doc: Document, sections: list[Section], lines: list[Line] | None = None,
+                         roles: RoleModel | None = None) -> list[Candidate]:
+    """Recommandations, rappels au droit and suivi items, deduplicated, in text order. The
+    sentences of body paragraphs are decided by ``roles`` (default: the packaged ``nlp.roles``
+    model; the rules alone when there is none)."""
     lines = lines if lines is not None else lines_of(doc)
-    cands = _Scanner(doc, sections, lines).run()
-    if not any(c.kind == "recommandation" for c in cands):
-        cands += _sentences_recommending(doc, sections, lines)
-    return _dedupe(_drop_restatements(cands, doc), doc)
+    cands, units = items_and_sentences(doc, sections, lines)
+    sentences = _new_sentences(cands, [u.cand for u in units if u.rule], doc)  # the rules
+    model = roles if roles is not None else default_model()
+    if model is not None:
+        # the learned step rescues what the rules dropped (a restatement test too strict, a
+        # legal cue out of the sentence) when it is confident; it never removes a rules' item
+        kept = {id(c) for c in sentences}
+        for u, feats in zip(units, unit_features(doc, units, cands)):
+            if id(u.cand) in kept:
+                continue
+            role, p = model.best_item(feats)
+            if p >= RESCUE:
+                if u.cand.kind != "suivi":
+                    u.cand.kind = role
+                sentences.append(u.cand)
+    return sorted(cands + sentences, key=lambda c: c.start)
+
+
+#: probability of an item's role above which the learned step keeps a sentence the rules dropped
+#: (chosen by cross-validation on development reports of one family, checked on the others)
+RESCUE = 0.8
+
+
+def _new_sentences(items: list[Candidate], sentences: list[Candidate], doc: Document) -> list[Candidate]:
+    """The in-paragraph sentences that state something no list item and no earlier sentence
+    states (a body sentence restating a listed item is the same finding, gold convention 1)."""
+    known = [_stems(doc.text[c.start:c.end]) for c in items]
+    out = []
+    for c in sentences:
+        wc = _stems(doc.text[c.start:c.end])
+        if not wc or any(wk and len(wc & wk) >= RESTATES * min(len(wc), len(wk)) for wk in known):
+            continue
+        out.append(c)
+        known.append(wc)
+    return out
+
+
+#: share of the shorter item's word stems that a sentence must share with it to restate it
+#: (chosen on the development reports: restatements reword, new items share little)
+RESTATES = 0.34
+_STOP = frozenset("dans pour avec sans sous entre cette ces leur leurs elle elles afin ainsi plus moins être avoir "
+                  "faire mettre place celle celui ceux dont tout tous toute toutes chambre commune recommande "
+                  "rappelle également notamment".split())
+
+
+def _stems(text: str) -> set[str]:
+    """Content words cut to six letters ("actualiser" and "actualisation" meet), the
+    "la chambre recommande à … de" prefix and frequent words left out."""
+    text = _RECOMMENDS_PREFIX.sub("", text)
+    return {w[:6] for w in re.findall(r"[^\W\d_]{4,}", text.lower()) if w not in _STOP}
+
+
+def _overlaps(spans: list[tuple[int, int]], start: int, end: int) -> bool:
+    i = bisect.bisect_left(spans, (end, end))
+    return i > 0 and spans[i - 1][1] > start
 
 
 def extract_findings(doc: Document, sections: list[Section], report_id: str,
@@ -455,7 +623,9 @@ def extract_findings(doc: Document, sections: list[Section], report_id: str,
     lines = lines if lines is not None else lines_of(doc)
     index = SectionIndex(sections)
     recs = find_recommendations(doc, sections, lines)
-    findings = [make_finding(doc, index, report_id, c.kind, c.start, c.end, c.number, c.status) for c in recs]
+    findings = [make_finding(doc, index, report_id, c.kind, c.start, c.end, c.number,
+                             c.status[0] if c.status else None, c.status[1] if c.status else None, text=c.text)
+                for c in recs]
     taken = [(c.start, c.end) for c in recs]
     findings += paragraph_findings(doc, sections, report_id, taken, lines, index)
     findings.sort(key=lambda f: (f.start, f.end))

@@ -178,11 +178,17 @@ def find_communes(name: str, departement: str | None = None) -> list[dict]:
     key = commune_core(name)
     rows = _in_departement(ref.communes_by_key.get(key, []), departement)
     if not rows and departement:
-        pool = {normalise_name(c["name"]): c for c in ref.communes
-                if c["departement"] == departement and c["type"] in ("COM", "COMD", "COMA")}
+        pool = _commune_pool(departement)
         close = difflib.get_close_matches(key, list(pool), n=2, cutoff=0.9)
         rows = [pool[k] for k in close]
     return sorted(rows, key=lambda c: (COMMUNE_TYPES_PRIORITY[c["type"]], -(c["population"] or 0)))
+
+
+@lru_cache(maxsize=128)
+def _commune_pool(departement: str) -> dict[str, dict]:
+    """The communes of a département by normalised name (for close matches; built once)."""
+    return {normalise_name(c["name"]): c for c in reference().communes
+            if c["departement"] == departement and c["type"] in ("COM", "COMD", "COMA")}
 
 
 def _epci_variants(name: str) -> list[str]:

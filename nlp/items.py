@@ -69,11 +69,16 @@ class Item:
     needs_text: bool = False  # label without text: the text is the next line
 
 
+#: the short label of some chambers' tables and boxes: "R4 - Mettre fin …", "R 2 : Délibérer …"
+SHORT_LABEL = re.compile(r"^\s*R\s?(?P<num>\d{1,2})\s*[-–:]\s+(?P<text>[A-ZÀÂÉÈÊÎÔÛÇ].*)$", re.S)
+
+
 def parse_label(text: str) -> Item | None:
     """A labelled item ("Recommandation n° 3 : …"); ``needs_text`` when the text is on the next line."""
     m = LABEL.match(text)
     if not m:
-        return None
+        short = SHORT_LABEL.match(text)
+        return Item("recommandation", short.group("num"), short.start("text")) if short else None
     num_raw = m.group("num")
     if not num_raw and not m.group("unique") and m.group("sep") not in (":", ""):
         return None

@@ -445,7 +445,8 @@ def layout(pages: list[RawPage], *, warnings: list[str] | None = None,
             elif u.tabular:
                 u.text = join_lines([t.replace("\t", " \x00 ") for t in u.lines], vocab)
                 u.text = re.sub(r"\s*\x00\s*", "\t", u.text)
-                u.role = "table"
+                if u.role == "body":  # a page number laid out as "Page | 4 | / | 25" stays furniture
+                    u.role = "table"
             else:
                 u.text = join_lines(u.lines, vocab)
             if not u.text:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from datetime import date
+from datetime import date, timedelta
 
 from constats.domain import Body, Document, ReportMetadata
 from nlp.chambers import (
@@ -21,6 +21,7 @@ from nlp.chambers import (
 from nlp.geo import link_body
 from nlp.geo_chambers import canonical_chamber
 from nlp.geo_chambers import chamber_for_departement as chamber_for_departement_in
+from nlp.seat import letter_date, seat_insee
 
 FRONT_CHARS = 25_000
 _MONTHS = {m: i for i, m in enumerate(
@@ -99,8 +100,50 @@ def _date(m: re.Match, offset: int = 1) -> date | None:
         return None
 
 
+_ANY_DATE = re.compile(_DATE, re.I)
+#: the sentence of the procedure that states the final deliberation, whatever the order of its
+#: words: "la chambre a, le 12 mai 2016, arrêté ses observations définitives", "Ont participé au
+#: délibéré, qui s'est tenu le …", "Lors de sa séance du même jour, la chambre a arrêté les
+#: observations définitives" (the day of the hearing stated just before)
+_FINAL = re.compile(r"observations\s+d[ée]finitives|\bau\s+d[ée]lib[ée]r[ée]\b|d[ée]lib[ée]r[ée]es?\s+le\b", re.I)
+_FINAL_VERB = re.compile(r"arr[êe]t|d[ée]lib[ée]r", re.I)
+_NOT_FINAL = re.compile(r"provisoires?|pr[ée]c[ée]dent|ant[ée]rieur|dernier\s+rapport|relatif\s+aux\s+exercices"
+                        r"|notifi|r[ée]ponse|transmis|adress[ée]", re.I)
+
+
+def _final_deliberation(text: str) -> date | None:
+    """The date nearest to a statement of the final deliberation (see ``_FINAL``), with nothing
+    between them that speaks of another stage (provisional observations, notification…)."""
+    for m in _FINAL.finditer(text):
+        a = max(text.rfind(". ", 0, m.start()), text.rfind("\n", 0, m.start())) + 1
+        b = text.find(". ", m.end())
+        b = len(text) if b < 0 else b
+        sentence = text[a:b]
+        if not _FINAL_VERB.search(sentence):
+            continue
+        best: tuple[int, date] | None = None
+        for x in _ANY_DATE.finditer(text, a, b):
+            lo, hi = (x.end(), m.start()) if x.end() <= m.start() else (m.end(), x.start())
+            between = text[lo:hi]
+            if hi - lo > 150 or _NOT_FINAL.search(between) or _ANY_DATE.search(between):
+                continue
+            d = _date(x)
+            if d and (best is None or hi - lo < best[0]):
+                best = (hi - lo, d)
+        if best:
+            return best[1]
+        if "même jour" in sentence and not _NOT_FINAL.search(sentence):
+            before = list(_ANY_DATE.finditer(text, max(0, a - 300), a))
+            if before:
+                return _date(before[-1])
+    return None
+
+
 def deliberation_date(text: str) -> date | None:
     """The date the chamber adopted the final observations (not the provisional ones)."""
+    final = _final_deliberation(text)
+    if final:
+        return final
     best: tuple[int, date] | None = None
     for m in _DELIB.finditer(text):
         d = _date(m)
@@ -115,6 +158,8 @@ def deliberation_date(text: str) -> date | None:
         score = 3 if "définitiv" in sentence or "arrêt" in sentence else 1 if "définitiv" in window else 0
         if re.match(r"d[ée]lib[ée]r[ée]", m.group(0), re.I):
             score = max(score, 2)
+        if "chambre" not in sentence and "définitiv" not in sentence or _NOT_FINAL.search(sentence):
+            score = 0  # a council's deliberation, an earlier report's, the provisional stage
         if best is None or score > best[0]:
             best = (score, d)
     return best[1] if best and best[0] > 0 else None
@@ -260,4 +305,36 @@ def extract_metadata(doc: Document) -> ReportMetadata:
         meta.period_start = int(m.group("a"))
         meta.period_end = int(m.group("b")) if m.group("b") else None
     meta.announced_recommendations, meta.announced_rappels = announced_counts(doc.text)
+    if meta.body is not None and meta.body.kind != "commune" and not meta.body.insee:
+        meta.body.insee = seat_insee(front, meta.body.name, meta.body.departement or departement)
+    _check_deliberation(meta, front)
+    report_year(meta, front)
     return meta
+
+
+def _check_deliberation(meta: ReportMetadata, front: str) -> None:
+    """Drop a "deliberation date" that cannot be the final one: long before the notification
+    letter or after it, or within the audited period (a council's deliberation quoted in the text)."""
+    d = meta.deliberation_date
+    if d is None:
+        return
+    notified = letter_date(front)
+    if notified is not None:
+        if not (notified - timedelta(days=550) <= d <= notified + timedelta(days=31)):
+            meta.deliberation_date = None
+    elif meta.period_start is not None and d.year <= meta.period_start:
+        meta.deliberation_date = None
+
+
+def report_year(meta: ReportMetadata, front: str) -> None:
+    """``year`` and ``year_source``: the deliberation's year, else the publication's, else the
+    notification letter's; never a year of the audited period."""
+    if meta.deliberation_date:
+        meta.year, meta.year_source = meta.deliberation_date.year, "deliberation"
+        return
+    if meta.publication_date:
+        meta.year, meta.year_source = meta.publication_date.year, "publication"
+        return
+    notified = letter_date(front)
+    if notified:
+        meta.year, meta.year_source = notified.year, "notification"

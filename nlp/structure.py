@@ -117,6 +117,9 @@ def heading_style(line: Line, base: float) -> tuple | None:
     big = line.size >= base + 0.9
     title = m.group("title") if m else text
     if not title[:1].isupper() and not title[:1].isdigit() and title[:1] not in "«“\"'’(":
+        if len(text) <= 60 and not _END_PUNCT.search(text) and kind_of_title(title[:1].upper() + title[1:]) in (
+                "recommandations", "rappels", "synthese"):
+            return ("plain",)  # "recommandations" over a list, in lower case: still its title
         return None
     ends_sentence = bool(_END_PUNCT.search(text)) or text.endswith(":")
     if m and (is_imperative(m.group("title")) or RECOMMENDS.match(m.group("title"))):

@@ -35,17 +35,18 @@ def register_report(session: Session, sha256: str, *, source_url: str | None = N
 
 
 def report_year(meta: ReportMetadata | None, publication: PublicationRow | None) -> tuple[int | None, str | None]:
-    """The report's year and where it comes from: what the PDF gives (its year, else its
-    deliberation date, else its publication date), else the date of the publication page."""
-    if meta is not None:
-        if meta.year:
-            return meta.year, meta.year_source
-        if meta.deliberation_date:
-            return meta.deliberation_date.year, "deliberation"
-        if meta.publication_date:
-            return meta.publication_date.year, "publication"
-    if publication is not None and publication.published_on:
-        return publication.published_on.year, "publication"
+    """The report's year and its source: the final deliberation's, else the publication's (as the
+    report prints it, else the date of the publication page it was crawled from), else what the
+    extractor found (the notification letter's, ``nlp.metadata.report_year``); never a year of the
+    audited period."""
+    if meta is not None and meta.deliberation_date:
+        return meta.deliberation_date.year, "deliberation"
+    published = (meta.publication_date if meta is not None else None) or (
+        publication.published_on if publication is not None else None)
+    if published is not None:
+        return published.year, "publication"
+    if meta is not None and meta.year:
+        return meta.year, meta.year_source
     return None, None
 
 
@@ -78,6 +79,8 @@ def save_extraction(session: Session, report: Report, *, embedder_version: str |
     row.insee = body.insee if body else None
     row.siren = body.siren if body else None
     row.year, row.year_source = report_year(meta, row.publication)
+    if row.structure.get("metadata") is not None:
+        row.structure["metadata"].update(year=row.year, year_source=row.year_source)
     row.status, row.error, row.error_code = "extracted", None, None
     session.execute(delete(FindingRow).where(FindingRow.report_id == report.id))
     session.add_all(finding_row(f) for f in report.findings)
