@@ -197,8 +197,17 @@ def find_toc(lines: list[Line]) -> tuple[list[Section], set[int]]:
                     break
     entries: list[Section] = []
     used: set[int] = set()
+    # the table of contents is one run of pages (the one with most entries): leader-like table
+    # rows elsewhere ("Taxe foncière … 10") are not entries
+    runs: list[list[int]] = []
+    for page in sorted(page for page, items in by_page.items() if len(items) >= 4):
+        if runs and page <= runs[-1][-1] + 1:
+            runs[-1].append(page)
+        else:
+            runs.append([page])
+    run = max(runs, key=lambda r: sum(len(by_page[p]) for p in r), default=[])
     for _page, items in sorted(by_page.items()):
-        if len(items) < 4:
+        if _page not in run:
             continue
         for l, m in items:
             number, title = heading_number(m.group("title"))
@@ -337,7 +346,14 @@ def build_sections(doc: Document, lines: list[Line] | None = None) -> tuple[list
     _demote_prose_children(sections, lines)
     for s in sections:  # a "Sommaire" runs over its entries only, never over the text after it
         if s.kind == "toc":
-            inside = [e.end for e in toc if s.start <= e.start < s.end]
+            # only the entries that follow it page after page: leader-like table rows far below
+            # ("Taxe foncière … 10") never stretch it over the synthèse and the body
+            inside, page = [], doc.page_at(s.start)
+            for e in sorted((e for e in toc if s.start <= e.start < s.end), key=lambda e: e.start):
+                if doc.page_at(e.start) > page + 1:
+                    break
+                inside.append(e.end)
+                page = doc.page_at(e.start)
             s.end = max(inside) if inside else next((l.end for l in lines if l.start == s.start), s.end)
             s.page_end = doc.page_at(max(s.end - 1, s.start))
     if toc:
