@@ -127,7 +127,8 @@ class _Scanner:
                 skip_next = False
                 continue
             kind_here = _section_kind(self.index, line.start)
-            if kind_here in NO_FINDINGS or "↩" in line.text or is_noise(line.text):
+            if kind_here in NO_FINDINGS or "↩" in line.text or (is_noise(line.text)
+                                                                and not self._label_with_page(i)):
                 lenient = lenient and kind_here not in NO_FINDINGS
                 prev_kind = kind_here
                 continue
@@ -225,12 +226,22 @@ class _Scanner:
                 start, end, status = _clean_span(self.doc, line.start + item.offset, line.end)
                 kind = "suivi" if kind_here == "suivi" else (
                     group_kind or ("rappel_au_droit" if kind_here == "rappels" else "recommandation"))
-                self.out.append(Candidate(kind, item.number, start, end, status or group_status, "list"))
+                for number, a, b in _run_in_items(self.doc.text, item.number, start, end):
+                    self.out.append(Candidate(kind, number, a, b, status or group_status, "list"))
             elif lenient and kind_here not in LIST_SECTIONS:
                 misses += 1
                 if misses >= 2 or (self.out and self.out[-1].source == "list"):
                     lenient = False
         return self.out
+
+    def _label_with_page(self, i: int) -> bool:
+        """"Recommandation n° 1 : ……… page 21" over the item's text (a summary list that gives each
+        item's page): a label, not a line of a table of contents, when the next line is no entry."""
+        item = parse_label(self.lines[i].text)
+        if item is None or not item.needs_text or i + 1 >= len(self.lines):
+            return False
+        nxt = self.lines[i + 1].text
+        return not is_noise(nxt) and not parse_label(nxt) and len(nxt.strip()) > 15
 
     def _labelled(self, i: int, item, kind_here: str, group_status: Status) -> Candidate | None:
         line = self.lines[i]
@@ -388,6 +399,27 @@ class _Scanner:
         kind = "suivi" if kind_here == "suivi" else (
             item.kind or group_kind or ("rappel_au_droit" if kind_here == "rappels" else "recommandation"))
         return Candidate(kind, number, start, end, status or group_status, "table")
+
+
+def _run_in_items(text: str, number: str | None, start: int, end: int) -> list[tuple[str | None, int, int]]:
+    """A numbered item whose paragraph runs on with the next ones ("1. Engager … 2. Remettre …
+    3. Mettre à jour …"): one span per number, in sequence; the last ends with its sentence
+    (what follows it is the next paragraph run in)."""
+    if not number or not number.isdigit():
+        return [(number, start, end)]
+    spans: list[tuple[str | None, int, int]] = []
+    n, a = int(number), start
+    while True:
+        m = re.compile(rf"(?<=[.;])\s+{n + 1}\s*[.)]\s+(?=[A-ZÀÂÉÈÊÎÔÛÇ])").search(text, a, end)
+        if not m:
+            break
+        spans.append((str(n), a, m.start()))
+        n, a = n + 1, m.end()
+    if not spans:
+        return [(number, start, end)]
+    last = re.compile(r"[.;](?=\s+[A-ZÀÂÉÈÊÎÔÛÇ«])").search(text, a, end)
+    spans.append((str(n), a, last.start() + 1 if last else end))
+    return spans
 
 
 def _column_at(columns: list[tuple[float, float, tuple[str, str]]], x: float) -> tuple[str, str]:

@@ -17,7 +17,7 @@ LABEL = re.compile(
     r"\s*(?:(?P<num>(?:n\s*[°º]|n[o°]\.?|num[ée]ro)?\s*\d{1,2}(?:\s*bis)?)|(?P<unique>unique))?"
     r"\s*(?P<sep>[:.\-–)]|$)\s*(?P<text>.*)$", re.I | re.S)
 _LEADERS = re.compile(r"\s*[.…·_]{3,}\s*(?:p(?:age|\.)?\s*)?\d{0,4}\s*$", re.I)
-NUMBERED_ITEM = re.compile(r"^\s*(?P<num>\d{1,2})\s*(?:\.(?!\d)|[)°]|\s*[-–])\s*(?P<text>\S.*)$", re.S)
+NUMBERED_ITEM = re.compile(r"^\s*(?P<num>\d{1,2})\s*(?:\.(?!\d)|[)°/]|\s*[-–])\s*(?P<text>\S.*)$", re.S)
 SUB_ITEM = re.compile(r"^\s*(?:[-–•·▪]\s*|\d{1,2}\.\d{1,2}\.?\s+|[a-h]\)\s+)\S")
 BULLET_ITEM = re.compile(r"^\s*[-–•·▪➢►■□✓→]\s*(?P<text>\S.*)$", re.S)
 STATUS_TAG = re.compile(r"^\s*[\[(]\s*(?:recommandation|rappel)[^\])]{0,120}[\])]\s*\.?\s*$", re.I)
@@ -111,6 +111,11 @@ def parse_list_item(text: str, *, loose: bool = False) -> Item | None:
     m = BULLET_ITEM.match(text)
     if m:
         rest = m.group("text")
+        numbered = NUMBERED_ITEM.match(rest)
+        if numbered and not BULLET_ITEM.match(rest):
+            # "– 1. Exploiter …": a list style that bullets numbered items
+            inner = parse_list_item(rest, loose=loose)
+            return Item(inner.kind, inner.number, m.start("text") + inner.offset) if inner else None
         if is_imperative(rest) or RECOMMENDS.match(rest):
             return Item(None, None, m.start("text"))
         return None
