@@ -31,7 +31,8 @@ _ABBREV = re.compile(r"(?:\b(?:art|arts|al|cf|etc|M|MM|Mme|Mmes|Me|Dr|n|nos|p|pp
                      r"|env|min|max|St|Ste|av|bd|c|L|R|D|A|O|J|T|Cass|Cons|CE|CAA|CRC|sq|ss|ibid|id|coll)"
                      r"|\b[A-Z])\.$")
 
-_SUBJECT = r"(?:la\s+chambre|elle|la\s+juridiction)"
+_BULLET = re.compile(r"^\s*[-–•·▪➢►■]\s+")
+_SUBJECT = r"(?:la\s+chambre|elle|la\s+juridiction|la\s+CRC)"
 _CLITICS = (r"(?:\s+(?:lui|leur|donc|également|enfin|aussi|dès\s+lors|toutefois|ainsi|en\s+outre|par\s+ailleurs"
             r"|à\s+nouveau|de\s+nouveau|fortement|vivement|en\s+conséquence|notamment|tout\s+d['’]abord"
             r"|d['’]abord|ici))*")
@@ -72,12 +73,16 @@ _NOT_A_RECOMMENDATION = re.compile(r"\bne\s+(?:lui\s+)?(?:recommande|préconise)
 
 
 def sentences(text: str) -> Iterator[tuple[int, int]]:
-    """Spans ``(start, end)`` of the sentences of a paragraph, end punctuation included."""
-    pos = 0
+    """Spans ``(start, end)`` of the sentences of a paragraph, end punctuation included (a
+    paragraph's list marker, "• " or "– ", is not part of its first sentence)."""
+    bullet = _BULLET.match(text)
+    pos = bullet.end() if bullet else 0
     for m in _SENTENCE_END.finditer(text):
         head = text[pos:m.start()]
         if _ABBREV.search(head.rstrip("»”\")")):
             continue
+        if head.count("«") > head.count("»") and len(head) < 1500:
+            continue  # a text quoted in the sentence ("… dispose que « Le budget … . Il … »") goes on
         if m.start() - pos >= 2:
             yield pos, m.start()
         pos = m.end()
