@@ -58,6 +58,26 @@ _HEADER_ROW = re.compile(r"^(?:n\s*°\s*)?(?:recommandations?|rappels?(?:\s+au\s
                          r"(?:\s+(?:n\s*°|formul[ée]es?|de\s+la\s+chambre))?$", re.I)
 _ENDS_GROUPS = re.compile(r"proc[ée]dure|synth[èe]se|sommaire|introduction|annexe|r[ée]ponse|glossaire"
                           r"|suivi|suites|pr[ée]c[ée]dent", re.I)
+#: the header row of a recapitulation table ("N° | Recommandation | Réalisée | …")
+_RECAP_HEADER = re.compile(r"recommandation|rappel|intitul", re.I)
+#: a list's label at the end of a line that runs a title into it ("… Rappel du droit :")
+_TRAILING_LABEL = re.compile(r"\b(?:rappels?\s+(?:au|du)\s+droit|rappels?\s+[àa]\s+la\s+r[ée]glementation"
+                             r"|recommandations?)\s*:\s*$", re.I)
+
+
+_NATURE_CELL = re.compile(r"^(?:rappels?\s+(?:au|du)\s+droit|rappels?\s+[àa]\s+la\s+(?:r[ée]glementation|loi)"
+                          r"|rappels?\s+d['’]obligations?\s+juridiques?|recommandations?)\s*(?:n\s*°\s*\d+)?$", re.I)
+
+
+def _header_kind(text: str) -> str | None:
+    low = text.lower()
+    if "rappel" in low and "recommandation" not in low:
+        return "rappel_au_droit"
+    if "recommandation" in low and "rappel" not in low:
+        return "recommandation"
+    return None
+
+
 _MARK = re.compile(r"^\s*(?:x|☒|✓|✔|oui|•)\s*\d?\s*$", re.I)
 
 
@@ -122,6 +142,7 @@ class _Scanner:
         status_columns: list[tuple[float, float, tuple[str, str]]] = []
         prev_kind = "body"
         skip_next = False
+        header_at = -2  # the line of the last recapitulation table header
         for i, line in enumerate(self.lines):
             if skip_next:
                 skip_next = False
@@ -189,6 +210,26 @@ class _Scanner:
                     and len(text) < 60 and TRAILING_STATUS.match(text)):
                 # "Partiellement mise en œuvre." pushed to a paragraph of its own (a page break)
                 self.out[-1].status = status_match(text)
+                continue
+            if header_at == i - 1 and len(text) <= 30 and not line.table:
+                continue  # the end of a wrapped header cell ("En cours de" / "réalisation")
+            if line.table and _RECAP_HEADER.search(text):
+                cols = self._status_columns(line)
+                if cols:
+                    # "N° | Rappel au droit | Mise en œuvre | En cours | Non mise en œuvre": a
+                    # recapitulation table wherever it stands, its rows of the header's kind
+                    lenient, misses, status_columns, header_at = True, 0, cols, i
+                    head = text.split("\t", 3)
+                    hk = _header_kind(" ".join(head[:3]))
+                    if hk:
+                        groups = [g for g in groups if g[0] != 98] + [(98, None, hk)]
+                    continue
+            tail = _TRAILING_LABEL.search(text)
+            if tail and len(text) < 200 and not line.table:
+                # "Listes des rappels du droit et des recommandations Rappel du droit :" (a title
+                # run into the label of the list below it)
+                lenient, misses = True, 0
+                groups = [(99, None, _header_kind(tail.group(0)))]
                 continue
             if not in_list:
                 continue
@@ -396,8 +437,11 @@ class _Scanner:
                     status = _column_at(columns, mid)
             elif len(c) < 80 and status_match(c) and not re.search(r"\d{2}", c):
                 status = status_match(c)
+        # a "Nature" cell of a table mixing both kinds ("Rappel au droit | 3 | Délibérer … | X")
+        nature = next((_header_kind(c) for j, c in enumerate(cells)
+                       if j != idx and len(c.strip()) < 40 and _NATURE_CELL.match(c.strip())), None)
         kind = "suivi" if kind_here == "suivi" else (
-            item.kind or group_kind or ("rappel_au_droit" if kind_here == "rappels" else "recommandation"))
+            item.kind or nature or group_kind or ("rappel_au_droit" if kind_here == "rappels" else "recommandation"))
         return Candidate(kind, number, start, end, status or group_status, "table")
 
 
