@@ -165,7 +165,7 @@ class _Scanner:
                 self._tag_previous(i, text, kind_here)
                 continue
             if heading is not None and not parse_label(text):
-                status_columns, group_items = [], False
+                group_items = False  # (a table's status columns hold over a title between its rows)
                 outer = next((g[1] for g in reversed(groups) if g[1]), None)
                 while groups and groups[-1][0] >= heading:
                     groups.pop()

@@ -182,6 +182,10 @@ def _visual_lines(block: dict, ocr: bool = False) -> list[list]:
 _BULLET_LINE = re.compile(r"^\s*(?:[•▪➢►■□✓→\uf0b7\uf0a7]|[-–]\s)")
 
 
+#: how a line that ends a paragraph (not a title) ends
+_TITLE_END = re.compile(r"[.;:!?,»)\]\-‐–]\s*$|\b(?:et|ou|de|des|du|la|le|les|à|au|aux|en|par|pour|sur|un|une|d['’]|l['’])$")
+
+
 def _justified_prose(pieces: list[str]) -> bool:
     """Pieces of one line that are single lower-case words are justified prose, not cells."""
     if len(pieces) < 4 or any(" " in p.strip() for p in pieces[1:]):
@@ -198,6 +202,10 @@ def _units(page: RawPage) -> list[Unit]:
     for block in page.blocks:
         current: Unit | None = None
         last_x0 = 0.0
+        bx0, _, bx1, _ = block.get("bbox", (0.0, 0.0, 0.0, 0.0))
+        # a line ending left of this does not fill the block's width (only in blocks of the body's
+        # width: the narrow blocks of a table cell or an address column wrap anywhere)
+        short = bx1 - 0.15 * (bx1 - bx0) if bx1 - bx0 > 0.5 * page.width and not page.ocr else 0.0
         for bbox, text, spans, cells in _visual_lines(block, page.ocr):
             if ocr_size is not None:
                 size, bold = ocr_size(spans), False
@@ -211,7 +219,11 @@ def _units(page: RawPage) -> list[Unit]:
             # column (a table cell's wrapped "14" above the next row's text, in one PyMuPDF block)
             if current and not tabular and not current.tabular and abs(current.size - size) < 0.6 \
                     and current.bold == bold and bbox[0] < current.last_x1 and bbox[2] > last_x0 \
-                    and not _BULLET_LINE.match(text):
+                    and not _BULLET_LINE.match(text) and not (
+                        # a title in the body's font glued to its text: a short line without final
+                        # punctuation, then a capital ("LES SUITES DU DERNIER RAPPORT" / "Dans le …")
+                        current.last_x1 < short and text[:1].isupper() and len(current.lines) <= 2
+                        and not _TITLE_END.search(current.lines[-1])):
                 last_x0 = bbox[0]
                 current.lines.append(text)
                 cb = current.bbox  # a fresh list of this unit's own: grown in place
