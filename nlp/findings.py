@@ -213,14 +213,17 @@ class _Scanner:
                 continue
             if header_at == i - 1 and len(text) <= 30 and not line.table:
                 continue  # the end of a wrapped header cell ("En cours de" / "réalisation")
-            if line.table and _RECAP_HEADER.search(text):
+            above = self.lines[i - 1].text if i > 0 else ""
+            titled = len(above) < 60 and bool(_NATURE_CELL.match(above.strip().rstrip(" :")))
+            if line.table and (titled or _RECAP_HEADER.search(text)):
                 cols = self._status_columns(line)
                 if cols:
-                    # "N° | Rappel au droit | Mise en œuvre | En cours | Non mise en œuvre": a
+                    # "N° | Rappel au droit | Mise en œuvre | En cours | Non mise en œuvre", or
+                    # "Réalisée | En cours | Non réalisée" under a "Recommandation" title: a
                     # recapitulation table wherever it stands, its rows of the header's kind
                     lenient, misses, status_columns, header_at = True, 0, cols, i
                     head = text.split("\t", 3)
-                    hk = _header_kind(" ".join(head[:3]))
+                    hk = _header_kind(" ".join(head[:3])) or (_header_kind(above) if titled else None)
                     if hk:
                         groups = [g for g in groups if g[0] != 98] + [(98, None, hk)]
                     continue
@@ -300,6 +303,8 @@ class _Scanner:
                 return None
             if not number and parse_label(nxt.text):
                 return None  # a bare "Recommandation" title over labelled items: not an item itself
+            if nxt.table and self._status_columns(nxt):
+                return None  # a "Recommandation" title over a table with status columns
             n2, off = number_prefix(nxt.text)
             number = number or n2
             start, end = nxt.start + off, nxt.end
