@@ -359,7 +359,13 @@ class _Scanner:
             return
         parts = [text]
         end = cand.end
-        for nxt in self.lines[i + 1: i + 4]:
+        following = list(self.lines[i + 1: i + 4])
+        if following and following[0].table and self._status_columns(following[0]):
+            # the table's header repeated on the next page ("Réalisé | En cours de" / "réalisation")
+            # between the cell and its end: looked over
+            skip = 2 if len(following) > 1 and len(following[1].text) <= 30 and not following[1].table else 1
+            following = list(self.lines[i + 1 + skip: i + 4 + skip])
+        for nxt in following:
             t = nxt.text.strip()
             goes_on = bool(t) and (t[0].islower() or _DANGLING_END.search(parts[-1])
                                    or (len(t) <= 15 and not t[0].isupper()))
