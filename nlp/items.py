@@ -13,7 +13,8 @@ from dataclasses import dataclass
 
 LABEL = re.compile(
     r"^\s*(?:[-–•·▪➢►■□✓→]\s*)?(?P<label>recommandation|rappel\s+(?:au|du)\s+droit|rappel\s+[àa]\s+la\s+(?:loi|r[ée]glementation)"
-    r"|rappel\s+r[ée]glementaire|rappel\s+(?:au|du)\s+respect\s+de\s+la\s+(?:loi|r[ée]glementation))"
+    r"|rappel\s+r[ée]glementaire|rappel\s+(?:au|du)\s+respect\s+de\s+la\s+(?:loi|r[ée]glementation)"
+    r"|obligation\s+de\s+faire)"
     r"\s*(?:(?P<num>(?:n\s*[°º]|n[o°]\.?|num[ée]ro)?\s*\d{1,2}(?:\s*bis)?)|(?P<unique>unique))?"
     r"\s*(?P<sep>[:.\-–)]|$)\s*(?P<text>.*)$", re.I | re.S)
 _LEADERS = re.compile(r"\s*[.…·_]{3,}\s*(?:p(?:age|\.)?\s*)?\d{0,4}\s*$", re.I)
