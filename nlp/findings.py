@@ -47,7 +47,7 @@ NO_FINDINGS = ("reponse", "toc", "letter", "cover", "glossaire")
 LIST_SECTIONS = ("recommandations", "rappels", "suivi")
 _STATUS_HEADER = re.compile(r"r[ée]alis[ée]e|en cours|mise?s? en (?:œ|oe)uvre|non\s|sans objet|[àa] suivre", re.I)
 _HEADER_WORDS = re.compile(r"non\s+r[ée]alis[ée]e?s?|en\s+cours(?:\s+de(?:\s+r[ée]alisation)?)?|r[ée]alis[ée]e?s?"
-                           r"|(?:(?:totalement|partiellement|non)\s+)?mise?s?\s+en\s+(?:œ|oe)uvre"
+                           r"|(?:(?:totalement|partiellement|non)\s+)?mise?s?\s+en\s+(?:œ|oe)uvre|^\s*mise?s?\s+en\s*$"
                            r"|sans\s+objet|[àa]\s+suivre", re.I)
 #: a title that closes the recapitulation's groups rather than subdividing them
 #: a line cut after a preposition or an article goes on below ("… avec la communauté de communes du")
@@ -396,7 +396,10 @@ class _Scanner:
                 continue
             # one cell may hold two headers run together ("Réalisé En cours de"): split by position
             for m in _HEADER_WORDS.finditer(c):
-                st = status_match(m.group(0))
+                st = status_match(m.group(0)) or (
+                    # "Mise en" / "œuvre": a header cell wrapped in two lines, read one line at a time
+                    ("totalement_mise_en_oeuvre", "mise en œuvre") if re.fullmatch(r"mise?s?\s+en", m.group(0).strip(),
+                                                                                   re.I) else None)
                 if st:
                     a = x0 + (x1 - x0) * m.start() / max(len(c), 1)
                     b = x0 + (x1 - x0) * m.end() / max(len(c), 1)
@@ -435,8 +438,8 @@ class _Scanner:
         cell_start = offsets[idx] + (len(cells[idx]) - len(cells[idx].lstrip()))
         start, end, status = _clean_span(self.doc, cell_start + item.offset, offsets[idx] + len(cells[idx]))
         number = item.number
-        if number is None and idx > 0 and re.fullmatch(r"\s*\d{1,2}\s*[.)]?\s*", cells[0]):
-            number = cells[0].strip().rstrip(".)")
+        if number is None and idx > 0 and re.fullmatch(r"\s*\d{1,2}\s*[.)]?\s*", cells[idx - 1]):
+            number = cells[idx - 1].strip().rstrip(".)")  # "N°" just before the text (after a "Nature")
         block = self._block(line)
         for j, c in enumerate(cells):
             if j == idx:

@@ -246,3 +246,87 @@ def test_tick_flush_left_in_a_wide_status_column():
     report = understand(render_paragraphs(["RECOMMANDATIONS", table, "PROCÉDURE", FILLER * 2]), "r11")
     assert [(f.text[:20], f.status) for f in _recs(report)] == [
         ("Clôturer la concessi", "en_cours"), ("Délibérer sur l'ense", "totalement_mise_en_oeuvre")]
+
+
+# --------------------------------------------------------------------------- nlp-1.7 (issue 12, other producers)
+def test_bulleted_numbered_items_slash_markers_and_run_in_lists():
+    """"– 1. Exploiter …" (a style bulleting numbered items), "1/ Clarifier …" and a list whose
+    items run on in one paragraph ("1. … 2. … 3. …") are items with their numbers."""
+    paras = ["RECOMMANDATIONS",
+             "– 1. Exploiter l'analyse annuelle des besoins sociaux pour asseoir les décisions du conseil.",
+             "– 2. Assurer la fiabilité des comptes, notamment en matière d'imputations budgétaires.",
+             "PROCÉDURE", FILLER * 2]
+    assert [(f.number, f.text[:20]) for f in _recs(understand(render_paragraphs(paras), "r17a"))] == [
+        ("1", "Exploiter l'analyse "), ("2", "Assurer la fiabilité")]
+    paras = ["RECOMMANDATIONS",
+             "1/ Clarifier les responsabilités respectives au sein de la co-direction.",
+             "2/ Intégrer dans les conventions de financement les conditions d'attribution des places.",
+             "PROCÉDURE", FILLER * 2]
+    assert [f.number for f in _recs(understand(render_paragraphs(paras), "r17b"))] == ["1", "2"]
+    paras = ["RECOMMANDATIONS",
+             "1. Engager une réflexion sur l'adéquation des effectifs aux compétences exercées. 2. Remettre en "
+             "place un suivi des crédits d'investissement. 3. Mettre à jour l'inventaire du patrimoine. Aux "
+             "termes de l'article L. 211-8 du code des juridictions financières, l'examen porte sur la gestion.",
+             "PROCÉDURE", FILLER * 2]
+    assert [(f.number, f.text) for f in _recs(understand(render_paragraphs(paras), "r17c"))] == [
+        ("1", "Engager une réflexion sur l'adéquation des effectifs aux compétences exercées."),
+        ("2", "Remettre en place un suivi des crédits d'investissement."),
+        ("3", "Mettre à jour l'inventaire du patrimoine.")]
+
+
+def test_summary_label_with_its_page_leaders_numbers_the_item_below():
+    """"Recommandation n° 1 : ……… page 21" over the item's text is the item's label, not a line
+    of a table of contents."""
+    paras = ["1. LE MAINTIEN À DOMICILE", FILLER,
+             "Au terme de ses travaux, la chambre adresse les recommandations suivantes :",
+             "Recommandation n° 1 : …………………………………………… page 21",
+             "Se donner les moyens d'assurer la continuité du service d'aide à domicile.",
+             "Recommandation n° 2 : …………………………………………… page 24",
+             "Optimiser le recouvrement des créances en concertation avec le comptable public.",
+             "PROCÉDURE", FILLER * 2]
+    assert [(f.number, f.text[:20]) for f in _recs(understand(render_paragraphs(paras), "r18"))] == [
+        ("1", "Se donner les moyens"), ("2", "Optimiser le recouvr")]
+
+
+def test_in_paragraph_rappel_keeps_its_quoted_text_and_drops_its_bullet():
+    paras = ["1. LES COMPTES", FILLER,
+             "La chambre rappelle que l'article R. 2321-2 du code général des collectivités territoriales dispose "
+             "que « la provision est constituée dès l'ouverture d'un contentieux. Elle est reprise quand le risque "
+             "disparaît ». " + FILLER,
+             "• La CRC rappelle que la loi du 7 août 2015 impose aux collectivités de transférer cette compétence.",
+             FILLER]
+    texts = [f.text for f in _recs(understand(render_paragraphs(paras), "r19"), "rappel_au_droit")]
+    assert texts == ["La chambre rappelle que l'article R. 2321-2 du code général des collectivités territoriales "
+                     "dispose que « la provision est constituée dès l'ouverture d'un contentieux. Elle est reprise "
+                     "quand le risque disparaît ».",
+                     "La CRC rappelle que la loi du 7 août 2015 impose aux collectivités de transférer cette "
+                     "compétence."]
+
+
+def test_recapitulation_table_wherever_it_stands_kinds_from_header_title_and_nature_cells():
+    """A table with status columns is a recapitulation wherever it stands: under a bare
+    "Recommandation" title (no list section), its kind from its header or a "Nature" cell."""
+    table = ("<table><tr><td>Réalisée</td><td>En cours de réalisation</td><td>Non réalisée</td></tr>"
+             "<tr><td>Réévaluer les mesures budgétaires visant à restaurer la capacité d'autofinancement.</td>"
+             "<td></td><td></td><td>X</td></tr></table>")
+    report = understand(render_paragraphs(["1. LA SITUATION FINANCIÈRE", FILLER, "Recommandation", table,
+                                           FILLER * 2]), "r20")
+    assert [(f.kind, f.text[:20], f.status) for f in _recs(report)] == [
+        ("recommandation", "Réévaluer les mesure", "non_mise_en_oeuvre")]
+    mixed = ("<table><tr><td>Nature</td><td>N°</td><td>Intitulé</td><td>Mise en œuvre</td><td>En cours</td>"
+             "<td>Non mise en œuvre</td></tr>"
+             "<tr><td>Rappel au droit</td><td>1</td><td>Délibérer sur le régime indemnitaire applicable aux agents."
+             "</td><td>X</td><td></td><td></td></tr>"
+             "<tr><td>Recommandation</td><td>2</td><td>Mettre en place une comptabilité analytique des services."
+             "</td><td></td><td>X</td><td></td></tr></table>")
+    report = understand(render_paragraphs(["1. LA GESTION", FILLER, mixed, FILLER * 2]), "r21")
+    got = [(f.kind, f.number, f.status) for f in report.findings if f.kind in ("recommandation", "rappel_au_droit")]
+    assert got == [("rappel_au_droit", "1", "totalement_mise_en_oeuvre"), ("recommandation", "2", "en_cours")]
+
+
+def test_obligation_de_faire_labels_a_rappel():
+    paras = ["OBLIGATIONS DE FAIRE",
+             "Obligation de faire n° 1 : Respecter les règles de présentation des prévisions budgétaires.",
+             "PROCÉDURE", FILLER * 2]
+    assert [(f.number, f.text[:20]) for f in _recs(understand(render_paragraphs(paras), "r22"), "rappel_au_droit")] \
+        == [("1", "Respecter les règles")]
