@@ -183,7 +183,8 @@ _BULLET_LINE = re.compile(r"^\s*(?:[•▪➢►■□✓→\uf0b7\uf0a7]|[-–]
 
 
 #: how a line that ends a paragraph (not a title) ends
-_TITLE_END = re.compile(r"[.;:!?,»)\]\-‐–]\s*$|\b(?:et|ou|de|des|du|la|le|les|à|au|aux|en|par|pour|sur|un|une|d['’]|l['’])$")
+_TITLE_END = re.compile(r"[.;:!?,»)\]\-‐–]\s*$"
+                        r"|\b(?:et|ou|de|des|du|la|le|les|à|au|aux|en|par|pour|sur|un|une|d['’]|l['’])$")
 
 
 def _justified_prose(pieces: list[str]) -> bool:
