@@ -72,3 +72,19 @@ def test_corpus_report_sections():
     assert kinds[:2] == ["cover", "letter"]  # the test renderer puts its cover page first
     assert "synthese" in kinds and "procedure" in kinds and "recommandations" in kinds
     assert sum(k == "body" for k in kinds) >= 10
+
+
+def test_title_in_the_body_font_glued_to_its_text_is_a_section_of_its_own():
+    """A word processor's title in the body's font, size and weight, laid out in one block with the
+    paragraph below it, still opens its section (here a follow-up of the earlier audit)."""
+    filler = ("Les services de la collectivité ont transmis les pièces demandées et la chambre les a examinées "
+              "avec attention au regard des règles applicables à la période sous revue. ")
+    paras = ["1. LA PRÉSENTATION", filler * 2,
+             "LES SUITES DU DERNIER RAPPORT D’OBSERVATIONS<br>Dans le cadre de son précédent contrôle, la chambre "
+             "avait adressé à la commune treize recommandations dont sept ont été suivies d’effet. " + filler,
+             filler]
+    doc = read_pdf(render_paragraphs(paras))
+    _, sections = build_sections(doc)
+    titled = [s for s in sections if s.title == "LES SUITES DU DERNIER RAPPORT D’OBSERVATIONS"]
+    assert [s.kind for s in titled] == ["suivi"]
+    assert "treize recommandations" in doc.text[titled[0].start:titled[0].end]
