@@ -25,6 +25,7 @@ LABELS = [  # (inventory form, line, kind, number)
      "rappel_au_droit", "1"),
     ("Rappel au droit n° N", "Rappel au droit n° 2 : Produire les annexes budgétaires.", "rappel_au_droit", "2"),
     ("Rappel du droit n° N", "Rappel du droit n° 5 – Tenir un inventaire.", "rappel_au_droit", "5"),
+    ("Obligation de faire n° N", "Obligation de faire n°2 : Désigner un mandataire.", "rappel_au_droit", "2"),
 ]
 
 

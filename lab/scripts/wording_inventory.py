@@ -101,6 +101,7 @@ FORMS: list[tuple[str, str, str, str]] = [
     ("label_rappel", "Rappel au droit n° N", "start", rf"rappel au droit\s*{NUM}"),
     ("label_rappel", "Rappel du droit n° N", "start", rf"rappel du droit\s*{NUM}"),
     ("label_rappel", "Rappel à la réglementation n° N", "start", rf"rappels? [àa] la r[éeè]glementation\s*(?:{NUM}|\d+)"),
+    ("label_rappel", "Obligation de faire n° N", "start", rf"obligation de faire\s*{NUM}"),
     ("heading_rappel", "Rappel(s) au droit", "whole", r"rappels? au droit"),
     ("heading_rappel", "Rappel(s) du droit", "whole", r"rappels? du droit"),
     ("heading_rappel", "Rappels à la réglementation", "whole", r"rappels? [àa] la r[éeè]glementation"),
