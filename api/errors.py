@@ -1,20 +1,27 @@
 """Errors in plain French words: 422 for bad parameters, 404 for unknown ids, 503 when a
-service does not answer (``constats.errors.ServiceUnavailable``). No path answers a bare 500:
-unexpected errors are logged and
-answered with a French message (and the test sweep checks that none happens)."""
+service does not answer (``constats.errors.ServiceUnavailable``, or an error of the database,
+Meilisearch or Redis client that a route let through), with ``Retry-After``. Anything else is a
+bug: 500, never presented as an outage (a client must not retry it), with an error id that is
+also logged beside the traceback, so that a report from a user finds its cause (and the test
+sweep checks that none happens)."""
 
 from __future__ import annotations
 
 import logging
+import uuid
 
+import httpx
+import redis
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import ValidationError
+from sqlalchemy.exc import OperationalError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from api.templating import error_page
 from constats.errors import ServiceUnavailable
+from search.client import MeiliError
 
 log = logging.getLogger(__name__)
 
@@ -94,20 +101,40 @@ def install(app: FastAPI) -> None:
 
     @app.exception_handler(ServiceUnavailable)
     async def _unavailable(request: Request, exc: ServiceUnavailable):
-        log.warning("service unavailable: %s", exc)
-        msg = f"service momentanément indisponible ({exc.service}) : réessayez dans un instant"
-        if _wants_html(request):
-                return error_page(request, 503, msg, headers={"Retry-After": "30"})
-        return JSONResponse(status_code=503, content={"erreur": msg}, headers={"Retry-After": "30"})
+        return unavailable_response(request, exc.service, str(exc))
 
     @app.exception_handler(Exception)
     async def _unexpected(request: Request, exc: Exception):  # last resort, logged
-        log.exception("unexpected error on %s", request.url.path)
+        service = _dependency(exc)
+        if service is not None:
+            return unavailable_response(request, service, f"{type(exc).__name__}: {exc}")
+        error_id = uuid.uuid4().hex[:12]
+        log.exception("bug (error id %s) on %s %s", error_id, request.method, request.url.path)
+        msg = (f"erreur interne (identifiant {error_id}) : elle a été consignée ; ce n'est pas une "
+               "indisponibilité, réessayer ne servira à rien : signalez-la avec cet identifiant")
         if _wants_html(request):
-                return error_page(request, 503, "erreur interne inattendue : elle a été consignée ; "
-                                            "réessayez plus tard")
-        return JSONResponse(status_code=503, content={
-            "erreur": "erreur interne inattendue : elle a été consignée ; réessayez plus tard"})
+            return error_page(request, 500, msg)
+        return JSONResponse(status_code=500, content={"erreur": "erreur interne", "message": msg,
+                                                      "error_id": error_id})
+
+
+def _dependency(exc: BaseException) -> str | None:
+    """The service an exception says is unavailable (None: a bug)."""
+    if isinstance(exc, OperationalError):
+        return "base de données"
+    if isinstance(exc, (httpx.TransportError, MeiliError)):
+        return "Meilisearch"
+    if isinstance(exc, (redis.ConnectionError, redis.TimeoutError)):
+        return "Redis"
+    return None
+
+
+def unavailable_response(request: Request, service: str, detail: str):
+    log.warning("service unavailable: %s: %s", service, detail)
+    msg = f"service momentanément indisponible ({service}) : réessayez dans un instant"
+    if _wants_html(request):
+        return error_page(request, 503, msg, headers={"Retry-After": "30"})
+    return JSONResponse(status_code=503, content={"erreur": msg}, headers={"Retry-After": "30"})
 
 
 def _wants_html(request: Request) -> bool:

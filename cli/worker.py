@@ -9,7 +9,7 @@ import typer
 
 from constats.config import get_settings
 from runtime import queue
-from runtime.services import Services
+from runtime.services import ModelsUnusable, Services
 from store import repo
 from store.db import migrate
 from worker import pipeline
@@ -20,6 +20,11 @@ def worker(concurrency: int = typer.Option(2, help="Processus de travail."),
            beat: bool = typer.Option(False, help="Lancer aussi l'ordonnanceur (parcours périodiques)."),
            loglevel: str = typer.Option("INFO", help="Niveau de journalisation.")) -> None:
     """Lancer un worker Celery (téléchargement → extraction → indexation)."""
+    try:  # retrying could not help: refuse to start, naming the file and the versions
+        Services(get_settings()).check_models()
+    except ModelsUnusable as exc:
+        typer.secho(f"le worker refuse de démarrer : {exc}", fg="red", err=True)
+        raise typer.Exit(1) from None
     migrate(get_settings().db_url)
     queue.configure(celery_app, get_settings())
     argv = ["worker", f"--concurrency={concurrency}", f"--loglevel={loglevel}"]

@@ -189,8 +189,10 @@ def start_redis(settings: Settings, *, wait: float = 15.0) -> str:
                            "set CONSTATS_REDIS_PORT or REDIS_URL.")
     log = state / "redis.log"
     cmd = [str(redis_server_binary()), "--port", str(settings.redis_port), "--bind", "127.0.0.1",
-           "--save", "", "--appendonly", "no", "--daemonize", "yes", "--pidfile", str(pidfile),
-           "--logfile", str(log), "--dir", str(state)]
+           # the queue survives a restart: append-only file, synced every second (what the last
+           # second held is found again by the reconciler)
+           "--save", "", "--appendonly", "yes", "--appendfsync", "everysec", "--daemonize", "yes",
+           "--pidfile", str(pidfile), "--logfile", str(log), "--dir", str(state)]
     proc = subprocess.run(cmd, capture_output=True, text=True)
     if proc.returncode != 0:
         raise ServiceError(f"Redis failed to start: {(proc.stderr or proc.stdout).strip()}\n{_tail(log)}")
