@@ -12,8 +12,10 @@ from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from api import errors
+from api.deps import require_admin
 from api.ratelimit import RateLimitMiddleware, make_api_limiter
 from api.recurring import RecurringGroups, groups_path
 from api.templating import STATIC
@@ -34,6 +36,38 @@ DESCRIPTION = """Les constats des chambres régionales et territoriales des comp
 """
 
 
+#: every response: no inline script or style, no framing, no sniffing, nothing loaded from elsewhere
+SECURITY_HEADERS = [
+    (b"content-security-policy", b"default-src 'self'; img-src 'self' data:; style-src 'self'; "
+                                 b"script-src 'self'; object-src 'none'; base-uri 'self'; "
+                                 b"form-action 'self'; frame-ancestors 'none'"),
+    (b"x-content-type-options", b"nosniff"),
+    (b"x-frame-options", b"DENY"),
+    (b"referrer-policy", b"same-origin"),
+]
+
+
+class SecurityHeadersMiddleware:
+    """Adds ``SECURITY_HEADERS`` to every HTTP response (pages, API, errors, static files)."""
+
+    def __init__(self, app: ASGIApp):
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+
+        async def with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                present = {k.lower() for k, _ in message.get("headers", [])}
+                message["headers"] = list(message.get("headers", [])) + [
+                    (k, v) for k, v in SECURITY_HEADERS if k not in present]
+            await send(message)
+
+        await self.app(scope, receive, with_headers)
+
+
 def create_app(settings: Settings | None = None, *, embedder: Embedder | None = None) -> FastAPI:
     """A new app. ``embedder`` overrides the query embedder (tests); default: lazy, from settings."""
     settings = settings or get_settings()
@@ -52,7 +86,10 @@ def create_app(settings: Settings | None = None, *, embedder: Embedder | None = 
     app.state.services = svc
     app.state.limiter = make_api_limiter(settings)
     app.state.recurring = RecurringGroups(groups_path(settings.state_dir))
-    app.add_middleware(RateLimitMiddleware, limiter=app.state.limiter, prefix="/api/")
+    # the JSON API and the search page run the same searches: one quota per real client
+    app.add_middleware(RateLimitMiddleware, limiter=app.state.limiter, prefix=("/api/", "/recherche"),
+                       trusted_proxies=settings.trusted_proxies)
+    app.add_middleware(SecurityHeadersMiddleware)
     errors.install(app)
     app.include_router(health.router)
     app.include_router(api_search.router)
@@ -65,6 +102,7 @@ def create_app(settings: Settings | None = None, *, embedder: Embedder | None = 
     app.include_router(doctrine.router)
     app.include_router(newsletter.router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
+    errors.document(app, require_admin)
     if settings.ui_theme == "dsfr" and not (STATIC / "dsfr" / "dsfr.min.css").exists():
         log.warning("ui_theme=dsfr but api/static/dsfr is missing: run `make dsfr`; "
                     "the project's own theme is used meanwhile")

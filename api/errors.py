@@ -15,6 +15,7 @@ import redis
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from fastapi.routing import APIRoute
 from pydantic import ValidationError
 from sqlalchemy.exc import OperationalError
 from starlette.exceptions import HTTPException as StarletteHTTPException
@@ -116,6 +117,46 @@ def install(app: FastAPI) -> None:
             return error_page(request, 500, msg)
         return JSONResponse(status_code=500, content={"erreur": "erreur interne", "message": msg,
                                                       "error_id": error_id})
+
+
+_DESCRIPTIONS = {
+    401: "Clé d'administration manquante (en-tête X-API-Key)",
+    403: "Écritures désactivées sur ce serveur, ou clé d'administration incorrecte",
+    404: "Inconnu : identifiant, code ou adresse",
+    422: "Paramètres invalides (message en français, détail par paramètre)",
+    429: "Trop de requêtes pour ce client (en-tête Retry-After)",
+    500: "Erreur interne : un défaut, consigné avec l'identifiant `error_id` (ne pas réessayer)",
+    503: "Service momentanément indisponible (base, Meilisearch, Redis) : réessayer après Retry-After",
+}
+_ERROR_SCHEMA = {"type": "object", "properties": {
+    "erreur": {"type": "string"}, "message": {"type": "string"},
+    "details": {"type": "array", "items": {"type": "object"}}, "error_id": {"type": "string"}},
+    "required": ["erreur"]}
+
+
+def document(app: FastAPI, admin_dependency) -> None:
+    """Declare in OpenAPI every error status that a route really answers: 500 and 503 for all
+    (a bug, an unavailable store), 429 where the per-client quota applies, 404 where the path
+    names something, 422 where there are parameters, 401/403 on the write routes."""
+    for route in app.routes:
+        if not isinstance(route, APIRoute) or not route.include_in_schema:
+            continue
+        codes = {500, 503}
+        if route.path.startswith(("/api/", "/recherche")):
+            codes.add(429)
+        if "{" in route.path or route.path.startswith(("/api/export/", "/api/search", "/api/bodies")):
+            codes.add(404)
+        if route.dependant.query_params or route.dependant.path_params or route.dependant.body_params \
+                or route.dependant.dependencies:
+            codes.add(422)
+        if any(dep.call is admin_dependency for dep in route.dependant.dependencies):
+            codes |= {401, 403}
+        html = not route.path.startswith(("/api/", "/health"))
+        for code in sorted(codes):
+            route.responses.setdefault(code, {
+                "description": _DESCRIPTIONS[code],
+                "content": {"text/html": {"schema": {"type": "string"}}} if html
+                else {"application/json": {"schema": _ERROR_SCHEMA}}})
 
 
 def _dependency(exc: BaseException) -> str | None:

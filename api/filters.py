@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 
 from api.export import ReportInfo, report_info
 from constats import taxonomy
-from search.query import SearchParams
+from search.query import MAX_PER_PAGE, SearchParams
 from store import repo
 
 _CODES = {"kind": (taxonomy.KINDS, "type de constat"), "theme": (taxonomy.THEMES, "thème"),
@@ -80,10 +80,11 @@ def _year(value: str | None) -> int | None:
 
 def search_params(
     filters: dict = Depends(filter_params),
-    semantic: float = Query(0.0, description="Part de la recherche sémantique, de 0 (mots) à 1."),
+    semantic: float = Query(0.0, ge=0.0, le=1.0, description="Part de la recherche sémantique, de 0 (mots) à 1."),
     sort: str = Query("relevance", description="relevance, date_desc, date_asc, year_desc, year_asc"),
-    page: int = Query(1, description="Page de résultats, à partir de 1."),
-    per_page: int = Query(20, description="Résultats par page (au plus 100)."),
+    page: int = Query(1, ge=1, description="Page de résultats, à partir de 1 (les 1 000 premiers "
+                                           "résultats sont consultables : page × per_page ≤ 1 000)."),
+    per_page: int = Query(20, ge=1, le=MAX_PER_PAGE, description=f"Résultats par page (au plus {MAX_PER_PAGE})."),
     literal: bool = Query(False, description="Chercher les mots tels quels : aucun code ni aucune "
                                              "année de la recherche ne devient un filtre."),
 ) -> SearchParams:

@@ -25,8 +25,10 @@ def serve(host: str = typer.Option(None, help="Adresse d'écoute (défaut : rég
           workers: int = typer.Option(1, min=1, max=16, help="Processus uvicorn.")) -> None:
     """Servir l'API et les pages."""
     s = get_settings()
+    # proxy_headers=False: uvicorn would trust X-Forwarded-For from 127.0.0.1 and let any local
+    # client reset its quota; the app reads it from CONSTATS_TRUSTED_PROXIES only
     uvicorn.run("api.app:create_app", factory=True, host=host or s.api_host,
-                port=port or s.api_port, workers=workers, log_level="info")
+                port=port or s.api_port, workers=workers, log_level="info", proxy_headers=False)
 
 
 def export(fmt: str = typer.Option("csv", "--format", "-f", help="csv, jsonl ou parquet"),

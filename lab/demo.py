@@ -46,7 +46,8 @@ def _start_worker(env: dict, log: Path) -> subprocess.Popen:
 def _start_api(env: dict, host: str, port: int, log: Path) -> subprocess.Popen:
     out = open(log, "ab")
     return subprocess.Popen([sys.executable, "-m", "uvicorn", "api.app:create_app", "--factory",
-                             "--host", host, "--port", str(port), "--log-level", "warning"],
+                             "--host", host, "--port", str(port), "--log-level", "warning",
+                             "--no-proxy-headers"],
                             env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
 
 

@@ -59,6 +59,11 @@ def configure(app: Celery, settings: Settings) -> Celery:
         broker_transport_options={"visibility_timeout": task_bound_s(settings)},
         # a worker waits out a Redis outage of any length instead of exiting
         broker_connection_max_retries=None,
+        # a publisher (the API's write routes, the crawler, the reconciler) does not: it fails in
+        # about a second and says so (503; what was not enqueued is found by the reconciler)
+        broker_connection_timeout=1.0,
+        task_publish_retry_policy={"max_retries": 1, "interval_start": 0.2, "interval_step": 0.5,
+                                   "interval_max": 0.5},
         task_acks_late=True,
         task_reject_on_worker_lost=True,
         worker_prefetch_multiplier=1,
