@@ -15,7 +15,6 @@ from fastapi.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from api import errors
-from api.deps import require_admin
 from api.ratelimit import RateLimitMiddleware, make_api_limiter
 from api.recurring import RecurringGroups, groups_path
 from api.templating import STATIC
@@ -102,7 +101,7 @@ def create_app(settings: Settings | None = None, *, embedder: Embedder | None = 
     app.include_router(doctrine.router)
     app.include_router(newsletter.router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
-    errors.document(app, require_admin)
+    errors.document(app)
     if settings.ui_theme == "dsfr" and not (STATIC / "dsfr" / "dsfr.min.css").exists():
         log.warning("ui_theme=dsfr but api/static/dsfr is missing: run `make dsfr`; "
                     "the project's own theme is used meanwhile")

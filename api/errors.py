@@ -8,6 +8,7 @@ sweep checks that none happens)."""
 from __future__ import annotations
 
 import logging
+import re
 import uuid
 
 import httpx
@@ -15,7 +16,6 @@ import redis
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
-from fastapi.routing import APIRoute
 from pydantic import ValidationError
 from sqlalchemy.exc import OperationalError
 from starlette.exceptions import HTTPException as StarletteHTTPException
@@ -95,6 +95,9 @@ def install(app: FastAPI) -> None:
             detail = "adresse inconnue"
         elif exc.status_code == 405 and detail == "Method Not Allowed":
             detail = "méthode non autorisée sur cette adresse"
+            allowed = allowed_methods(request.app, request.url.path)
+            if allowed:  # every method of the path, not only those of the first route tried
+                exc.headers = {**(exc.headers or {}), "Allow": ", ".join(allowed)}
         if _wants_html(request):
                 return error_page(request, exc.status_code, str(detail), headers=exc.headers)
         return JSONResponse(status_code=exc.status_code, content={"erreur": str(detail)},
@@ -120,6 +123,7 @@ def install(app: FastAPI) -> None:
 
 
 _DESCRIPTIONS = {
+    400: "Corps de requête illisible (pas du JSON)",
     401: "Clé d'administration manquante (en-tête X-API-Key)",
     403: "Écritures désactivées sur ce serveur, ou clé d'administration incorrecte",
     404: "Inconnu : identifiant, code ou adresse",
@@ -134,29 +138,65 @@ _ERROR_SCHEMA = {"type": "object", "properties": {
     "required": ["erreur"]}
 
 
-def document(app: FastAPI, admin_dependency) -> None:
-    """Declare in OpenAPI every error status that a route really answers: 500 and 503 for all
-    (a bug, an unavailable store), 429 where the per-client quota applies, 404 where the path
-    names something, 422 where there are parameters, 401/403 on the write routes."""
-    for route in app.routes:
-        if not isinstance(route, APIRoute) or not route.include_in_schema:
-            continue
-        codes = {500, 503}
-        if route.path.startswith(("/api/", "/recherche")):
-            codes.add(429)
-        if "{" in route.path or route.path.startswith(("/api/export/", "/api/search", "/api/bodies")):
-            codes.add(404)
-        if route.dependant.query_params or route.dependant.path_params or route.dependant.body_params \
-                or route.dependant.dependencies:
-            codes.add(422)
-        if any(dep.call is admin_dependency for dep in route.dependant.dependencies):
-            codes |= {401, 403}
-        html = not route.path.startswith(("/api/", "/health"))
-        for code in sorted(codes):
-            route.responses.setdefault(code, {
-                "description": _DESCRIPTIONS[code],
-                "content": {"text/html": {"schema": {"type": "string"}}} if html
-                else {"application/json": {"schema": _ERROR_SCHEMA}}})
+def document(app: FastAPI) -> None:
+    """Declare in OpenAPI every error status that an operation really answers: 500 and 503 for
+    all (a bug, an unavailable store), 429 where the per-client quota applies, 404 where the
+    path names something, 422 where there are parameters, 401/403 on the write routes (those
+    that take the X-API-Key header)."""
+    generate = app.openapi
+
+    def openapi() -> dict:
+        if app.openapi_schema:
+            return app.openapi_schema
+        schema = generate()
+        for path, operations in schema.get("paths", {}).items():
+            for op in operations.values():
+                params = op.get("parameters", [])
+                codes = {500, 503}
+                if path.startswith("/api/"):
+                    codes.add(429)
+                if "{" in path:
+                    codes.add(404)
+                if params or "requestBody" in op:
+                    codes.add(422)
+                if "requestBody" in op:
+                    codes.add(400)  # a body that is not JSON at all
+                for param in params:
+                    _query_schema(param)
+                if any(p.get("in") == "header" and p.get("name", "").lower() == "x-api-key" for p in params):
+                    codes |= {401, 403}
+                for code in sorted(codes):
+                    op["responses"].setdefault(str(code), {
+                        "description": _DESCRIPTIONS[code],
+                        "content": {"application/json": {"schema": _ERROR_SCHEMA}}})
+        return schema
+
+    app.openapi = openapi  # type: ignore[method-assign]
+
+
+def _query_schema(param: dict) -> None:
+    """A query parameter is never JSON null: drop the ``null`` branch that Optional adds."""
+    schema = param.get("schema") or {}
+    branches = schema.get("anyOf")
+    if param.get("in") != "query" or not isinstance(branches, list):
+        return
+    kept = [b for b in branches if b.get("type") != "null"]
+    if len(kept) == 1:
+        del schema["anyOf"]
+        for key, value in kept[0].items():
+            schema.setdefault(key, value)
+
+
+def allowed_methods(app: FastAPI, path: str) -> list[str]:
+    """The methods that the OpenAPI document gives for a concrete path."""
+    methods: set[str] = set()
+    for template, operations in app.openapi().get("paths", {}).items():
+        pattern = "^" + re.sub(r"\\\{[^/]+?\\\}", "[^/]+", re.escape(template)) + "$"
+        if re.match(pattern, path):
+            methods |= {m.upper() for m in operations}
+    if "GET" in methods:
+        methods.add("HEAD")
+    return sorted(methods)
 
 
 def _dependency(exc: BaseException) -> str | None:

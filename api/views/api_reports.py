@@ -51,7 +51,8 @@ def api_report_pdf(request: Request, report_id: str = REPORT_ID, session: Sessio
 @router.get("/bodies/{code}/reports", summary="Les rapports d'un organisme et de ses satellites",
             response_model=BodyReportsOut, responses={422: {"description": "Code invalide"}})
 def api_body_reports(request: Request, code: str = Path(..., max_length=9,
-                                                        description="Code INSEE, SIREN ou département."),
+                                                        description="Code INSEE, SIREN ou département.",
+                                                        json_schema_extra={"pattern": bodies.CODE.pattern}),
                      session: Session = Depends(db), svc: Services = Depends(services)) -> dict | JSONResponse:
     """Pour une commune : ses rapports, et ceux de son EPCI, de son CCAS, de son hôpital…"""
     if not bodies.valid_code(code):
