@@ -61,6 +61,9 @@ def export(fmt: str = typer.Option("csv", "--format", "-f", help="csv, jsonl ou 
             typer.secho(f"{e['parametre']} : {e['message']}", fg="red", err=True)
         raise typer.Exit(2) from None
     tmp = None if str(output) == "-" else output.with_name(output.name + ".part")
+    if tmp is not None and not output.parent.is_dir():
+        typer.secho(f"dossier introuvable : {output.parent}", fg="red", err=True)
+        raise typer.Exit(2)
     with Services(get_settings()).session() as session:
         if tmp is None:
             n = export_to_file(fmt, iter_matching(session, params), sys.stdout.buffer)

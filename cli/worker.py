@@ -43,13 +43,30 @@ def beat(loglevel: str = typer.Option("INFO", help="Niveau de journalisation."))
 def ingest(paths: list[Path] = typer.Argument(..., help="Fichiers PDF ou dossiers de PDF."),
            inline: bool = typer.Option(False, help="Traiter ici plutôt que confier aux workers.")) -> None:
     """Ingérer des fichiers PDF locaux : stocker, extraire, indexer."""
+    files: list[Path] = []
+    unreadable = 0
+    for path in paths:
+        if path.is_dir():
+            files += sorted(path.rglob("*.pdf"))
+        elif path.is_file():
+            files.append(path)
+        else:
+            typer.secho(f"{path} : fichier introuvable", fg="red", err=True)
+            unreadable += 1
+    if not files:
+        typer.secho("aucun fichier PDF à ingérer", fg="red", err=True)
+        raise typer.Exit(1)
     services = Services(get_settings())
     migrate(services.settings.db_url)
-    files = [p for path in paths for p in (sorted(path.rglob("*.pdf")) if path.is_dir() else [path])]
     ok = failed = 0
     for path in files:
-        rid = pipeline.ingest_bytes(services, path.read_bytes(), source_url=path.absolute().as_uri(),
-                                    title=path.stem)
+        try:
+            data = path.read_bytes()
+        except OSError as exc:
+            typer.secho(f"{path} : illisible ({exc.strerror or exc})", fg="red", err=True)
+            unreadable += 1
+            continue
+        rid = pipeline.ingest_bytes(services, data, source_url=path.absolute().as_uri(), title=path.stem)
         if inline:
             done = pipeline.process_report(services, rid)
             with services.session() as s:
@@ -62,8 +79,11 @@ def ingest(paths: list[Path] = typer.Argument(..., help="Fichiers PDF ou dossier
         else:
             queue.enqueue_report(services.queue, rid)
             typer.echo(f"{path.name}: {rid} en file d'attente")
+            ok += 1
     if inline:
-        typer.echo(f"{ok} indexé(s), {failed} en échec")
+        typer.echo(f"{ok} indexé(s), {failed} en échec" + (f", {unreadable} illisible(s)" if unreadable else ""))
+    if ok == 0:  # nothing could be ingested: say so to scripts too
+        raise typer.Exit(1)
 
 
 def reprocess(all_reports: bool = typer.Option(False, "--all", help="Tous les rapports, pas seulement "

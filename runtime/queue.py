@@ -53,8 +53,9 @@ def configure(app: Celery, settings: Settings) -> Celery:
     """(Re)apply the settings to the app: tests point it at their own services."""
     app.conf.update(
         broker_url=settings.redis,
-        result_backend=settings.redis,
-        # nothing reads task results: a Redis outage must not fail a task that did its work
+        # nothing reads task results (the store says where each report is): no result backend,
+        # so that a Redis outage never fails a task that did its work, nor a publisher
+        result_backend=None,
         task_ignore_result=True,
         broker_transport_options={"visibility_timeout": task_bound_s(settings)},
         # a worker waits out a Redis outage of any length instead of exiting
@@ -70,7 +71,6 @@ def configure(app: Celery, settings: Settings) -> Celery:
         task_serializer="json",
         result_serializer="json",
         accept_content=["json"],
-        result_expires=24 * 3600,
         task_always_eager=settings.task_always_eager,
         task_eager_propagates=True,
         broker_connection_retry_on_startup=True,

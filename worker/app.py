@@ -1,7 +1,7 @@
 """The worker's Celery application and its services, built once per worker process.
 
 ``celery -A worker.app worker`` loads this module: the app comes from ``runtime.queue``
-(broker and result backend on Redis, late acknowledgement, beat schedule of crawls and of the
+(broker on Redis, no result backend, late acknowledgement, beat schedule of crawls and of the
 reconciler) with the tasks of ``worker.tasks``; ``services()`` builds the process's
 ``Services`` from the settings at first use (the model and the clients are loaded once per
 worker process).
