@@ -224,12 +224,14 @@ def up(settings: Settings) -> dict[str, str]:
     return urls
 
 
-def down(settings: Settings) -> list[str]:
+def down(settings: Settings, only: set[str] | None = None) -> list[str]:
+    """Stop the managed services (``only``: those named, e.g. the ones a command started)."""
     stopped = []
     base = settings.state_dir.absolute()
-    if not settings.meili_url and _stop_pid(base / "meilisearch" / "meilisearch.pid"):
+    if (only is None or "meilisearch" in only) and not settings.meili_url \
+            and _stop_pid(base / "meilisearch" / "meilisearch.pid"):
         stopped.append("meilisearch")
-    if not settings.redis_url and _stop_pid(base / "redis" / "redis.pid"):
+    if (only is None or "redis" in only) and not settings.redis_url and _stop_pid(base / "redis" / "redis.pid"):
         stopped.append("redis")
     return stopped
 
