@@ -6,7 +6,7 @@ from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, Query
 from fastapi.responses import JSONResponse
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import BaseModel, BeforeValidator, Field, StrictBool, StringConstraints
 from sqlalchemy.orm import Session
 
 from api.deps import db, require_admin, services
@@ -19,23 +19,27 @@ from store import repo
 router = APIRouter(prefix="/api", tags=["administration"])
 
 
-class CrawlRequest(BaseModel):
-    model_config = ConfigDict(strict=True)  # "false" is not a boolean, "3" not a number
+def _json_integer(value: object) -> object:
+    """A JSON integer (3 or 3.0), not the text "3" nor true."""
+    if isinstance(value, (str, bool)):
+        raise ValueError("doit être un nombre entier")
+    return value
 
+
+class CrawlRequest(BaseModel):
     source: Literal["ccomptes", "local"] = Field("ccomptes", description="Source à parcourir.")
-    incremental: bool = Field(True, description="Ne télécharger que ce qui a changé.")
-    max_pages: int | None = Field(None, ge=1, le=10_000, description="Pages de liste au plus.")
+    # as JSON says: "false" is not a boolean, "3" not a number
+    incremental: StrictBool = Field(True, description="Ne télécharger que ce qui a changé.")
+    max_pages: Annotated[int | None, BeforeValidator(_json_integer)] = Field(
+        None, ge=1, le=10_000, description="Pages de liste au plus.")
     query: str | None = Field(None, max_length=200, description="Recherche sur le site source.")
     path: str | None = Field(None, max_length=1000, description="Dossier (source local).")
 
 
 class ReprocessRequest(BaseModel):
-    model_config = ConfigDict(strict=True)
-
     report_ids: list[Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_-]{1,40}$")]] | None = Field(
-        None, max_length=10_000,
-                                         description="Rapports à retraiter ; par défaut ceux "
-                                                     "produits par des versions anciennes.")
+        None, max_length=10_000, description="Rapports à retraiter ; par défaut ceux produits par des "
+                                             "versions anciennes.")
 
 
 def _enqueue(fn, *args):
