@@ -12,11 +12,11 @@ from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from api import errors
 from api.ratelimit import RateLimitMiddleware, make_api_limiter
 from api.recurring import RecurringGroups, groups_path
+from api.security import SecurityHeadersMiddleware
 from api.templating import STATIC
 from api.views import admin, api_reports, api_search, charts, directory, doctrine, dossier, health, newsletter, pages
 from constats.config import Settings, get_settings
@@ -33,38 +33,6 @@ DESCRIPTION = """Les constats des chambres régionales et territoriales des comp
 - **Exports** pour la recherche : `/api/export?format=csv|jsonl|parquet`, schéma `/api/export/schema`.
 - Les erreurs sont expliquées en français ; l'API publique est limitée par client (429 au-delà).
 """
-
-
-#: every response: no inline script or style, no framing, no sniffing, nothing loaded from elsewhere
-SECURITY_HEADERS = [
-    (b"content-security-policy", b"default-src 'self'; img-src 'self' data:; style-src 'self'; "
-                                 b"script-src 'self'; object-src 'none'; base-uri 'self'; "
-                                 b"form-action 'self'; frame-ancestors 'none'"),
-    (b"x-content-type-options", b"nosniff"),
-    (b"x-frame-options", b"DENY"),
-    (b"referrer-policy", b"same-origin"),
-]
-
-
-class SecurityHeadersMiddleware:
-    """Adds ``SECURITY_HEADERS`` to every HTTP response (pages, API, errors, static files)."""
-
-    def __init__(self, app: ASGIApp):
-        self.app = app
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
-
-        async def with_headers(message: Message) -> None:
-            if message["type"] == "http.response.start":
-                present = {k.lower() for k, _ in message.get("headers", [])}
-                message["headers"] = list(message.get("headers", [])) + [
-                    (k, v) for k, v in SECURITY_HEADERS if k not in present]
-            await send(message)
-
-        await self.app(scope, receive, with_headers)
 
 
 def create_app(settings: Settings | None = None, *, embedder: Embedder | None = None) -> FastAPI:

@@ -20,6 +20,7 @@ from pydantic import ValidationError
 from sqlalchemy.exc import OperationalError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from api import security
 from api.templating import error_page
 from constats.errors import ServiceUnavailable
 from search.client import MeiliError
@@ -111,15 +112,15 @@ def install(app: FastAPI) -> None:
     async def _unexpected(request: Request, exc: Exception):  # last resort, logged
         service = _dependency(exc)
         if service is not None:
-            return unavailable_response(request, service, f"{type(exc).__name__}: {exc}")
+            return security.apply_to(unavailable_response(request, service, f"{type(exc).__name__}: {exc}"))
         error_id = uuid.uuid4().hex[:12]
         log.exception("bug (error id %s) on %s %s", error_id, request.method, request.url.path)
         msg = (f"erreur interne (identifiant {error_id}) : elle a été consignée ; ce n'est pas une "
                "indisponibilité, réessayer ne servira à rien : signalez-la avec cet identifiant")
         if _wants_html(request):
-            return error_page(request, 500, msg)
-        return JSONResponse(status_code=500, content={"erreur": "erreur interne", "message": msg,
-                                                      "error_id": error_id})
+            return security.apply_to(error_page(request, 500, msg))
+        return security.apply_to(JSONResponse(status_code=500, content={
+            "erreur": "erreur interne", "message": msg, "error_id": error_id}))
 
 
 _DESCRIPTIONS = {

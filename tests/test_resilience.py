@@ -166,12 +166,16 @@ def test_worker_refuses_to_start_under_another_scikit_learn(tmp_path, command):
 
 # --------------------------------------------------------------------------- security headers
 def test_every_page_and_answer_carries_the_security_headers(api_with_faults):
-    for path in ("/", "/recherche?q=dette", "/api/taxonomy", "/static/constats.css", "/adresse-inconnue"):
+    for path in ("/", "/recherche?q=dette", "/statistiques", "/adresse-inconnue", "/_bug_page"):
         r = api_with_faults.get(path)
+        assert r.headers["content-type"].startswith("text/html"), path
         csp = r.headers.get("content-security-policy", "")
         assert "frame-ancestors 'none'" in csp and "script-src 'self'" in csp, path
         assert "'unsafe-inline'" not in csp
+        assert r.headers.get("x-frame-options") == "DENY", path
         assert r.headers.get("x-content-type-options") == "nosniff", path
+    for path in ("/api/taxonomy", "/static/constats.css"):
+        assert api_with_faults.get(path).headers.get("x-content-type-options") == "nosniff", path
 
 
 def test_no_template_relies_on_inline_script_or_style():
