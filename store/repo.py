@@ -41,6 +41,8 @@ def report_year(meta: ReportMetadata | None, publication: PublicationRow | None)
     audited period."""
     if meta is not None and meta.deliberation_date:
         return meta.deliberation_date.year, "deliberation"
+    if meta is not None and meta.year and meta.year_source == "deliberation":  # a year without its day
+        return meta.year, "deliberation"
     published = (meta.publication_date if meta is not None else None) or (
         publication.published_on if publication is not None else None)
     if published is not None:
