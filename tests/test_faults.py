@@ -408,3 +408,36 @@ def test_api_degrades_without_stalling_while_meilisearch_is_frozen(rig, pdfs):
         os.kill(pid, signal.SIGCONT)
         os.killpg(api.pid, signal.SIGTERM)
         api.wait(timeout=30)
+
+
+def test_an_outage_of_meilisearch_spends_no_attempt_and_a_lost_download_is_handed_again(rig, pdfs):
+    """While Meilisearch does not answer, parked index stages wait (an outage of any length
+    ends indexed, not `stalled`); a file listed by a crawl whose fetch task was lost is fetched."""
+    from datetime import UTC, datetime, timedelta
+
+    from store.models import FileRow
+    from worker.reconcile import reconcile
+
+    rid = pipeline.ingest_bytes(rig.services, pdfs[0], source_url="file:///faults/parked.pdf")
+    assert pipeline.extract_report(rig.services, rid) == rid  # extracted, its index stage lost
+    old = datetime.now(UTC) - timedelta(hours=1)
+    with rig.services.session() as s:
+        s.get(ReportRow, rid).updated_at = old
+        s.add(FileRow(url="file:///faults/never-fetched.pdf", role="report", status="pending", attempts=0,
+                      first_seen=old, last_seen=old))
+    down = Services(rig.settings.model_copy(update={"meili_url": "http://127.0.0.1:1"}))
+    for i in range(3):
+        done = reconcile(down)
+        assert done["waiting_for_meilisearch"] == 1 and done["index"] == 0
+        assert done["files"] == (1 if i == 0 else 0)  # the lost download, handed once
+        redis.Redis(port=rig.settings.redis_port).flushall()
+    with rig.services.session() as s:
+        assert s.get(ReportRow, rid).attempts == 0
+    down.close()
+    done = reconcile(rig.services)  # Meilisearch answers: the index stage is handed again
+    assert done["index"] == 1 and done["files"] == 0  # the file was handed over above already
+    assert queue.pending_messages(rig.settings.redis) == 1
+    with rig.services.session() as s:
+        row = s.get(ReportRow, rid)
+        assert row.attempts == 1 and row.status == "extracted"
+        assert s.query(FileRow).one().enqueued_at is not None
