@@ -186,3 +186,19 @@ def test_no_template_relies_on_inline_script_or_style():
         text = tpl.read_text()
         assert not re.search(r"<script(?![^>]*\bsrc=)", text), tpl.name
         assert not re.search(r"\sstyle=\"|<style\b|\son[a-z]+=\"", text), tpl.name
+
+
+def test_a_write_route_with_redis_down_answers_503_at_once(tmp_path):
+    """It used to wait about 19 s for the broker before answering (a bound, not a speed target)."""
+    import time
+
+    settings = Settings(state_dir=tmp_path, public_rate_limit_store="memory", admin_api_key="k",
+                        meili_url="http://127.0.0.1:1", redis_url="redis://127.0.0.1:1/0")
+    migrate(settings.db_url)
+    with TestClient(create_app(settings), raise_server_exceptions=False) as client:
+        t0 = time.monotonic()
+        r = client.post("/api/crawls", json={}, headers={"X-API-Key": "k"})
+        took = time.monotonic() - t0
+    assert r.status_code == 503 and r.headers["retry-after"]
+    assert "Redis" in r.json()["erreur"]
+    assert took < 5, took
