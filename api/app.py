@@ -16,6 +16,7 @@ from fastapi.staticfiles import StaticFiles
 from api import errors
 from api.ratelimit import RateLimitMiddleware, make_api_limiter
 from api.recurring import RecurringGroups, groups_path
+from api.security import SecurityHeadersMiddleware
 from api.templating import STATIC
 from api.views import admin, api_reports, api_search, charts, directory, doctrine, dossier, health, newsletter, pages
 from constats.config import Settings, get_settings
@@ -52,7 +53,10 @@ def create_app(settings: Settings | None = None, *, embedder: Embedder | None = 
     app.state.services = svc
     app.state.limiter = make_api_limiter(settings)
     app.state.recurring = RecurringGroups(groups_path(settings.state_dir))
-    app.add_middleware(RateLimitMiddleware, limiter=app.state.limiter, prefix="/api/")
+    # the JSON API and the search page run the same searches: one quota per real client
+    app.add_middleware(RateLimitMiddleware, limiter=app.state.limiter, prefix=("/api/", "/recherche"),
+                       trusted_proxies=settings.trusted_proxies)
+    app.add_middleware(SecurityHeadersMiddleware)
     errors.install(app)
     app.include_router(health.router)
     app.include_router(api_search.router)
@@ -65,6 +69,7 @@ def create_app(settings: Settings | None = None, *, embedder: Embedder | None = 
     app.include_router(doctrine.router)
     app.include_router(newsletter.router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
+    errors.document(app)
     if settings.ui_theme == "dsfr" and not (STATIC / "dsfr" / "dsfr.min.css").exists():
         log.warning("ui_theme=dsfr but api/static/dsfr is missing: run `make dsfr`; "
                     "the project's own theme is used meanwhile")

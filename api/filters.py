@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 
 from api.export import ReportInfo, report_info
 from constats import taxonomy
-from search.query import SearchParams
+from search.query import MAX_PER_PAGE, MAX_WINDOW, SORTS, SearchParams
 from store import repo
 
 _CODES = {"kind": (taxonomy.KINDS, "type de constat"), "theme": (taxonomy.THEMES, "thème"),
@@ -46,6 +46,15 @@ def make_params(**values) -> SearchParams:
     return params
 
 
+_YEAR = r"^(19\d\d|20\d\d|2100)?$"
+
+
+def _codes(table: dict[str, str]) -> dict:
+    """OpenAPI: a repeatable parameter whose values are the codes of a taxonomy table (an empty
+    value, as a form sends for « tous », filters nothing)."""
+    return {"type": "array", "items": {"type": "string", "enum": ["", *table]}}
+
+
 def filter_params(
     q: str = Query("", max_length=500, description="Texte libre ; un code INSEE, postal, SIREN "
                                                    "ou une année isolés y deviennent un filtre, "
@@ -54,15 +63,22 @@ def filter_params(
     chamber: list[str] | None = Query(None, description="Chambre (ex. « CRC Bretagne »), répétable."),
     region: list[str] | None = Query(None, description="Région, répétable."),
     departement: list[str] | None = Query(None, description="Code du département (33, 2A…)."),
-    body_kind: list[str] | None = Query(None, description="Type d'organisme (commune, epci…)."),
+    body_kind: list[str] | None = Query(None, description="Type d'organisme (commune, epci…).",
+                                        json_schema_extra=_codes(taxonomy.BODY_KINDS)),
     insee: list[str] | None = Query(None, description="Code INSEE de la commune."),
     siren: list[str] | None = Query(None, description="SIREN de l'organisme ou de son EPCI."),
-    year_from: str | None = Query(None, pattern=r"^\s*\d{0,4}\s*$", description="Année minimale (AAAA)."),
-    year_to: str | None = Query(None, pattern=r"^\s*\d{0,4}\s*$", description="Année maximale (AAAA)."),
-    kind: list[str] | None = Query(None, description="Type de constat (recommandation…)."),
-    theme: list[str] | None = Query(None, description="Thème (code de la taxonomie)."),
-    status: list[str] | None = Query(None, description="Statut de mise en œuvre."),
-    sector: list[str] | None = Query(None, description="Secteur de politique publique."),
+    year_from: str | None = Query(None, pattern=r"^\s*\d{0,4}\s*$", description="Année minimale (AAAA, 1900 à 2100).",
+                                  json_schema_extra={"pattern": _YEAR}),
+    year_to: str | None = Query(None, pattern=r"^\s*\d{0,4}\s*$", description="Année maximale (AAAA, 1900 à 2100 ; "
+                                "pas avant year_from).", json_schema_extra={"pattern": _YEAR}),
+    kind: list[str] | None = Query(None, description="Type de constat (recommandation…).",
+                                   json_schema_extra=_codes(taxonomy.KINDS)),
+    theme: list[str] | None = Query(None, description="Thème (code de la taxonomie).",
+                                    json_schema_extra=_codes(taxonomy.THEMES)),
+    status: list[str] | None = Query(None, description="Statut de mise en œuvre.",
+                                     json_schema_extra=_codes(taxonomy.STATUSES)),
+    sector: list[str] | None = Query(None, description="Secteur de politique publique.",
+                                     json_schema_extra=_codes(taxonomy.SECTORS)),
     report_id: list[str] | None = Query(None, description="Identifiant de rapport."),
     low_confidence: bool | None = Query(None, description="Seulement les classements peu sûrs (true) "
                                                           "ou sûrs (false)."),
@@ -80,10 +96,15 @@ def _year(value: str | None) -> int | None:
 
 def search_params(
     filters: dict = Depends(filter_params),
-    semantic: float = Query(0.0, description="Part de la recherche sémantique, de 0 (mots) à 1."),
-    sort: str = Query("relevance", description="relevance, date_desc, date_asc, year_desc, year_asc"),
-    page: int = Query(1, description="Page de résultats, à partir de 1."),
-    per_page: int = Query(20, description="Résultats par page (au plus 100)."),
+    semantic: float = Query(0.0, description="Part de la recherche sémantique, de 0 (mots) à 1.",
+                            json_schema_extra={"minimum": 0, "maximum": 1}),
+    sort: str = Query("relevance", description="relevance, date_desc, date_asc, year_desc, year_asc",
+                      json_schema_extra={"enum": list(SORTS)}),
+    page: int = Query(1, description=f"Page de résultats, à partir de 1 ; seuls les {MAX_WINDOW} premiers "
+                                     f"résultats sont consultables : (page − 1) × per_page < {MAX_WINDOW}.",
+                      json_schema_extra={"minimum": 1, "maximum": MAX_WINDOW}),
+    per_page: int = Query(20, description=f"Résultats par page (au plus {MAX_PER_PAGE}).",
+                          json_schema_extra={"minimum": 1, "maximum": MAX_PER_PAGE}),
     literal: bool = Query(False, description="Chercher les mots tels quels : aucun code ni aucune "
                                              "année de la recherche ne devient un filtre."),
 ) -> SearchParams:

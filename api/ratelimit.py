@@ -14,6 +14,7 @@ it is allowed, and if not, after how many seconds it will be.
 
 from __future__ import annotations
 
+import ipaddress
 import logging
 import math
 import re
@@ -23,8 +24,11 @@ import uuid
 from collections import deque
 
 import redis
-from starlette.responses import JSONResponse
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
 from starlette.types import ASGIApp, Receive, Scope, Send
+
+from api.templating import error_page
 
 log = logging.getLogger(__name__)
 
@@ -138,28 +142,69 @@ def make_api_limiter(settings) -> SlidingWindowLimiter | RedisWindowLimiter:
                               prefix=f"constats:{settings.index_prefix}:api-quota:")
 
 
-class RateLimitMiddleware:
-    """Limits requests to paths under ``prefix`` per client IP; answers 429 in French."""
+Network = ipaddress.IPv4Network | ipaddress.IPv6Network
 
-    def __init__(self, app: ASGIApp, limiter: SlidingWindowLimiter, prefix: str = "/api/",
-                 exempt: tuple[str, ...] = ()):
-        self.app, self.limiter, self.prefix, self.exempt = app, limiter, prefix, exempt
+
+def parse_proxies(entries: list[str]) -> list[Network]:
+    """``["10.0.0.1", "192.168.0.0/16"]`` → networks (a bad entry is an error at start)."""
+    return [ipaddress.ip_network(e.strip(), strict=False) for e in entries if e.strip()]
+
+
+def _trusted(address: str, proxies: list[Network]) -> bool:
+    try:
+        ip = ipaddress.ip_address(address)
+    except ValueError:
+        return False
+    return any(ip in net for net in proxies)
+
+
+def client_address(scope: Scope, proxies: list[Network]) -> str:
+    """The real client of a request: the TCP peer, unless the peer is one of the configured
+    proxies; then the right-most address of ``X-Forwarded-For`` that is not a proxy (the
+    left part of the header is written by the client and proves nothing)."""
+    peer = (scope.get("client") or ("inconnu", 0))[0]
+    if not proxies or not _trusted(peer, proxies):
+        return peer
+    forwarded = [v.decode("latin-1") for k, v in scope.get("headers", ()) if k == b"x-forwarded-for"]
+    hops = [h.strip() for value in forwarded for h in value.split(",") if h.strip()]
+    for hop in reversed(hops):
+        if not _trusted(hop, proxies):
+            return hop
+    return peer
+
+
+class RateLimitMiddleware:
+    """Limits requests to paths under ``prefixes`` per real client (``client_address``);
+    answers 429 in French.
+
+    The server must not rewrite the peer from forwarded headers itself (``constats serve``
+    runs uvicorn with ``proxy_headers=False``): the proxies trusted are ``trusted_proxies``."""
+
+    def __init__(self, app: ASGIApp, limiter: SlidingWindowLimiter, prefix: str | tuple[str, ...] = "/api/",
+                 exempt: tuple[str, ...] = (), trusted_proxies: list[str] | None = None):
+        self.app, self.limiter, self.exempt = app, limiter, exempt
+        self.prefixes = (prefix,) if isinstance(prefix, str) else prefix
+        self.proxies = parse_proxies(trusted_proxies or [])
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or not scope["path"].startswith(self.prefix) \
+        if scope["type"] != "http" or not scope["path"].startswith(self.prefixes) \
                 or scope["path"].startswith(self.exempt):
             await self.app(scope, receive, send)
             return
-        client = (scope.get("client") or ("inconnu", 0))[0]
+        client = client_address(scope, self.proxies)
         allowed, retry = self.limiter.hit(client)
         if allowed:
             await self.app(scope, receive, send)
             return
         seconds = max(1, math.ceil(retry))
-        resp = JSONResponse(status_code=429, headers={"Retry-After": str(seconds)}, content={
-            "erreur": "trop de requêtes",
-            "message": (f"Vous avez dépassé la limite de {self.limiter.limit} requêtes en "
-                        f"{int(self.limiter.window)} secondes. Réessayez dans {seconds} s ; "
-                        "pour de gros volumes, utilisez l'export."),
-        })
+        message = (f"Vous avez dépassé la limite de {self.limiter.limit} requêtes en "
+                   f"{int(self.limiter.window)} secondes. Réessayez dans {seconds} s ; "
+                   "pour de gros volumes, utilisez l'export.")
+        headers = {"Retry-After": str(seconds)}
+        resp: Response
+        if scope["path"].startswith("/api/"):
+            resp = JSONResponse(status_code=429, headers=headers,
+                                content={"erreur": "trop de requêtes", "message": message})
+        else:  # a page: the same answer, as a page
+            resp = error_page(Request(scope), 429, message, headers=headers)
         await resp(scope, receive, send)

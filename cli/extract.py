@@ -8,10 +8,9 @@ import typer
 
 from constats.config import get_settings
 from constats.domain import report_id_for, sha256_hex
-from nlp.classify import ModelMismatchError
 from nlp.errors import PdfError
 from nlp.report import understand, with_themes
-from runtime.services import Services
+from runtime.services import ModelsUnusable, Services
 
 
 def extract(
@@ -37,15 +36,14 @@ def extract(
     except PdfError as exc:
         typer.echo(f"erreur ({exc.code}) : {exc}", err=True)
         raise typer.Exit(2) from exc
-    if themes:
+    if themes:  # as the worker: a model that cannot be used is an error, not a silent warning
         try:
+            services.check_models()
             classifier = services.classifier()
-        except (ModelMismatchError, ValueError) as exc:
-            classifier = None
-            typer.echo(f"attention : constats non classés ({exc})", err=True)
-        if classifier is None:
-            typer.echo("attention : constats non classés (aucun modèle de thèmes installé)", err=True)
-        else:
+        except ModelsUnusable as exc:
+            typer.echo(f"erreur : {exc} ; --no-themes pour extraire sans les thèmes", err=True)
+            raise typer.Exit(1) from None
+        if classifier is not None:
             report = with_themes(report, classifier)
     typer.echo(report.model_dump_json(indent=2 if pretty else None))
 

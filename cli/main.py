@@ -10,6 +10,8 @@ never imports them by name.
 from __future__ import annotations
 
 import logging
+import os
+import sys
 from importlib.metadata import entry_points
 
 import typer
@@ -24,7 +26,7 @@ GROUPS = (services, crawl, extract, index, serve, worker)
 
 def build() -> typer.Typer:
     app = typer.Typer(help="Constats : les constats des chambres régionales des comptes, cherchables.",
-                      no_args_is_help=True, add_completion=False)
+                      no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False)
     for group in GROUPS:
         group.register(app)
     for entry in entry_points(group=PLUGIN_GROUP):
@@ -33,7 +35,28 @@ def build() -> typer.Typer:
 
 
 def main() -> None:
-    build()()
+    """The command, with no traceback for the user: an unexpected error is one line in French
+    (exit 1); ``CONSTATS_DEBUG=1`` shows the traceback."""
+    try:
+        build()()
+    except Exception as exc:  # noqa: BLE001 - the last resort of a command line
+        if os.environ.get("CONSTATS_DEBUG"):
+            raise
+        service, text = _unavailable(exc), " ".join(str(exc).split())[:500]
+        if service:
+            print(f"erreur : service indisponible ({service}) : {text}", file=sys.stderr)
+        else:
+            print(f"erreur inattendue : {type(exc).__name__}: {text} (CONSTATS_DEBUG=1 pour le détail)",
+                  file=sys.stderr)
+        sys.exit(1)
+
+
+def _unavailable(exc: BaseException) -> str | None:
+    """The service an error of a client library says is down (None: something else)."""
+    module = type(exc).__module__.split(".")[0]
+    return {"redis": "Redis", "kombu": "Redis", "httpx": "Meilisearch", "httpcore": "Meilisearch",
+            "sqlalchemy": "base de données", "psycopg": "base de données"}.get(module) or (
+        "connexion refusée" if isinstance(exc, ConnectionError) else None)
 
 
 if __name__ == "__main__":

@@ -25,8 +25,10 @@ def serve(host: str = typer.Option(None, help="Adresse d'écoute (défaut : rég
           workers: int = typer.Option(1, min=1, max=16, help="Processus uvicorn.")) -> None:
     """Servir l'API et les pages."""
     s = get_settings()
+    # proxy_headers=False: uvicorn would trust X-Forwarded-For from 127.0.0.1 and let any local
+    # client reset its quota; the app reads it from CONSTATS_TRUSTED_PROXIES only
     uvicorn.run("api.app:create_app", factory=True, host=host or s.api_host,
-                port=port or s.api_port, workers=workers, log_level="info")
+                port=port or s.api_port, workers=workers, log_level="info", proxy_headers=False)
 
 
 def export(fmt: str = typer.Option("csv", "--format", "-f", help="csv, jsonl ou parquet"),
@@ -59,6 +61,9 @@ def export(fmt: str = typer.Option("csv", "--format", "-f", help="csv, jsonl ou 
             typer.secho(f"{e['parametre']} : {e['message']}", fg="red", err=True)
         raise typer.Exit(2) from None
     tmp = None if str(output) == "-" else output.with_name(output.name + ".part")
+    if tmp is not None and not output.parent.is_dir():
+        typer.secho(f"dossier introuvable : {output.parent}", fg="red", err=True)
+        raise typer.Exit(2)
     with Services(get_settings()).session() as session:
         if tmp is None:
             n = export_to_file(fmt, iter_matching(session, params), sys.stdout.buffer)

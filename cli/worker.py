@@ -9,7 +9,7 @@ import typer
 
 from constats.config import get_settings
 from runtime import queue
-from runtime.services import Services
+from runtime.services import ModelsUnusable, Services
 from store import repo
 from store.db import migrate
 from worker import pipeline
@@ -20,6 +20,11 @@ def worker(concurrency: int = typer.Option(2, help="Processus de travail."),
            beat: bool = typer.Option(False, help="Lancer aussi l'ordonnanceur (parcours périodiques)."),
            loglevel: str = typer.Option("INFO", help="Niveau de journalisation.")) -> None:
     """Lancer un worker Celery (téléchargement → extraction → indexation)."""
+    try:  # retrying could not help: refuse to start, naming the file and the versions
+        Services(get_settings()).check_models()
+    except ModelsUnusable as exc:
+        typer.secho(f"le worker refuse de démarrer : {exc}", fg="red", err=True)
+        raise typer.Exit(1) from None
     migrate(get_settings().db_url)
     queue.configure(celery_app, get_settings())
     argv = ["worker", f"--concurrency={concurrency}", f"--loglevel={loglevel}"]
@@ -38,13 +43,30 @@ def beat(loglevel: str = typer.Option("INFO", help="Niveau de journalisation."))
 def ingest(paths: list[Path] = typer.Argument(..., help="Fichiers PDF ou dossiers de PDF."),
            inline: bool = typer.Option(False, help="Traiter ici plutôt que confier aux workers.")) -> None:
     """Ingérer des fichiers PDF locaux : stocker, extraire, indexer."""
+    files: list[Path] = []
+    unreadable = 0
+    for path in paths:
+        if path.is_dir():
+            files += sorted(path.rglob("*.pdf"))
+        elif path.is_file():
+            files.append(path)
+        else:
+            typer.secho(f"{path} : fichier introuvable", fg="red", err=True)
+            unreadable += 1
+    if not files:
+        typer.secho("aucun fichier PDF à ingérer", fg="red", err=True)
+        raise typer.Exit(1)
     services = Services(get_settings())
     migrate(services.settings.db_url)
-    files = [p for path in paths for p in (sorted(path.rglob("*.pdf")) if path.is_dir() else [path])]
     ok = failed = 0
     for path in files:
-        rid = pipeline.ingest_bytes(services, path.read_bytes(), source_url=path.absolute().as_uri(),
-                                    title=path.stem)
+        try:
+            data = path.read_bytes()
+        except OSError as exc:
+            typer.secho(f"{path} : illisible ({exc.strerror or exc})", fg="red", err=True)
+            unreadable += 1
+            continue
+        rid = pipeline.ingest_bytes(services, data, source_url=path.absolute().as_uri(), title=path.stem)
         if inline:
             done = pipeline.process_report(services, rid)
             with services.session() as s:
@@ -57,8 +79,11 @@ def ingest(paths: list[Path] = typer.Argument(..., help="Fichiers PDF ou dossier
         else:
             queue.enqueue_report(services.queue, rid)
             typer.echo(f"{path.name}: {rid} en file d'attente")
+            ok += 1
     if inline:
-        typer.echo(f"{ok} indexé(s), {failed} en échec")
+        typer.echo(f"{ok} indexé(s), {failed} en échec" + (f", {unreadable} illisible(s)" if unreadable else ""))
+    if ok == 0:  # nothing could be ingested: say so to scripts too
+        raise typer.Exit(1)
 
 
 def reprocess(all_reports: bool = typer.Option(False, "--all", help="Tous les rapports, pas seulement "

@@ -54,6 +54,22 @@ class Settings(BaseSettings):
     task_always_eager: bool = Field(False, description="Run Celery tasks inline (debugging only).")
     crawl_schedule_hours: float = Field(24.0, description="Period of the scheduled crawl (beat).")
 
+    # --- convergence after faults (the reconciler, retries)
+    reconcile_every_s: float = Field(
+        120.0, gt=0, description="Period of the reconciler (beat; it also runs when a worker starts).")
+    stall_after_s: float = Field(
+        900.0, gt=0, description="A report whose stage has not advanced for this long is re-enqueued.")
+    max_attempts: int = Field(
+        6, ge=1, description="Re-enqueues of one report before it is marked failed (code 'stalled').")
+    retry_backoff_cap_s: float = Field(
+        60.0, gt=0, description="Cap of the exponential backoff between retries of a stage.")
+    task_retries: int = Field(
+        4, ge=0, description="Retries of a stage on a transient error before it is parked for the reconciler.")
+    meili_timeout_s: float = Field(
+        2.0, gt=0, description="Timeout of one Meilisearch call of the API (search, facets).")
+    meili_breaker_cooldown_s: float = Field(
+        10.0, gt=0, description="After Meilisearch failed, the API answers 503 at once for this long.")
+
     # --- API
     api_host: str = "127.0.0.1"
     api_port: int = 8000
@@ -64,6 +80,9 @@ class Settings(BaseSettings):
     public_rate_limit_store: Literal["redis", "memory"] = Field(
         "redis", description="Where the quota is kept: 'redis' (shared by every API process; "
         "per-process while Redis is unreachable) or 'memory' (per process).")
+    trusted_proxies: list[str] = Field(
+        default_factory=list, description="Addresses of reverse proxies whose X-Forwarded-For is "
+        "trusted (JSON list); empty: the client is the TCP peer.")
     ui_theme: str = Field("constats", description="'constats' (default) or 'dsfr' for State services.")
     public_base_url: str = Field("http://127.0.0.1:8000", description="Base URL used in feeds and exports.")
 

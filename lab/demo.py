@@ -46,7 +46,8 @@ def _start_worker(env: dict, log: Path) -> subprocess.Popen:
 def _start_api(env: dict, host: str, port: int, log: Path) -> subprocess.Popen:
     out = open(log, "ab")
     return subprocess.Popen([sys.executable, "-m", "uvicorn", "api.app:create_app", "--factory",
-                             "--host", host, "--port", str(port), "--log-level", "warning"],
+                             "--host", host, "--port", str(port), "--log-level", "warning",
+                             "--no-proxy-headers"],
                             env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
 
 
@@ -78,7 +79,40 @@ def _wait_pipeline(svc: Services, expected: int, timeout: float) -> dict[str, in
         time.sleep(1.0)
 
 
+def _interrupt(signum, _frame) -> None:
+    """SIGTERM as Ctrl-C: the ``finally`` of ``run`` stops every process the demo started."""
+    raise KeyboardInterrupt(signal.Signals(signum).name)
+
+
+def _stop(proc: subprocess.Popen) -> None:
+    """Stop a process we started in its own session, and everything it started (its group)."""
+    try:
+        os.killpg(proc.pid, signal.SIGTERM)
+        proc.wait(timeout=20)
+    except ProcessLookupError:
+        return
+    except subprocess.TimeoutExpired:
+        try:
+            os.killpg(proc.pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+        proc.wait(timeout=10)
+    try:  # children left behind by a leader that exited first (celery's pool)
+        os.killpg(proc.pid, signal.SIGKILL)
+    except ProcessLookupError:
+        pass
+
+
 def run(check: bool = False, reports: int = 30, port: int | None = None) -> int:
+    previous = {sig: signal.signal(sig, _interrupt) for sig in (signal.SIGTERM, signal.SIGHUP)}
+    try:
+        return _run(check, reports, port)
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+
+
+def _run(check: bool, reports: int, port: int | None) -> int:
     settings = get_settings()
     started: list[subprocess.Popen] = []
     env = dict(os.environ)
@@ -95,8 +129,8 @@ def run(check: bool = False, reports: int = 30, port: int | None = None) -> int:
     try:
         _say("1/6 services")
         already = all(s.running for s in local.status(settings))
+        stop_services = not already  # before starting them: a SIGTERM meanwhile stops them too
         urls = local.up(settings)
-        stop_services = not already
         managed = settings  # the settings that own the services we started (for down)
         env.update({"MEILI_URL": urls["meilisearch"], "REDIS_URL": urls["redis"],
                     "MEILI_MASTER_KEY": settings.meili_master_key})
@@ -148,25 +182,24 @@ def run(check: bool = False, reports: int = 30, port: int | None = None) -> int:
         if check:
             return _check(base)
         typer.echo("Ctrl-C stops everything.")
-        signal.sigwait({signal.SIGINT, signal.SIGTERM})
-        return 0
+        while True:  # until SIGINT or SIGTERM (KeyboardInterrupt either way)
+            time.sleep(3600)
     except KeyboardInterrupt:
         return 0
     except (local.ServiceError, RuntimeError) as exc:
         typer.secho(f"demo failed: {exc}", fg="red", err=True)
         return 1
     finally:
+        signal.signal(signal.SIGINT, signal.SIG_IGN)  # a second Ctrl-C does not cut the cleanup short
+        signal.signal(signal.SIGTERM, signal.SIG_IGN)
         for proc in reversed(started):
-            try:
-                os.killpg(proc.pid, signal.SIGTERM)
-                proc.wait(timeout=20)
-            except (ProcessLookupError, subprocess.TimeoutExpired):
-                proc.kill()
+            _stop(proc)
         if replica is not None:
             replica.shutdown()
         if stop_services:
             local.down(managed)
         typer.echo("stopped.")
+        signal.signal(signal.SIGINT, signal.default_int_handler)
 
 
 def _check(base: str) -> int:

@@ -189,8 +189,10 @@ def start_redis(settings: Settings, *, wait: float = 15.0) -> str:
                            "set CONSTATS_REDIS_PORT or REDIS_URL.")
     log = state / "redis.log"
     cmd = [str(redis_server_binary()), "--port", str(settings.redis_port), "--bind", "127.0.0.1",
-           "--save", "", "--appendonly", "no", "--daemonize", "yes", "--pidfile", str(pidfile),
-           "--logfile", str(log), "--dir", str(state)]
+           # the queue survives a restart: append-only file, synced every second (what the last
+           # second held is found again by the reconciler)
+           "--save", "", "--appendonly", "yes", "--appendfsync", "everysec", "--daemonize", "yes",
+           "--pidfile", str(pidfile), "--logfile", str(log), "--dir", str(state)]
     proc = subprocess.run(cmd, capture_output=True, text=True)
     if proc.returncode != 0:
         raise ServiceError(f"Redis failed to start: {(proc.stderr or proc.stdout).strip()}\n{_tail(log)}")
@@ -222,12 +224,14 @@ def up(settings: Settings) -> dict[str, str]:
     return urls
 
 
-def down(settings: Settings) -> list[str]:
+def down(settings: Settings, only: set[str] | None = None) -> list[str]:
+    """Stop the managed services (``only``: those named, e.g. the ones a command started)."""
     stopped = []
     base = settings.state_dir.absolute()
-    if not settings.meili_url and _stop_pid(base / "meilisearch" / "meilisearch.pid"):
+    if (only is None or "meilisearch" in only) and not settings.meili_url \
+            and _stop_pid(base / "meilisearch" / "meilisearch.pid"):
         stopped.append("meilisearch")
-    if not settings.redis_url and _stop_pid(base / "redis" / "redis.pid"):
+    if (only is None or "redis" in only) and not settings.redis_url and _stop_pid(base / "redis" / "redis.pid"):
         stopped.append("redis")
     return stopped
 

@@ -23,17 +23,23 @@ from constats.config import Settings
 from constats.errors import ServiceUnavailable
 from crawler.limiter import Limiter, MemoryLimiter, RedisLimiter
 from crawler.rawstore import RawStore
-from nlp.classify import ThemeClassifier
+from nlp import geo
+from nlp.classify import DEFAULT_PATH as THEME_MODEL_PATH
+from nlp.classify import ModelMismatchError, ThemeClassifier
 from nlp.embed import Embedder, QueryEmbedder, get_embedder
 from nlp.report import EXTRACTOR_VERSION
 from runtime.mail import Mailer
 from runtime.queue import make_celery
-from search.client import MeiliClient, MeiliError, search_key
+from search.client import CircuitBreaker, MeiliClient, MeiliError, search_key
 from search.indexer import INDEX_VERSION
 from store.db import session_scope
 from store.repo import Versions
 
 log = logging.getLogger(__name__)
+
+class ModelsUnusable(RuntimeError):
+    """The packaged models or reference data are missing or were made for other versions."""
+
 
 #: ``embedder=`` / ``classifier=`` not given: built from the settings on first use.
 _FROM_SETTINGS: Any = object()
@@ -51,6 +57,8 @@ class Services:
         self._query_embedder: QueryEmbedder | None = _FROM_SETTINGS
         self._meili_admin: MeiliClient | None = None
         self._meili_search: MeiliClient | None = None
+        #: shared by the API's calls to Meilisearch: a down or frozen server fails them at once
+        self.meili_breaker = CircuitBreaker(settings.meili_breaker_cooldown_s)
         self._lock = threading.RLock()
 
     # ------------------------------------------------------------------ store
@@ -89,10 +97,15 @@ class Services:
 
     def meili_search(self) -> MeiliClient:
         """A client holding a SEARCH-ONLY key (``MEILI_SEARCH_KEY``, or one found or created
-        once with the master key): the API never writes to Meilisearch."""
+        once with the master key): the API never writes to Meilisearch. Its calls time out
+        after ``meili_timeout_s`` and go through ``meili_breaker``."""
+        if self._meili_search is not None:
+            return self._meili_search
+        key = self._search_key()  # outside the lock: a stuck server never blocks other routes
         with self._lock:
             if self._meili_search is None:
-                self._meili_search = MeiliClient(self.settings.meili, self._search_key(), timeout=30)
+                self._meili_search = MeiliClient(self.settings.meili, key, timeout=self.settings.meili_timeout_s,
+                                                 breaker=self.meili_breaker)
             return self._meili_search
 
     def _search_key(self) -> str:
@@ -100,7 +113,8 @@ class Services:
         if s.meili_search_key:
             return s.meili_search_key
         try:
-            with MeiliClient(s.meili, s.meili_master_key, timeout=10) as master:
+            with MeiliClient(s.meili, s.meili_master_key, timeout=s.meili_timeout_s,
+                             breaker=self.meili_breaker) as master:
                 return search_key(master, s.index_prefix)
         except (httpx.HTTPError, MeiliError) as exc:
             raise ServiceUnavailable("Meilisearch", str(exc)) from exc
@@ -140,6 +154,24 @@ class Services:
                     log.warning("no theme classifier available (%s): findings stay unclassified", exc)
                     self._classifier = None
             return self._classifier
+
+    def check_models(self) -> None:
+        """Load the theme model and the reference table now; raise ``ModelsUnusable`` naming
+        the file and the versions when one cannot be used (a worker then refuses to start)."""
+        if self._classifier is _FROM_SETTINGS:
+            try:
+                clf = ThemeClassifier.load()
+            except ModelMismatchError as exc:
+                raise ModelsUnusable(f"modèle de thèmes inutilisable : {exc}") from exc
+            except FileNotFoundError as exc:
+                raise ModelsUnusable(f"modèle de thèmes absent : {THEME_MODEL_PATH} ({exc})") from exc
+            with self._lock:
+                self._classifier = clf
+        try:
+            geo.reference()
+        except (OSError, ValueError, KeyError) as exc:
+            raise ModelsUnusable(f"table de référence géographique inutilisable : {geo.REFERENCE_PATH} "
+                                 f"({type(exc).__name__}: {exc})") from exc
 
     def versions(self) -> Versions:
         """The versions that made a report: older ones are reprocessed."""

@@ -8,6 +8,7 @@ Writes return the enqueued task; ``wait_task`` waits for it with a timeout and r
 
 from __future__ import annotations
 
+import threading
 import time
 from collections.abc import Iterable
 from typing import Any
@@ -28,13 +29,64 @@ class MeiliTaskError(MeiliError):
     """An asynchronous task failed or did not finish in time."""
 
 
+class MeiliUnavailable(MeiliError):
+    """The circuit breaker is open: Meilisearch failed a moment ago, no call is made."""
+
+
+class CircuitBreaker:
+    """Fail fast while a server is down or stuck, instead of making every caller wait.
+
+    Closed: calls go through. A call that fails for the server's sake (no connection, a
+    timeout, a 5xx) opens it: for ``cooldown`` seconds every call fails at once
+    (``MeiliUnavailable``). Then one call at a time is let through as a probe: its success
+    closes the breaker, its failure opens it again. Thread-safe."""
+
+    def __init__(self, cooldown: float = 10.0, clock=time.monotonic):
+        self.cooldown, self._clock = cooldown, clock
+        self._lock = threading.Lock()
+        self._open_until: float | None = None  # None: closed
+        self._probing = False
+        self.last_error = ""
+
+    @property
+    def closed(self) -> bool:
+        return self._open_until is None
+
+    def before(self) -> bool:
+        """Ask to make a call; True when it is the probe. Raises ``MeiliUnavailable`` while open."""
+        with self._lock:
+            if self._open_until is None:
+                return False
+            if self._clock() < self._open_until or self._probing:
+                raise MeiliUnavailable(f"Meilisearch indisponible ({self.last_error}) : "
+                                       "appel non tenté", code="unavailable")
+            self._probing = True
+            return True
+
+    def success(self, probe: bool) -> None:
+        with self._lock:
+            if probe or self._open_until is not None:
+                self._open_until, self._probing = None, False
+
+    def failure(self, probe: bool, error: str) -> None:
+        with self._lock:
+            self.last_error = error[:200]
+            self._open_until = self._clock() + self.cooldown
+            if probe:
+                self._probing = False
+
+
 class MeiliClient:
-    """One Meilisearch server, one API key. Thread-safe (httpx.Client is)."""
+    """One Meilisearch server, one API key. Thread-safe (httpx.Client is).
+
+    ``breaker``: a ``CircuitBreaker`` (the API's client, with a short timeout) so that a down
+    or frozen Meilisearch costs one timeout, not one per request."""
 
     def __init__(self, url: str, key: str | None = None, *, timeout: float = 30.0,
-                 transport: httpx.BaseTransport | None = None):
+                 transport: httpx.BaseTransport | None = None, breaker: CircuitBreaker | None = None):
         headers = {"Authorization": f"Bearer {key}"} if key else {}
         self.url = url.rstrip("/")
+        self.breaker = breaker
         self._http = httpx.Client(base_url=self.url, headers=headers, timeout=timeout,
                                   transport=transport)
 
@@ -50,6 +102,29 @@ class MeiliClient:
 
     def request(self, method: str, path: str, *, json: Any = None,
                 params: dict | None = None, ok404: bool = False) -> Any:
+        if self.breaker is None:
+            return self._request(method, path, json=json, params=params, ok404=ok404)
+        probe = self.breaker.before()
+        try:
+            out = self._request(method, path, json=json, params=params, ok404=ok404)
+        except httpx.HTTPError as exc:
+            self.breaker.failure(probe, f"{type(exc).__name__}: {exc}")
+            raise
+        except MeiliError as exc:
+            if (exc.status or 0) >= 500:
+                self.breaker.failure(probe, str(exc))
+            else:
+                self.breaker.success(probe)
+            raise
+        except BaseException:
+            if probe:
+                self.breaker.failure(probe, "interrupted")
+            raise
+        self.breaker.success(probe)
+        return out
+
+    def _request(self, method: str, path: str, *, json: Any = None,
+                 params: dict | None = None, ok404: bool = False) -> Any:
         resp = self._http.request(method, path, json=json, params=params)
         if resp.status_code == 404 and ok404:
             return None

@@ -14,7 +14,7 @@ import time
 from collections.abc import Sequence
 from typing import Any, Literal
 
-from pydantic import BaseModel, Field, field_validator, model_validator
+from pydantic import BaseModel, Field, field_validator
 
 from search.client import MeiliClient, MeiliError
 from search.highlight import highlight
@@ -93,6 +93,8 @@ class SearchParams(BaseModel):
     def _page(cls, v: int) -> int:
         if v < 1:
             raise ValueError("le numéro de page commence à 1")
+        if v > MAX_WINDOW:
+            raise ValueError(f"le numéro de page va de 1 à {MAX_WINDOW}")
         return v
 
     @field_validator("per_page")
@@ -109,14 +111,16 @@ class SearchParams(BaseModel):
             raise ValueError("l'année doit être comprise entre 1900 et 2100")
         return v
 
-    @model_validator(mode="after")
-    def _window(self) -> SearchParams:
+    def notices(self) -> list[str]:
+        """What the request asks that no finding can answer: said in ``warnings`` of a normal
+        answer (an empty page), not refused: every value the API documents is accepted."""
+        out = []
         if (self.page - 1) * self.per_page >= MAX_WINDOW:
-            raise ValueError(f"seuls les {MAX_WINDOW} premiers résultats sont consultables : "
-                             "affinez la recherche avec des filtres, ou utilisez l'export")
+            out.append(f"seuls les {MAX_WINDOW} premiers résultats sont consultables : "
+                       "affinez la recherche avec des filtres, ou utilisez l'export")
         if self.year_from and self.year_to and self.year_from > self.year_to:
-            raise ValueError("l'année de début est postérieure à l'année de fin")
-        return self
+            out.append("l'année de début est postérieure à l'année de fin : aucun constat ne peut répondre")
+        return out
 
 
 class SearchHit(BaseModel):
@@ -256,7 +260,7 @@ def search_findings(client: MeiliClient, params: SearchParams, embedder=None,
     """
     text, found = understand_query(params.q, literal=params.literal)
     filters = build_filters(params, filters_for(found))
-    warnings = []
+    warnings = params.notices()
     if len(text.split()) > MAX_QUERY_WORDS:
         warnings.append(f"seuls les {MAX_QUERY_WORDS} premiers mots de la recherche sont pris "
                         "en compte")

@@ -80,6 +80,8 @@ class FileRow(Base):
     first_seen: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     last_seen: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     fetched_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    #: when the reconciler last handed the file to the workers (a lost fetch is handed again)
+    enqueued_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
     publication: Mapped[PublicationRow | None] = relationship(back_populates="files")
 
@@ -98,6 +100,8 @@ class ReportRow(Base):
     status: Mapped[str] = mapped_column(String(20), default="pending")  # domain.ReportStatus
     error: Mapped[str | None] = mapped_column(Text)
     error_code: Mapped[str | None] = mapped_column(String(40))
+    #: times the reconciler handed the report to the workers again (a stalled stage)
+    attempts: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     n_pages: Mapped[int | None] = mapped_column(Integer)
     extractor_version: Mapped[str | None] = mapped_column(String(40))
     classifier_version: Mapped[str | None] = mapped_column(String(80))

@@ -16,7 +16,7 @@ from sqlalchemy import Select, and_, delete, func, or_, select
 from sqlalchemy.orm import Session
 
 from constats.domain import Finding, Report, ReportMetadata, report_id_for
-from store.models import FindingRow, PublicationRow, ReportRow
+from store.models import FileRow, FindingRow, PublicationRow, ReportRow
 
 
 def register_report(session: Session, sha256: str, *, source_url: str | None = None,
@@ -386,3 +386,75 @@ def findings_by_ids(session: Session, ids: Iterable[str]) -> list[tuple[FindingR
 def latest_indexed_at(session: Session) -> datetime | None:
     at = session.scalar(select(func.max(ReportRow.indexed_at)))
     return at if at is None or at.tzinfo else at.replace(tzinfo=UTC)
+
+
+# --------------------------------------------------------------------------- reconciler
+#: the stages a report goes through before it is done (``indexed``) or ``failed``
+UNFINISHED = ("pending", "fetched", "extracted")
+
+
+def touch(session: Session, report_id: str) -> None:
+    """A worker starts a stage of the report: its stage is alive (the reconciler waits)."""
+    row = session.get(ReportRow, report_id)
+    if row is not None:
+        row.updated_at = datetime.now(UTC)
+
+
+def _aware(at: datetime | None) -> datetime | None:
+    return at if at is None or at.tzinfo else at.replace(tzinfo=UTC)
+
+
+@dataclass(frozen=True)
+class Stalled:
+    report_id: str
+    status: str
+    attempts: int
+
+
+def stalled_reports(session: Session, before: datetime, limit: int = 500) -> list[Stalled]:
+    """Unfinished reports whose stage has not advanced (nor started) since ``before``, oldest first."""
+    stmt = (select(ReportRow.id, ReportRow.status, ReportRow.attempts, ReportRow.updated_at)
+            .where(ReportRow.status.in_(UNFINISHED)).order_by(ReportRow.updated_at))
+    out = []
+    for rid, status, attempts, updated in session.execute(stmt):
+        at = _aware(updated)
+        if at is not None and at < before:
+            out.append(Stalled(rid, status, attempts or 0))
+            if len(out) >= limit:
+                break
+    return out
+
+
+def note_attempt(session: Session, report_id: str) -> int:
+    """The report is handed to the workers again: one more attempt (its clock restarts)."""
+    row = session.get(ReportRow, report_id)
+    if row is None:
+        return 0
+    row.attempts = (row.attempts or 0) + 1
+    row.updated_at = datetime.now(UTC)
+    return row.attempts
+
+
+def stalled_files(session: Session, before: datetime, limit: int = 500) -> list[tuple[int, int]]:
+    """(id, attempts) of files listed by a crawl but never downloaded, untouched since ``before``
+    (their fetch task was lost)."""
+    stmt = select(FileRow.id, FileRow.attempts, FileRow.enqueued_at, FileRow.last_seen).where(
+        FileRow.status == "pending", FileRow.role.in_(["report", "response"]))
+    out = []
+    for fid, attempts, enqueued, seen in session.execute(stmt):
+        at = _aware(enqueued) or _aware(seen)
+        if at is not None and at < before:
+            out.append((fid, attempts or 0))
+            if len(out) >= limit:
+                break
+    return out
+
+
+def note_file_enqueued(session: Session, file_id: int, *, give_up: bool = False) -> None:
+    row = session.get(FileRow, file_id)
+    if row is None:
+        return
+    row.enqueued_at = datetime.now(UTC)
+    row.attempts = (row.attempts or 0) + 1
+    if give_up:
+        row.status, row.error = "failed", "stalled: téléchargement abandonné après plusieurs tentatives"

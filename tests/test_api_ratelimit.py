@@ -117,3 +117,63 @@ def test_redis_outage_falls_back_to_a_per_process_quota_then_recovers(live_servi
     assert not lim.hit("a")[0] and not lim.shared  # still within retry_after: local window
     clock.t += 5
     assert lim.hit("a")[0] and lim.shared
+
+
+# --------------------------------------------------------------------------- the real client
+def _serve(tmp_path, **env_extra):
+    """``constats serve`` as an operator runs it (uvicorn), the quota in memory."""
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    from runtime.local import free_port, port_open
+
+    port = free_port()
+    env = {**os.environ, "CONSTATS_STATE_DIR": str(tmp_path), "CONSTATS_PUBLIC_RATE_LIMIT": "4/minute",
+           "CONSTATS_PUBLIC_RATE_LIMIT_STORE": "memory", "DATABASE_URL": f"sqlite:///{tmp_path / 'c.db'}",
+           "MEILI_URL": "http://127.0.0.1:1", "REDIS_URL": "redis://127.0.0.1:1/0", **env_extra}
+    log = open(tmp_path / "serve.log", "wb")
+    proc = subprocess.Popen([sys.executable, "-m", "cli.main", "serve", "--port", str(port)],
+                            cwd=Path(__file__).resolve().parents[1], env=env, stdout=log,
+                            stderr=subprocess.STDOUT, start_new_session=True)
+    deadline = time.monotonic() + 90
+    while not port_open(port):
+        assert proc.poll() is None and time.monotonic() < deadline, (tmp_path / "serve.log").read_text()
+        time.sleep(0.2)
+    return proc, f"http://127.0.0.1:{port}"
+
+
+@pytest.mark.slow
+def test_a_spoofed_forwarded_for_does_not_reset_the_quota_and_the_search_page_counts(tmp_path):
+    import httpx
+
+    proc, base = _serve(tmp_path)
+    try:
+        with httpx.Client(base_url=base, timeout=30) as c:
+            codes = [c.get("/api/taxonomy", headers={"X-Forwarded-For": f"203.0.113.{i}"}).status_code
+                     for i in range(6)]
+            assert codes[:4] == [200] * 4 and codes[4:] == [429, 429], codes
+            page = c.get("/recherche", params={"q": "dette"}, headers={"X-Forwarded-For": "198.51.100.7"})
+            assert page.status_code == 429 and "Réessayez dans" in page.text
+            assert "text/html" in page.headers["content-type"]
+    finally:
+        proc.terminate()
+        proc.wait(timeout=30)
+
+
+@pytest.mark.slow
+def test_behind_a_configured_proxy_each_forwarded_client_has_its_quota(tmp_path):
+    import httpx
+
+    proc, base = _serve(tmp_path, CONSTATS_TRUSTED_PROXIES='["127.0.0.1"]')
+    try:
+        with httpx.Client(base_url=base, timeout=30) as c:
+            a = [c.get("/api/taxonomy", headers={"X-Forwarded-For": "203.0.113.1"}).status_code for _ in range(5)]
+            # the client wrote a fake first hop; the proxy appended the address it saw
+            b = c.get("/api/taxonomy", headers={"X-Forwarded-For": "203.0.113.1, 203.0.113.2"}).status_code
+        assert a == [200] * 4 + [429]
+        assert b == 200
+    finally:
+        proc.terminate()
+        proc.wait(timeout=30)

@@ -57,7 +57,8 @@ def browser(base_url, tmp_path_factory):
     with sync_playwright() as p:
         ctx = p.chromium.launch_persistent_context(
             str(profile), executable_path=str(CHROMIUM), headless=True, args=ARGS,
-            accept_downloads=True, locale="fr-FR")
+            accept_downloads=True, locale="fr-FR",
+            bypass_csp=True)  # axe-core is injected inline; the pages themselves run under the CSP
         yield ctx
         ctx.close()
 

@@ -5,7 +5,9 @@ directly by tests and the command line. Each stage is idempotent on the report's
 hash: a report already produced by the current versions is not redone. A report that
 cannot be read is recorded as ``failed`` with its error code and message, and the pipeline
 goes on with the others; only transient errors (a database or search engine that does not
-answer) are retried.
+answer) are retried, a few times (``task_retries``); a stage that still cannot go on is left
+where it is, and ``worker.reconcile`` hands it to the workers again later. A worker touches
+the report when it starts a stage, so the reconciler never takes a live stage for a stalled one.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+from sqlalchemy.exc import OperationalError
 
 from crawler.crawl import crawl_source
 from crawler.crawl import fetch_file as crawler_fetch
@@ -23,6 +26,7 @@ from nlp.errors import PdfError
 from nlp.report import EXTRACTOR_VERSION, understand, with_themes
 from runtime import queue
 from runtime.services import Services
+from search.client import MeiliError, MeiliTaskError
 from search.indexer import INDEX_VERSION, index_reports
 from store import repo
 
@@ -31,6 +35,10 @@ log = logging.getLogger(__name__)
 
 class TransientError(Exception):
     """Worth retrying later: a service did not answer."""
+
+
+#: errors of a service that does not answer (the database, Meilisearch): retried, never recorded
+TRANSIENT = (TransientError, OperationalError)
 
 
 # --------------------------------------------------------------------------- stages
@@ -67,6 +75,7 @@ def extract_report(services: Services, report_id: str) -> str | None:
                 and row.classifier_version == clf_version):
             return report_id  # already done by these versions
         sha = row.sha256
+        repo.touch(session, report_id)
     try:
         data = services.raw_store.read(sha)
     except FileNotFoundError:
@@ -102,11 +111,18 @@ def index_report(services: Services, report_id: str) -> str | None:
         row = repo.get_report(session, report_id)
         if row is None or row.status == "failed":
             return None
+        repo.touch(session, report_id)
+    with services.session() as session:
         try:
             index_reports(session, services.meili_admin(), [report_id], services.embedder(),
                           services.prefix)
-        except httpx.TransportError as exc:
+        except httpx.HTTPError as exc:
             raise TransientError(f"Meilisearch unreachable: {exc}") from exc
+        except MeiliError as exc:
+            if isinstance(exc, MeiliTaskError) and exc.code == "timeout" or (exc.status or 0) >= 500:
+                raise TransientError(f"Meilisearch unavailable: {exc}") from exc
+            session.rollback()
+            return _fail(services, report_id, "index_error", str(exc))
         repo.mark_indexed(session, report_id, INDEX_VERSION)
     return report_id
 

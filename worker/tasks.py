@@ -3,18 +3,28 @@
 The chain for one file is ``fetch → extract → index``; each task passes the report id on
 (``None`` when there is nothing to do, which the next stage passes through). Task names are
 ``runtime.queue``'s, by which the other processes enqueue them.
+
+A transient error (a service that does not answer) is retried ``task_retries`` times with a
+capped exponential backoff; after that the task gives up and the report stays at its stage,
+where the reconciler (``RECONCILE``) finds it and hands it over again once the service is back.
 """
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
+from constats.config import get_settings
 from runtime import queue
-from worker import derived, pipeline
+from worker import derived, pipeline, reconcile
 from worker.app import celery_app, services
 
-RETRY: dict[str, Any] = dict(autoretry_for=(pipeline.TransientError,), retry_backoff=2,
-                             retry_backoff_max=120, retry_jitter=True, max_retries=5)
+log = logging.getLogger(__name__)
+
+_S = get_settings()
+RETRY: dict[str, Any] = dict(autoretry_for=pipeline.TRANSIENT, retry_backoff=2,
+                             retry_backoff_max=int(_S.retry_backoff_cap_s), retry_jitter=True,
+                             max_retries=_S.task_retries)
 
 
 @celery_app.task(name=queue.FETCH, **RETRY)
@@ -47,3 +57,9 @@ def crawl(source: str = "ccomptes", incremental: bool = True, **params: Any) -> 
 def after_indexing() -> dict:
     """Recompute the recurring groups if stale, send the due newsletter digests (beat)."""
     return derived.after_indexing(services())
+
+
+@celery_app.task(name=queue.RECONCILE, ignore_result=True)
+def reconcile_task() -> dict:
+    """Hand the reports whose stage has not advanced to the workers again (beat, worker start)."""
+    return reconcile.reconcile(services())

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, Query
 from fastapi.responses import JSONResponse
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, BeforeValidator, Field, StrictBool, StringConstraints
 from sqlalchemy.orm import Session
 
 from api.deps import db, require_admin, services
@@ -19,18 +19,27 @@ from store import repo
 router = APIRouter(prefix="/api", tags=["administration"])
 
 
+def _json_integer(value: object) -> object:
+    """A JSON integer (3 or 3.0), not the text "3" nor true."""
+    if isinstance(value, (str, bool)):
+        raise ValueError("doit être un nombre entier")
+    return value
+
+
 class CrawlRequest(BaseModel):
     source: Literal["ccomptes", "local"] = Field("ccomptes", description="Source à parcourir.")
-    incremental: bool = Field(True, description="Ne télécharger que ce qui a changé.")
-    max_pages: int | None = Field(None, ge=1, le=10_000, description="Pages de liste au plus.")
+    # as JSON says: "false" is not a boolean, "3" not a number
+    incremental: StrictBool = Field(True, description="Ne télécharger que ce qui a changé.")
+    max_pages: Annotated[int | None, BeforeValidator(_json_integer)] = Field(
+        None, ge=1, le=10_000, description="Pages de liste au plus.")
     query: str | None = Field(None, max_length=200, description="Recherche sur le site source.")
     path: str | None = Field(None, max_length=1000, description="Dossier (source local).")
 
 
 class ReprocessRequest(BaseModel):
-    report_ids: list[str] | None = Field(None, max_length=10_000,
-                                         description="Rapports à retraiter ; par défaut ceux "
-                                                     "produits par des versions anciennes.")
+    report_ids: list[Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_-]{1,40}$")]] | None = Field(
+        None, max_length=10_000, description="Rapports à retraiter ; par défaut ceux produits par des "
+                                             "versions anciennes.")
 
 
 def _enqueue(fn, *args):
@@ -55,18 +64,18 @@ def api_start_crawl(body: CrawlRequest, svc: Services = Depends(services)) -> di
 
 
 @router.post("/reprocess", status_code=202, summary="Retraiter des rapports (clé d'administration)",
-             dependencies=[Depends(require_admin)])
+             dependencies=[Depends(require_admin)],
+             responses={404: {"description": "Un des rapports nommés est inconnu"}})
 def api_reprocess(body: ReprocessRequest | None = None, session: Session = Depends(db),
                   svc: Services = Depends(services)):
     if body and body.report_ids is not None:
         ids = list(dict.fromkeys(body.report_ids))
         known = set(repo.report_ids(session, ids))
         unknown = [i for i in ids if i not in known]
-        if unknown:
-            return JSONResponse(status_code=422, content={
-                "erreur": "paramètres invalides",
-                "message": "rapports inconnus : " + ", ".join(unknown[:20])
-                           + (" …" if len(unknown) > 20 else "")})
+        if unknown:  # well-formed ids that name nothing: 404, as for GET /api/reports/{id}
+            return JSONResponse(status_code=404, content={
+                "erreur": "rapports inconnus : " + ", ".join(unknown[:20])
+                          + (" …" if len(unknown) > 20 else "")})
     if not (body and body.report_ids is not None):
         ids = repo.outdated_reports(session, **svc.versions())
     tasks = [getattr(_enqueue(queue.enqueue_report, svc.queue, rid), "id", None) for rid in ids]

@@ -10,11 +10,12 @@ from fastapi.responses import FileResponse, JSONResponse, StreamingResponse
 from sqlalchemy.orm import Session
 
 from api import bodies
-from api.deps import db, report_or_404, services
+from api.deps import call_meili, db, report_or_404, services
 from api.export import FORMATS, export_filename, stream_export, table_schema
 from api.filters import export_params, iter_matching
 from api.present import report_detail, report_summary
 from api.schemas import BodyReportsOut, ReportOut
+from constats.errors import ServiceUnavailable
 from runtime.services import Services
 from search.query import SearchParams, lookup_body
 from store import repo
@@ -50,7 +51,8 @@ def api_report_pdf(request: Request, report_id: str = REPORT_ID, session: Sessio
 @router.get("/bodies/{code}/reports", summary="Les rapports d'un organisme et de ses satellites",
             response_model=BodyReportsOut, responses={422: {"description": "Code invalide"}})
 def api_body_reports(request: Request, code: str = Path(..., max_length=9,
-                                                        description="Code INSEE, SIREN ou département."),
+                                                        description="Code INSEE, SIREN ou département.",
+                                                        json_schema_extra={"pattern": bodies.CODE.pattern}),
                      session: Session = Depends(db), svc: Services = Depends(services)) -> dict | JSONResponse:
     """Pour une commune : ses rapports, et ceux de son EPCI, de son CCAS, de son hôpital…"""
     if not bodies.valid_code(code):
@@ -58,7 +60,10 @@ def api_body_reports(request: Request, code: str = Path(..., max_length=9,
             "erreur": "paramètres invalides",
             "message": f"code : « {code} » n'est ni un code INSEE (5 caractères), ni un SIREN "
                        "(9 chiffres), ni un code de département"})
-    body = lookup_body(svc.meili_search(), code, svc.prefix) if len(code) >= 5 else None
+    try:  # the body's name and satellites come from the search index; the store answers alone
+        body = call_meili(lookup_body, svc.meili_search(), code, svc.prefix) if len(code) >= 5 else None
+    except ServiceUnavailable:
+        body = None
     insee, siren = bodies.related_codes(code, body)
     rows = repo.reports_about(session, insee, siren, departement=code if len(code) <= 3 else None)
     if not rows and body is None:
