@@ -12,10 +12,14 @@ from __future__ import annotations
 
 import logging
 import tempfile
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 import httpx
+import redis
 
 from crawler.crawl import crawl_source
 from crawler.crawl import fetch_file as crawler_fetch
@@ -54,8 +58,56 @@ def ingest_bytes(services: Services, data: bytes, *, source_url: str | None = No
         return row.id
 
 
+@contextmanager
+def claim(services: Services, what: str, report_id: str, ttl_s: float) -> Iterator[bool]:
+    """Whether this process may do ``what`` on the report now: ``False`` while another worker
+    (on any machine sharing the Redis) holds the same claim. The claim is a Redis key set only
+    if absent, removed when done, expiring after ``ttl_s`` should its holder die. Without
+    Redis (inline runs), every caller may go on: the stages are idempotent anyway."""
+    key = f"constats:claim:{what}:{report_id}"
+    token = uuid.uuid4().hex
+    client = None
+    try:
+        client = redis.Redis.from_url(services.settings.redis, socket_connect_timeout=2, socket_timeout=5)
+        held = bool(client.set(key, token, nx=True, ex=max(1, int(ttl_s))))
+    except redis.RedisError:
+        client, held = None, True
+    try:
+        yield held
+    finally:
+        if client is not None and held:
+            try:
+                if client.get(key) == token.encode():
+                    client.delete(key)
+            except redis.RedisError:
+                pass  # expires by itself
+            client.close()
+
+
+def _read_raw(services: Services, sha: str, file_id: int | None) -> bytes:
+    """The PDF's bytes from this worker's raw store, fetched again from the source when this
+    worker has not got them (workers on other machines, each with its own state directory)."""
+    try:
+        return services.raw_store.read(sha)
+    except FileNotFoundError:
+        if file_id is None:
+            raise
+    log.info("extract: %s not in this worker's raw store, fetched again (file %s)", sha[:12], file_id)
+    fetch_file(services, file_id)
+    return services.raw_store.read(sha)
+
+
 def extract_report(services: Services, report_id: str) -> str | None:
-    """Read the report's PDF into findings and store them. ``None`` when it failed."""
+    """Read the report's PDF into findings and store them. ``None`` when it failed, or when
+    another worker is extracting the same report at this moment (it goes on to index it)."""
+    with claim(services, "extract", report_id, services.settings.extract_timeout_s + 60) as mine:
+        if not mine:
+            log.info("extract: %s is being extracted by another worker", report_id)
+            return None
+        return _extract(services, report_id)
+
+
+def _extract(services: Services, report_id: str) -> str | None:
     clf = services.classifier()
     clf_version = clf.version if clf else None
     with services.session() as session:
@@ -66,9 +118,9 @@ def extract_report(services: Services, report_id: str) -> str | None:
         if (row.status in ("extracted", "indexed") and row.extractor_version == EXTRACTOR_VERSION
                 and row.classifier_version == clf_version):
             return report_id  # already done by these versions
-        sha = row.sha256
+        sha, file_id = row.sha256, row.file_id
     try:
-        data = services.raw_store.read(sha)
+        data = _read_raw(services, sha, file_id)
     except FileNotFoundError:
         return _fail(services, report_id, "missing_file", "le fichier PDF n'est plus dans le stockage brut")
     try:
@@ -85,6 +137,7 @@ def extract_report(services: Services, report_id: str) -> str | None:
         report = with_themes(report, clf)
     with services.session() as session:
         repo.save_extraction(session, report)
+    log.info("extract: %s extracted (%d findings)", report_id, len(report.findings))
     return report_id
 
 
