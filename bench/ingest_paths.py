@@ -2,7 +2,8 @@
 
 - lemmas by spaCy's full pipeline (tagger + rule lemmatiser) for every finding;
 - OCR through MuPDF: the page rendered in RGB, written by MuPDF as a one-page PDF with
-  Tesseract's invisible text layer, read back (``nlp.ocr.tesseract_pdf`` / ``ocr_blocks``).
+  Tesseract's invisible text layer, read back (``nlp.ocr.tesseract_pdf`` / ``ocr_blocks``);
+- indexing that waits for each Meilisearch task (``worker.pipeline.WRITE_BEHIND`` off).
 
 ``python -m bench.ingest_paths baseline|current CELERY-WORKER-OPTIONS…`` runs a Celery worker
 of ``worker.app`` with those paths (``baseline``) or the code as it is (``current``).
@@ -36,10 +37,12 @@ def use_baseline() -> None:
     import nlp.ocr as ocr  # noqa: PLC0415
     import search.indexer as indexer  # noqa: PLC0415
     import search.lemmas as lemmas  # noqa: PLC0415
+    import worker.pipeline as pipeline  # noqa: PLC0415
 
     lemmas.lemmatize = lemmas.lemmatize_tagged  # type: ignore[assignment]
     indexer.lemmatize = lemmas.lemmatize_tagged  # type: ignore[assignment]
     ocr.tesseract_program = lambda: None  # type: ignore[assignment]
+    pipeline.WRITE_BEHIND = False
 
 
 def main(argv: list[str]) -> None:

@@ -27,10 +27,16 @@ from nlp.errors import PdfError
 from nlp.report import EXTRACTOR_VERSION, understand, with_themes
 from runtime import queue
 from runtime.services import Services
-from search.indexer import INDEX_VERSION, index_reports
+from search.indexer import INDEX_VERSION, index_reports, pending_state, send_report_documents
 from store import repo
 
 log = logging.getLogger(__name__)
+
+#: The Celery index task sends a report's documents to Meilisearch and goes on without waiting
+#: for Meilisearch to apply them (``send_index``); a ``constats.confirm_index`` task marks the
+#: report ``indexed`` once Meilisearch confirmed (``confirm_index``). False: wait, as
+#: ``index_report`` does (the bench's baseline).
+WRITE_BEHIND = True
 
 
 class TransientError(Exception):
@@ -162,6 +168,42 @@ def index_report(services: Services, report_id: str) -> str | None:
             raise TransientError(f"Meilisearch unreachable: {exc}") from exc
         repo.mark_indexed(session, report_id, INDEX_VERSION)
     return report_id
+
+
+def send_index(services: Services, report_id: str) -> list[list] | None:
+    """Write-behind indexing of a report: its documents sent, not waited for. Returns the
+    Meilisearch tasks ([index uid, task uid]) to confirm, ``None`` when there is nothing to
+    index."""
+    with services.session() as session:
+        row = repo.get_report(session, report_id)
+        if row is None or row.status == "failed":
+            return None
+        try:
+            pending = send_report_documents(session, services.meili_admin(), report_id, services.embedder(),
+                                            services.prefix, replace=row.index_version is not None)
+        except httpx.TransportError as exc:
+            raise TransientError(f"Meilisearch unreachable: {exc}") from exc
+    return [list(t) for t in pending.tasks] if pending is not None else None
+
+
+def confirm_index(services: Services, report_id: str, tasks: list[list]) -> str:
+    """``indexed`` once Meilisearch applied the report's tasks (the report is marked so),
+    ``processing`` while it has not; a failed task has the report indexed again the waiting
+    way (``index_report``, which isolates rejected documents)."""
+    try:
+        state = pending_state(services.meili_admin(), tasks)
+    except httpx.TransportError as exc:
+        raise TransientError(f"Meilisearch unreachable: {exc}") from exc
+    if state == "processing":
+        return state
+    if state == "failed":
+        log.warning("index: a Meilisearch task of %s failed, indexed again batch by batch", report_id)
+        return "indexed" if index_report(services, report_id) else "failed"
+    with services.session() as session:
+        row = repo.get_report(session, report_id)
+        if row is not None and row.status != "failed":
+            repo.mark_indexed(session, report_id, INDEX_VERSION)
+    return "indexed"
 
 
 def process_report(services: Services, report_id: str) -> str | None:
