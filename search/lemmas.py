@@ -50,7 +50,7 @@ def _nlp():
 @lru_cache(maxsize=1)
 def _tokenizer_and_tables():
     """spaCy's tokeniser and lemmatiser tables, without the tagger (loaded once per process)."""
-    import spacy  # noqa: PLC0415
+    import spacy  # noqa: PLC0415 - heavy: spaCy loads only when lemmas are computed
 
     with _LOCK:
         nlp = spacy.load(SPACY_MODEL, exclude=["tok2vec", "morphologizer", "attribute_ruler",
