@@ -8,11 +8,12 @@ a warning and treats the page as having no text.
 The page is rendered in grey at ``dpi`` and handed to the ``tesseract`` program as a PGM
 image; its TSV output (words with their boxes) becomes the compact blocks directly
 (``tesseract_words``), with ``OMP_THREAD_LIMIT=1``: the worker runs one process per core,
-and Tesseract's OpenMP threads fighting for the same cores made a page 5-7x slower on this
-2-core machine (bench/RESULTS.md, "Ingest"). Where the program is missing but PyMuPDF has
+and Tesseract's OpenMP threads fighting for the same cores made a page up to 7x slower on this
+2-core machine (bench/RESULTS.md, "Ingest": 1.55x faster than the MuPDF path per page). Where the program is missing but PyMuPDF has
 its own Tesseract, the older path is used: MuPDF writes the page as a one-page PDF with an
-invisible text layer (``tesseract_pdf``) that is read back (``ocr_blocks``), about twice the
-cost.
+invisible text layer (``tesseract_pdf``) that is read back (``ocr_blocks``), about 1.5x the
+cost. The two read tables differently at places (the system's Tesseract against MuPDF's own):
+see the recommendations F1 by DPI in bench/RESULTS.md before changing ``CONSTATS_OCR_DPI``.
 """
 
 from __future__ import annotations
