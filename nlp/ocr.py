@@ -12,8 +12,9 @@ and Tesseract's OpenMP threads fighting for the same cores made a page up to 7x 
 2-core machine (bench/RESULTS.md, "Ingest": 1.55x faster than the MuPDF path per page).
 Where the program is missing but PyMuPDF has its own Tesseract, the older path is used:
 MuPDF writes the page as a one-page PDF with an invisible text layer (``tesseract_pdf``)
-that is read back (``ocr_blocks``), about 1.5x the cost. The two read tables differently at places (the system's Tesseract against MuPDF's own):
-see the recommendations F1 by DPI in bench/RESULTS.md before changing ``CONSTATS_OCR_DPI``.
+that is read back (``ocr_blocks``), about 1.5x the cost. The two read tables differently at
+places (the system's Tesseract against MuPDF's own): see the recommendations F1 by DPI in
+bench/RESULTS.md before changing ``CONSTATS_OCR_DPI``.
 """
 
 from __future__ import annotations
