@@ -30,6 +30,7 @@ EXTRACT = "constats.extract"
 INDEX = "constats.index"
 PROCESS = "constats.process"
 CRAWL = "constats.crawl"
+CONFIRM_INDEX = "constats.confirm_index"  # a report's Meilisearch tasks applied: mark it indexed
 AFTER_INDEXING = "constats.after_indexing"  # recurring groups, newsletter digests
 RECONCILE = "constats.reconcile"  # re-enqueue reports whose stage has not advanced
 
@@ -121,6 +122,11 @@ def pending_messages(redis_url: str) -> int:
 def enqueue_report(app: Celery, report_id: str) -> AsyncResult:
     """extract + index of a report already in the raw store (reprocess, local files)."""
     return app.send_task(PROCESS, args=(report_id,))
+
+
+def confirm_index(app: Celery, report_id: str, tasks: list[list], countdown: float = 1.0) -> AsyncResult:
+    """Check later that Meilisearch applied a report's tasks (write-behind indexing)."""
+    return app.send_task(CONFIRM_INDEX, args=(report_id, tasks), countdown=countdown)
 
 
 def start_crawl(app: Celery, params: dict[str, Any]) -> AsyncResult:

@@ -261,6 +261,74 @@ def _catch_up(session, client: MeiliClient, embedder, prefix: str, since: dateti
     return summary
 
 
+# ---------------------------------------------------------------------------- write-behind
+@dataclass
+class Pending:
+    """The Meilisearch tasks that index one report, sent without waiting for them."""
+
+    report_id: str
+    tasks: list[tuple[str, int]]  # (index uid, task uid), in the order sent
+    summary: IndexSummary
+
+
+def send_report_documents(session, client: MeiliClient, report_id: str, embedder, prefix: str, *,
+                          replace: bool) -> Pending | None:
+    """Enqueue the indexing of one report in Meilisearch and return at once (write-behind).
+
+    The findings are validated and sent in batches, then the report document; with ``replace``
+    (the report was indexed before) a deletion of the report's findings by filter goes first,
+    so that stale spans disappear: Meilisearch applies an index's tasks in the order received.
+    Nothing here waits: ``pending_state`` tells later whether the tasks succeeded (a failed one
+    is redone by ``index_reports``, which isolates the documents Meilisearch rejects).
+    """
+    dim = embedder_dim(embedder)
+    ensure_settings(client, prefix, dim)
+    names = index_settings.index_names(prefix)
+    row = repo.get_report(session, report_id)
+    if row is None:
+        return None
+    summary = IndexSummary(index_uid=names["findings"])
+    findings = list(row.findings)
+    tasks: list[tuple[str, int]] = []
+    if replace:
+        quoted = report_id.replace('"', "")
+        task = client.delete_documents_by_filter(names["findings"], f'report_id = "{quoted}"')
+        tasks.append((names["findings"], int(task["taskUid"])))
+    for batch in _batches([(f, row) for f in findings], BATCH_SIZE):
+        valid = []
+        for doc in build_finding_documents(batch, embedder):
+            problems = validate_document(doc, dim=dim)
+            if problems:
+                log.warning("finding %s skipped: %s", doc.get("id"), "; ".join(problems))
+                summary.skipped.append((str(doc.get("id")), problems))
+            else:
+                valid.append(doc)
+        if valid:
+            tasks.append((names["findings"], int(client.add_documents(names["findings"], valid)["taskUid"])))
+            summary.findings_indexed += len(valid)
+    doc = _report_doc(row, findings)
+    problems = validate_document(doc, kind="report")
+    if problems:
+        summary.skipped.append((report_id, problems))
+    else:
+        tasks.append((names["reports"], int(client.add_documents(names["reports"], [doc])["taskUid"])))
+        summary.reports_indexed += 1
+    return Pending(report_id, tasks, summary)
+
+
+def pending_state(client: MeiliClient, tasks: Iterable[tuple[str, int] | list]) -> str:
+    """``succeeded`` when every task did, ``failed`` when one failed or was cancelled, else
+    ``processing``."""
+    state = "succeeded"
+    for _, uid in tasks:
+        status = client.get_task(int(uid)).get("status")
+        if status in ("failed", "canceled"):
+            return "failed"
+        if status != "succeeded":
+            state = "processing"
+    return state
+
+
 @dataclass
 class _Light:
     kind: str

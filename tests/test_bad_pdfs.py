@@ -8,7 +8,7 @@ import pymupdf
 import pytest
 
 from nlp.errors import PdfError
-from nlp.ocr import tesseract_available
+from nlp.ocr import ocr_blocks, tesseract_available, tesseract_pdf, tesseract_program, tesseract_words
 from nlp.pdf import read_pdf
 from nlp.report import understand
 from tests.pdf_fixtures import render_paragraphs
@@ -114,3 +114,32 @@ def test_image_only_pdf_is_ocred_and_cached(tmp_path):
 def test_understand_raises_pdf_error_for_bad_input():
     with pytest.raises(PdfError):
         understand(b"<html></html>", "r0")
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not (tesseract_available("fra") and tesseract_program()),
+                    reason="the tesseract program with French data is not installed")
+def test_tesseract_words_read_what_the_mupdf_ocr_path_reads_at_the_same_place():
+    """The TSV path (the default) and MuPDF's PDF-writer path give the same words, in page
+    coordinates, with comparable sizes: the layout reads either the same way."""
+    page = pymupdf.open("pdf", _image_only_pdf())[0]
+    tsv = tesseract_words(page, dpi=150, language="fra")
+    pdf = ocr_blocks(page, tesseract_pdf(page, dpi=150, language="fra"))
+
+    def words(blocks):
+        return [(s["text"].strip(), line["bbox"], s["size"]) for b in blocks for line in b["lines"]
+                for s in line["spans"] if s["text"].strip()]
+
+    new, old = words(tsv), words(pdf)
+    new_text, old_text = [w for w, _, _ in new], [w for w, _, _ in old]
+    assert "chambre" in new_text and "gestion" in new_text
+    common = set(new_text) & set(old_text)
+    assert len(common) >= 0.9 * len(set(old_text))
+    first_new = next(b for w, b, _ in new if w == "chambre")
+    first_old = next(b for w, b, _ in old if w == "chambre")
+    assert abs(first_new[1] - first_old[1]) < 4 and abs(first_new[3] - first_old[3]) < 4  # same line
+    new_size = sorted(s for _, _, s in new)[len(new) // 2]
+    old_size = sorted(s for _, _, s in old)[len(old) // 2]
+    assert 0.8 < new_size / old_size < 1.25
+    text = "".join(s["text"] for b in tsv for line in b["lines"] for s in line["spans"])
+    assert "  " not in text and " la " in text  # words of a line are spaced once

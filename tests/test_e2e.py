@@ -8,6 +8,7 @@ a second crawl of the unchanged site fetches and indexes nothing new.
 
 from __future__ import annotations
 
+import hashlib
 import re
 import time
 from datetime import date
@@ -27,11 +28,13 @@ from tests.corpus import CORPUS, needs_corpus
 CORRUPT = b"%PDF-1.7\n1 0 obj << /Type /Catalog /Pages 2 0 R >>\nthis is not a PDF body\n" * 40
 
 
-def _wait_all_done(n: int, timeout: float = 600) -> list[ReportRow]:
+def _wait_all_done(ids: set[str], timeout: float = 600) -> list[ReportRow]:
+    """The reports of ``ids`` once each is done (other tests may share the worker's store)."""
+    n = len(ids)
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         with session_scope(get_settings().db_url) as s:
-            rows = list(s.scalars(select(ReportRow)))
+            rows = list(s.scalars(select(ReportRow).where(ReportRow.id.in_(ids))))
         if len(rows) >= n and all(r.status in ("indexed", "failed") for r in rows):
             return rows
         time.sleep(1)
@@ -59,25 +62,29 @@ def test_report_travels_from_site_to_search_result(pipeline_env, pipeline_servic
                                    summary="Rapport abîmé.", pdf_bytes_factory=lambda: CORRUPT,
                                    code="CORRUPT"))
     settings = get_settings()
+    with session_scope(settings.db_url) as s:
+        n_before = len(list(s.scalars(select(ReportRow))))
     queued: list[int] = []
+    report_ids: set[str] = set()
     with ReplicaSite(pubs) as site:
         summary = crawl_source("ccomptes", settings, base_url=site.base_url,
-                               on_new_file=lambda fid, rid: (queued.append(fid), enqueue(fid)))
+                               on_new_file=lambda fid, rid: (queued.append(fid), report_ids.add(rid), enqueue(fid)))
         assert summary.failed == 0, summary.errors
         n_files = len(queued)
         assert n_files >= 3  # two reports (+ their responses) and the corrupt one
-        rows = _wait_all_done(n_files)
+        rows = _wait_all_done(report_ids)
 
         by_status = {r.status for r in rows}
         assert "indexed" in by_status
         failed = [r for r in rows if r.status == "failed"]
-        assert len(failed) == 1 and failed[0].source_url.endswith("/CORRUPT.pdf")
+        assert len(failed) == 1 and failed[0].sha256 == hashlib.sha256(CORRUPT).hexdigest()
         assert failed[0].error and failed[0].error_code
 
         # a finding of an indexed report, searched by words of its own text
         with session_scope(get_settings().db_url) as s:
             finding = s.scalars(select(FindingRow).join(ReportRow)
-                                .where(ReportRow.status == "indexed", ReportRow.role == "report")
+                                .where(ReportRow.status == "indexed", ReportRow.role == "report",
+                                       ReportRow.id.in_(report_ids))
                                 .order_by(FindingRow.kind != "recommandation", FindingRow.start)).first()
             assert finding is not None
             pdf_bytes = site.file_bytes(s.get(ReportRow, finding.report_id).source_url.split(site.base_url)[1])
@@ -104,4 +111,4 @@ def test_report_travels_from_site_to_search_result(pipeline_env, pipeline_servic
         assert again == [] and summary2.downloaded == 0 and summary2.new_reports == 0
         assert {p.pdf_path: site.count(p.pdf_path) for p in pubs} == before
     with session_scope(get_settings().db_url) as s:
-        assert len(list(s.scalars(select(ReportRow)))) == len(rows)
+        assert len(list(s.scalars(select(ReportRow)))) == n_before + len(rows)

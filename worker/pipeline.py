@@ -14,10 +14,14 @@ from __future__ import annotations
 
 import logging
 import tempfile
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 import httpx
+import redis
 from sqlalchemy.exc import OperationalError
 
 from crawler.crawl import crawl_source
@@ -26,11 +30,17 @@ from nlp.errors import PdfError
 from nlp.report import EXTRACTOR_VERSION, understand, with_themes
 from runtime import queue
 from runtime.services import Services
-from search.client import MeiliError, MeiliTaskError
-from search.indexer import INDEX_VERSION, index_reports
+from search.client import MeiliError, MeiliTaskError, MeiliUnavailable
+from search.indexer import INDEX_VERSION, index_reports, pending_state, send_report_documents
 from store import repo
 
 log = logging.getLogger(__name__)
+
+#: The Celery index task sends a report's documents to Meilisearch and goes on without waiting
+#: for Meilisearch to apply them (``send_index``); a ``constats.confirm_index`` task marks the
+#: report ``indexed`` once Meilisearch confirmed (``confirm_index``). False: wait, as
+#: ``index_report`` does (the bench's baseline).
+WRITE_BEHIND = True
 
 
 class TransientError(Exception):
@@ -62,8 +72,56 @@ def ingest_bytes(services: Services, data: bytes, *, source_url: str | None = No
         return row.id
 
 
+@contextmanager
+def claim(services: Services, what: str, report_id: str, ttl_s: float) -> Iterator[bool]:
+    """Whether this process may do ``what`` on the report now: ``False`` while another worker
+    (on any machine sharing the Redis) holds the same claim. The claim is a Redis key set only
+    if absent, removed when done, expiring after ``ttl_s`` should its holder die. Without
+    Redis (inline runs), every caller may go on: the stages are idempotent anyway."""
+    key = f"constats:claim:{what}:{report_id}"
+    token = uuid.uuid4().hex
+    client = None
+    try:
+        client = redis.Redis.from_url(services.settings.redis, socket_connect_timeout=2, socket_timeout=5)
+        held = bool(client.set(key, token, nx=True, ex=max(1, int(ttl_s))))
+    except redis.RedisError:
+        client, held = None, True
+    try:
+        yield held
+    finally:
+        if client is not None and held:
+            try:
+                if client.get(key) == token.encode():
+                    client.delete(key)
+            except redis.RedisError:
+                pass  # expires by itself
+            client.close()
+
+
+def _read_raw(services: Services, sha: str, file_id: int | None) -> bytes:
+    """The PDF's bytes from this worker's raw store, fetched again from the source when this
+    worker has not got them (workers on other machines, each with its own state directory)."""
+    try:
+        return services.raw_store.read(sha)
+    except FileNotFoundError:
+        if file_id is None:
+            raise
+    log.info("extract: %s not in this worker's raw store, fetched again (file %s)", sha[:12], file_id)
+    fetch_file(services, file_id)
+    return services.raw_store.read(sha)
+
+
 def extract_report(services: Services, report_id: str) -> str | None:
-    """Read the report's PDF into findings and store them. ``None`` when it failed."""
+    """Read the report's PDF into findings and store them. ``None`` when it failed, or when
+    another worker is extracting the same report at this moment (it goes on to index it)."""
+    with claim(services, "extract", report_id, services.settings.extract_timeout_s + 60) as mine:
+        if not mine:
+            log.info("extract: %s is being extracted by another worker", report_id)
+            return None
+        return _extract(services, report_id)
+
+
+def _extract(services: Services, report_id: str) -> str | None:
     clf = services.classifier()
     clf_version = clf.version if clf else None
     with services.session() as session:
@@ -74,10 +132,10 @@ def extract_report(services: Services, report_id: str) -> str | None:
         if (row.status in ("extracted", "indexed") and row.extractor_version == EXTRACTOR_VERSION
                 and row.classifier_version == clf_version):
             return report_id  # already done by these versions
-        sha = row.sha256
+        sha, file_id = row.sha256, row.file_id
         repo.touch(session, report_id)
     try:
-        data = services.raw_store.read(sha)
+        data = _read_raw(services, sha, file_id)
     except FileNotFoundError:
         return _fail(services, report_id, "missing_file", "le fichier PDF n'est plus dans le stockage brut")
     try:
@@ -94,6 +152,7 @@ def extract_report(services: Services, report_id: str) -> str | None:
         report = with_themes(report, clf)
     with services.session() as session:
         repo.save_extraction(session, report)
+    log.info("extract: %s extracted (%d findings)", report_id, len(report.findings))
     return report_id
 
 
@@ -116,15 +175,65 @@ def index_report(services: Services, report_id: str) -> str | None:
         try:
             index_reports(session, services.meili_admin(), [report_id], services.embedder(),
                           services.prefix)
-        except httpx.HTTPError as exc:
-            raise TransientError(f"Meilisearch unreachable: {exc}") from exc
-        except MeiliError as exc:
-            if isinstance(exc, MeiliTaskError) and exc.code == "timeout" or (exc.status or 0) >= 500:
-                raise TransientError(f"Meilisearch unavailable: {exc}") from exc
+        except (httpx.HTTPError, MeiliError) as exc:
+            _raise_if_unavailable(exc)
             session.rollback()
             return _fail(services, report_id, "index_error", str(exc))
         repo.mark_indexed(session, report_id, INDEX_VERSION)
     return report_id
+
+
+def _raise_if_unavailable(exc: Exception) -> None:
+    """A Meilisearch that does not answer (or answers 5xx, or times a task out) is transient;
+    anything else it says is about the documents, and returns."""
+    if isinstance(exc, httpx.HTTPError) or (
+            isinstance(exc, MeiliTaskError) and exc.code == "timeout") or (
+            isinstance(exc, MeiliError) and (exc.status or 0) >= 500) or isinstance(exc, MeiliUnavailable):
+        raise TransientError(f"Meilisearch unavailable: {exc}") from exc
+
+
+def send_index(services: Services, report_id: str) -> list[list] | None:
+    """Write-behind indexing of a report: its documents sent, not waited for. Returns the
+    Meilisearch tasks ([index uid, task uid]) to confirm, ``None`` when there is nothing to
+    index."""
+    with services.session() as session:
+        row = repo.get_report(session, report_id)
+        if row is None or row.status == "failed":
+            return None
+        repo.touch(session, report_id)
+    with services.session() as session:
+        row = repo.get_report(session, report_id)
+        assert row is not None
+        try:
+            pending = send_report_documents(session, services.meili_admin(), report_id, services.embedder(),
+                                            services.prefix, replace=row.index_version is not None)
+        except (httpx.HTTPError, MeiliError) as exc:
+            _raise_if_unavailable(exc)
+            session.rollback()
+            _fail(services, report_id, "index_error", str(exc))
+            return None
+    return [list(t) for t in pending.tasks] if pending is not None else None
+
+
+def confirm_index(services: Services, report_id: str, tasks: list[list]) -> str:
+    """``indexed`` once Meilisearch applied the report's tasks (the report is marked so),
+    ``processing`` while it has not; a failed task has the report indexed again the waiting
+    way (``index_report``, which isolates rejected documents)."""
+    try:
+        state = pending_state(services.meili_admin(), tasks)
+    except (httpx.HTTPError, MeiliError) as exc:
+        _raise_if_unavailable(exc)
+        state = "failed"  # the task is unknown to Meilisearch (its data was lost): index again
+    if state == "processing":
+        return state
+    if state == "failed":
+        log.warning("index: a Meilisearch task of %s failed, indexed again batch by batch", report_id)
+        return "indexed" if index_report(services, report_id) else "failed"
+    with services.session() as session:
+        row = repo.get_report(session, report_id)
+        if row is not None and row.status != "failed":
+            repo.mark_indexed(session, report_id, INDEX_VERSION)
+    return "indexed"
 
 
 def process_report(services: Services, report_id: str) -> str | None:

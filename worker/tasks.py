@@ -39,13 +39,35 @@ def extract(report_id: str | None) -> str | None:
 
 @celery_app.task(name=queue.INDEX, **RETRY)
 def index(report_id: str | None) -> str | None:
-    return pipeline.index_report(services(), report_id) if report_id else None
+    return _index(report_id) if report_id else None
 
 
 @celery_app.task(name=queue.PROCESS, **RETRY)
 def process(report_id: str) -> str | None:
     """extract + index of a report already in the raw store (reprocess, folder ingest)."""
-    return pipeline.process_report(services(), report_id)
+    rid = pipeline.extract_report(services(), report_id)
+    return _index(rid) if rid else None
+
+
+def _index(report_id: str) -> str | None:
+    """Write-behind: send the documents, confirm later (eager runs and the baseline wait)."""
+    if not pipeline.WRITE_BEHIND or celery_app.conf.task_always_eager:
+        return pipeline.index_report(services(), report_id)
+    tasks = pipeline.send_index(services(), report_id)
+    if tasks is None:
+        return None
+    queue.confirm_index(celery_app, report_id, tasks)
+    return report_id
+
+
+@celery_app.task(name=queue.CONFIRM_INDEX, bind=True, max_retries=600, **{k: v for k, v in RETRY.items()
+                                                                          if k != "max_retries"})
+def confirm_index(self, report_id: str, tasks: list[list]) -> str:
+    """Mark the report indexed once Meilisearch applied its tasks (checked every 1-2 s)."""
+    state = pipeline.confirm_index(services(), report_id, tasks)
+    if state == "processing":
+        raise self.retry(countdown=1.0 if self.request.retries < 30 else 5.0)
+    return state
 
 
 @celery_app.task(name=queue.CRAWL)
