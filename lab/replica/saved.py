@@ -8,13 +8,13 @@ answer 404, unless ``pdf`` gives bytes to serve for them.
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Callable
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 from urllib.parse import urlsplit
 
 from crawler.savedpages import SavedPage, load
+from lab.replica.serving import LocalServer
 
 
 def _key(url: str) -> str:
@@ -22,7 +22,7 @@ def _key(url: str) -> str:
     return parts.path + (f"?{parts.query}" if parts.query else "")
 
 
-class SavedSite:
+class SavedSite(LocalServer):
     def __init__(self, root: Path | str, pdf: Callable[[str], bytes | None] | None = None):
         self.pages: list[SavedPage] = load(root)
         self.origin = "{0.scheme}://{0.netloc}".format(urlsplit(self.pages[0].url)) if self.pages else ""
@@ -32,8 +32,6 @@ class SavedSite:
             if page.text is not None:
                 self._by_key[_key(page.url)] = page
         self.requests: list[str] = []
-        self._server: ThreadingHTTPServer | None = None
-        self.base_url = ""
 
     def body(self, key: str) -> tuple[int, str, bytes]:
         page = self._by_key.get(key)
@@ -64,23 +62,4 @@ class SavedSite:
                 self.end_headers()
                 self.wfile.write(body)
 
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self._server.daemon_threads = True
-        threading.Thread(target=self._server.serve_forever, kwargs={"poll_interval": 0.05},
-                         name="saved-site", daemon=True).start()
-        self.base_url = f"http://127.0.0.1:{self._server.server_address[1]}"
-        return self.base_url
-
-    def shutdown(self) -> None:
-        if self._server is not None:
-            self._server.shutdown()
-            self._server.server_close()
-            self._server = None
-
-    def __enter__(self) -> SavedSite:
-        if not self.base_url:
-            self.start()
-        return self
-
-    def __exit__(self, *exc) -> None:
-        self.shutdown()
+        return self.serve(Handler, name="saved-site")

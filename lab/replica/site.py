@@ -26,13 +26,14 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from email.utils import format_datetime, parsedate_to_datetime
 from functools import lru_cache
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from typing import Literal
 from urllib.parse import parse_qsl, quote, unquote, urlsplit
 
 from constats.text import fold
 from lab.replica import pages
 from lab.replica.faults import FaultPlan
+from lab.replica.serving import LocalServer
 
 ROBOTS = "User-agent: *\nDisallow: /admin/\nDisallow: /prive/\n"
 COUR = "Cour des comptes"
@@ -130,7 +131,7 @@ def simple_pdf(title: str, body: str = "", pages_n: int = 1) -> bytes:
     return data
 
 
-class ReplicaSite:
+class ReplicaSite(LocalServer):
     def __init__(self, publications: list[ReplicaPublication], faults: FaultPlan | None = None, *,
                  page_size: int = 10, robots: str = ROBOTS, flavour: str = "site",
                  html_filter: Callable[[str, str], str] | None = None, document_redirects: bool = False):
@@ -149,8 +150,6 @@ class ReplicaSite:
         self._document_ids: dict[str, int] = {}
         self._cache: dict[str, bytes] = {}
         self._lock = threading.RLock()
-        self._server: ThreadingHTTPServer | None = None
-        self.base_url = ""
         for pub in publications:
             self.add(pub)
 
@@ -241,26 +240,7 @@ class ReplicaSite:
         class Handler(_Handler):
             replica = site
 
-        self._server = ThreadingHTTPServer((host, port), Handler)
-        self._server.daemon_threads = True
-        threading.Thread(target=self._server.serve_forever, kwargs={"poll_interval": 0.05},
-                         name="replica", daemon=True).start()
-        self.base_url = f"http://{host}:{self._server.server_address[1]}"
-        return self.base_url
-
-    def shutdown(self) -> None:
-        if self._server is not None:
-            self._server.shutdown()
-            self._server.server_close()
-            self._server = None
-
-    def __enter__(self) -> ReplicaSite:
-        if not self.base_url:
-            self.start()
-        return self
-
-    def __exit__(self, *exc) -> None:
-        self.shutdown()
+        return self.serve(Handler, host=host, port=port, name="replica")
 
     # ------------------------------------------------------------------ pages
     @property
