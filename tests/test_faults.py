@@ -63,6 +63,13 @@ def pdfs() -> list[bytes]:
     return [_pdf(i) for i in range(N_REPORTS)]
 
 
+@pytest.fixture(scope="module")
+def long_batch() -> list[bytes]:
+    """A batch long enough that a kill lands while tasks run (the pipeline takes well under a
+    second a report: five can be done between two looks)."""
+    return [_pdf(i) for i in range(3 * N_REPORTS)]
+
+
 @dataclass
 class Rig:
     """One pipeline on services of its own, and the means to hurt it."""
@@ -247,9 +254,9 @@ def rig(fault_services, tmp_path):
 
 
 # --------------------------------------------------------------------------- scenarios
-def test_worker_killed_mid_batch_converges_without_a_command(rig, pdfs):
+def test_worker_killed_mid_batch_converges_without_a_command(rig, long_batch):
     rig.start_worker()
-    ids = rig.ingest(pdfs)
+    ids = rig.ingest(long_batch)
     # mid-batch: something done, something not
     rig.wait_until(lambda st: any(s == "indexed" for s, _ in st.values())
                    and sum(s not in ("indexed", "failed") for s, _ in st.values()) >= 2, 180, "mid-batch")
