@@ -15,7 +15,7 @@ import io
 import json
 import re
 import unicodedata
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -310,6 +310,167 @@ def iter_parquet(rows: Iterable[dict], row_group: int = PARQUET_ROW_GROUP) -> It
         flush()
     writer.close()
     yield sink.take()
+
+
+# ---------------------------------------------------------------------------- batched writers
+# The same bytes as the row writers above, built a batch at a time from plain store rows
+# (``store.repo.EXPORT_FINDING_COLUMNS``) and their ``ReportInfo``: no dict per row for CSV
+# and Parquet, each report's columns prepared once, the C writers fed whole batches.
+Batch = tuple[Sequence[Sequence[Any]], Sequence[ReportInfo]]
+#: the report columns of a row, before and after ``page_url``
+_REPORT_HEAD = NAMES[NAMES.index("report_title"):NAMES.index("page_url")]
+_REPORT_TAIL = NAMES[NAMES.index("page_url") + 1:]
+_FINDING_NAMES = NAMES[:NAMES.index("report_title")]
+_CHUNK = 2000  # rows per yielded chunk
+
+
+class _ReportParts:
+    """A report's export columns, computed once per report."""
+
+    __slots__ = ("head", "tail", "base_url", "json_head", "json_tail")
+
+    def __init__(self, r: ReportInfo, encode: Callable[[Any], str]):
+        head = [r.title, r.chamber, r.body_name, r.body_kind, r.departement, r.region, r.insee,
+                r.siren, r.year, iso_date(r.deliberation_date), iso_date(r.publication_date),
+                r.publication_url, r.publication_title, r.publication_summary, r.announced_rappels,
+                r.announced_recommendations, r.source_url]
+        self.head, self.tail = head, [r.extractor_version, r.classifier_version]
+        self.base_url = r.source_url.split("#")[0] if r.source_url else None
+        self.json_head = ", " + encode(dict(zip(_REPORT_HEAD, head, strict=True)))[1:-1] + ", "
+        self.json_tail = ", " + encode(dict(zip(_REPORT_TAIL, self.tail, strict=True)))[1:]
+
+
+def _themes(raw: Any) -> list[dict] | None:
+    themes = [{"code": str(t.get("code")), "score": round(float(t.get("score") or 0.0), 4)}
+              for t in (raw or []) if isinstance(t, dict) and t.get("code")]
+    return themes or None
+
+
+class _Parts(dict):
+    """``ReportInfo`` id → its ``_ReportParts``, forgetting old reports (constant memory)."""
+
+    def __init__(self, encode: Callable[[Any], str]):
+        super().__init__()
+        self.encode = encode
+
+    def of(self, info: ReportInfo) -> _ReportParts:
+        parts = self.get(info.id)
+        if parts is None:
+            if len(self) > 1000:
+                self.clear()
+            parts = self[info.id] = _ReportParts(info, self.encode)
+        return parts
+
+
+_JSON = json.JSONEncoder(ensure_ascii=False, default=str).encode  # what json.dumps(..., same args) does
+
+
+def iter_csv_batches(batches: Iterable[Batch]) -> Iterator[bytes]:
+    buf = io.StringIO()
+    writer = csv.writer(buf, lineterminator="\r\n")
+    yield "\ufeff".encode()
+    writer.writerow(NAMES)
+    parts = _Parts(_JSON)
+    dumps = json.dumps
+    for rows, reports in batches:
+        for i in range(0, len(rows), _CHUNK):
+            out = []
+            for row, info in zip(rows[i:i + _CHUNK], reports[i:i + _CHUNK], strict=True):
+                p = parts.of(info)
+                (fid, rid, kind, number, text, page, page_end, start, end, path, status, primary,
+                 themes, confidence, low, sector, earlier) = row
+                th = _themes(themes) if themes else None
+                out.append([fid, rid, kind, number, text, page, page_end, start, end,
+                            " > ".join(path or []) or None, status, primary,
+                            dumps(th, ensure_ascii=False) if th is not None else None, confidence,
+                            "true" if low else "false", sector, earlier, *p.head,
+                            f"{p.base_url}#page={page}" if p.base_url else None, *p.tail])
+            writer.writerows(out)
+            yield buf.getvalue().encode()
+            buf.seek(0)
+            buf.truncate()
+
+
+def iter_jsonl_batches(batches: Iterable[Batch]) -> Iterator[bytes]:
+    encode = _JSON
+    parts = _Parts(encode)
+    for rows, reports in batches:
+        for i in range(0, len(rows), _CHUNK):
+            lines = []
+            for row, info in zip(rows[i:i + _CHUNK], reports[i:i + _CHUNK], strict=True):
+                p = parts.of(info)
+                (fid, rid, kind, number, text, page, page_end, start, end, path, status, primary,
+                 themes, confidence, low, sector, earlier) = row
+                head = encode({
+                    "finding_id": fid, "report_id": rid, "kind": kind, "number": number, "text": text,
+                    "page": page, "page_end": page_end, "start": start, "end": end,
+                    "section_path": " > ".join(path or []) or None, "status": status,
+                    "primary_theme": primary, "themes": _themes(themes) if themes else None,
+                    "confidence": confidence, "low_confidence": bool(low), "sector": sector,
+                    "earlier_report_id": earlier})
+                url = f"{p.base_url}#page={page}" if p.base_url else None
+                lines.append(f'{head[:-1]}{p.json_head}"page_url": {encode(url)}{p.json_tail}')
+            yield ("\n".join(lines) + "\n").encode()
+
+
+def _date(value: str | None) -> date | None:
+    return date.fromisoformat(value) if value is not None else None
+
+
+def iter_parquet_batches(batches: Iterable[Batch], row_group: int = PARQUET_ROW_GROUP) -> Iterator[bytes]:
+    schema = parquet_schema()
+    sink = _Drain()
+    writer = pq.ParquetWriter(sink, schema, compression="zstd")
+    fields = [_FINDING_NAMES.index(n) for n in ("section_path", "themes", "low_confidence")]
+    path_i, themes_i, low_i = fields
+    dates = {NAMES.index(n) - len(_FINDING_NAMES) for n in DATES}
+    for rows, reports in batches:
+        cols: list[list[Any]] = [list(c) for c in zip(*rows, strict=True)]
+        cols[path_i] = [" > ".join(p or []) or None for p in cols[path_i]]
+        cols[themes_i] = [_themes(t) if t else None for t in cols[themes_i]]
+        cols[low_i] = [bool(v) for v in cols[low_i]]
+        infos: dict[str, list[Any]] = {}
+        for info in reports:
+            if info.id not in infos:
+                head = _ReportParts(info, _JSON).head
+                infos[info.id] = [_date(v) if j in dates else v for j, v in enumerate(head)]
+        per_row = [infos[info.id] for info in reports]
+        for j in range(len(_REPORT_HEAD)):
+            cols.append([h[j] for h in per_row])
+        urls = [info.source_url.split("#")[0] if info.source_url else None for info in reports]
+        cols.append([f"{u}#page={p}" if u else None for u, p in zip(urls, cols[5], strict=True)])
+        cols.append([info.extractor_version for info in reports])
+        cols.append([info.classifier_version for info in reports])
+        writer.write_table(pa.table(dict(zip(NAMES, cols, strict=True)), schema=schema),
+                           row_group_size=row_group)
+        yield sink.take()
+    writer.close()
+    yield sink.take()
+
+
+BATCH_WRITERS: dict[str, Callable[[Iterable[Batch]], Iterator[bytes]]] = {
+    "csv": iter_csv_batches, "jsonl": iter_jsonl_batches, "parquet": iter_parquet_batches}
+
+
+def stream_export_batches(fmt: str, batches: Iterable[Batch]) -> Iterator[bytes]:
+    """Bytes of the export of ``batches`` ((store rows, their ``ReportInfo``)) in ``fmt``:
+    the same bytes as ``stream_export`` on the same findings."""
+    return BATCH_WRITERS[fmt](batches)
+
+
+def export_batches_to_file(fmt: str, batches: Iterable[Batch], fh) -> int:
+    """Write an export to a binary file; returns the number of findings written."""
+    count = 0
+
+    def counted():
+        nonlocal count
+        for batch in batches:
+            count += len(batch[0])
+            yield batch
+
+    for chunk in stream_export_batches(fmt, counted()):
+        fh.write(chunk)
+    return count
 
 
 WRITERS: dict[str, Callable[[Iterable[dict]], Iterator[bytes]]] = {
