@@ -346,6 +346,59 @@ def _themes(raw: Any) -> list[dict] | None:
     return themes or None
 
 
+_scan = json.JSONDecoder().scan_once
+
+
+def json_column(raw: str | None) -> Any:
+    """The value of a JSON column read as text (``store.repo.iter_matching_batches``)."""
+    if raw is None or raw == "[]":
+        return [] if raw else None
+    try:
+        value, end = _scan(raw, 0)
+        if end == len(raw):
+            return value
+    except (StopIteration, ValueError):
+        pass
+    return json.loads(raw)
+
+
+class _Columns:
+    """The export form of the JSON columns, memoised by their text for a batch (the same
+    section paths and theme lists come back again and again within a report)."""
+
+    def __init__(self):
+        self.paths: dict[str | None, str | None] = {}
+        self.themes: dict[str | None, list[dict] | None] = {}
+        self.theme_cells: dict[str | None, str | None] = {}
+
+    def clear(self) -> None:
+        self.paths.clear()
+        self.themes.clear()
+        self.theme_cells.clear()
+
+    def path(self, raw: str | None) -> str | None:
+        try:
+            return self.paths[raw]
+        except KeyError:
+            out = self.paths[raw] = " > ".join(json_column(raw) or []) or None
+            return out
+
+    def theme_list(self, raw: str | None) -> list[dict] | None:
+        try:
+            return self.themes[raw]
+        except KeyError:
+            out = self.themes[raw] = _themes(json_column(raw))
+            return out
+
+    def theme_cell(self, raw: str | None) -> str | None:
+        try:
+            return self.theme_cells[raw]
+        except KeyError:
+            th = self.theme_list(raw)
+            out = self.theme_cells[raw] = _cell(_JSON(th)) if th is not None else ""
+            return out
+
+
 class _Parts(dict):
     """``ReportInfo`` id → its ``_ReportParts``, forgetting old reports (constant memory)."""
 
@@ -365,36 +418,60 @@ class _Parts(dict):
 _JSON = json.JSONEncoder(ensure_ascii=False, default=str).encode  # what json.dumps(..., same args) does
 
 
-def iter_csv_batches(batches: Iterable[Batch]) -> Iterator[bytes]:
+def _cell(value: str | None) -> str:
+    """A CSV cell as ``csv.writer`` (comma, double quote, ``\\r\\n``, minimal quoting) writes it."""
+    if value is None:
+        return ""
+    if "," in value or '"' in value or "\n" in value or "\r" in value:
+        return '"' + value.replace('"', '""') + '"'
+    return value
+
+
+def _num(value: Any) -> str:
+    return "" if value is None else str(value)
+
+
+def _csv_line(values: list[Any]) -> str:
     buf = io.StringIO()
-    writer = csv.writer(buf, lineterminator="\r\n")
+    csv.writer(buf, lineterminator="\r\n").writerow(values)
+    return buf.getvalue()[:-2]
+
+
+def iter_csv_batches(batches: Iterable[Batch]) -> Iterator[bytes]:
     yield "\ufeff".encode()
-    writer.writerow(NAMES)
+    yield (_csv_line(NAMES) + "\r\n").encode()
     parts = _Parts(_JSON)
-    dumps = json.dumps
+    heads: dict[str, tuple[str, str, str | None]] = {}  # report id → its CSV cells
+    cols = _Columns()
     for rows, reports in batches:
+        cols.clear()
+        if len(heads) > 1000:
+            heads.clear()
         for i in range(0, len(rows), _CHUNK):
             out = []
             for row, info in zip(rows[i:i + _CHUNK], reports[i:i + _CHUNK], strict=True):
-                p = parts.of(info)
+                cells = heads.get(info.id)
+                if cells is None:
+                    p = parts.of(info)
+                    cells = heads[info.id] = (_csv_line(p.head), _csv_line(p.tail), p.base_url)
+                head, tail, base_url = cells
                 (fid, rid, kind, number, text, page, page_end, start, end, path, status, primary,
                  themes, confidence, low, sector, earlier) = row
-                th = _themes(themes) if themes else None
-                out.append([fid, rid, kind, number, text, page, page_end, start, end,
-                            " > ".join(path or []) or None, status, primary,
-                            dumps(th, ensure_ascii=False) if th is not None else None, confidence,
-                            "true" if low else "false", sector, earlier, *p.head,
-                            f"{p.base_url}#page={page}" if p.base_url else None, *p.tail])
-            writer.writerows(out)
-            yield buf.getvalue().encode()
-            buf.seek(0)
-            buf.truncate()
+                url = _cell(f"{base_url}#page={page}") if base_url else ""
+                out.append(f"{_cell(fid)},{_cell(rid)},{_cell(kind)},{_cell(number)},{_cell(text)},"
+                           f"{page},{_num(page_end)},{start},{end},{_cell(cols.path(path))},"
+                           f"{_cell(status)},{_cell(primary)},{cols.theme_cell(themes)},"
+                           f"{_num(confidence)},{'true' if low else 'false'},{_cell(sector)},"
+                           f"{_cell(earlier)},{head},{url},{tail}\r\n")
+            yield "".join(out).encode()
 
 
 def iter_jsonl_batches(batches: Iterable[Batch]) -> Iterator[bytes]:
     encode = _JSON
     parts = _Parts(encode)
+    cols = _Columns()
     for rows, reports in batches:
+        cols.clear()
         for i in range(0, len(rows), _CHUNK):
             lines = []
             for row, info in zip(rows[i:i + _CHUNK], reports[i:i + _CHUNK], strict=True):
@@ -404,8 +481,8 @@ def iter_jsonl_batches(batches: Iterable[Batch]) -> Iterator[bytes]:
                 head = encode({
                     "finding_id": fid, "report_id": rid, "kind": kind, "number": number, "text": text,
                     "page": page, "page_end": page_end, "start": start, "end": end,
-                    "section_path": " > ".join(path or []) or None, "status": status,
-                    "primary_theme": primary, "themes": _themes(themes) if themes else None,
+                    "section_path": cols.path(path), "status": status,
+                    "primary_theme": primary, "themes": cols.theme_list(themes),
                     "confidence": confidence, "low_confidence": bool(low), "sector": sector,
                     "earlier_report_id": earlier})
                 url = f"{p.base_url}#page={page}" if p.base_url else None
@@ -426,8 +503,9 @@ def iter_parquet_batches(batches: Iterable[Batch], row_group: int = PARQUET_ROW_
     dates = {NAMES.index(n) - len(_FINDING_NAMES) for n in DATES}
     for rows, reports in batches:
         cols: list[list[Any]] = [list(c) for c in zip(*rows, strict=True)]
-        cols[path_i] = [" > ".join(p or []) or None for p in cols[path_i]]
-        cols[themes_i] = [_themes(t) if t else None for t in cols[themes_i]]
+        memo = _Columns()
+        cols[path_i] = [memo.path(p) for p in cols[path_i]]
+        cols[themes_i] = [memo.theme_list(t) for t in cols[themes_i]]
         cols[low_i] = [bool(v) for v in cols[low_i]]
         infos: dict[str, list[Any]] = {}
         for info in reports:

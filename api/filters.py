@@ -16,7 +16,7 @@ from fastapi.exceptions import RequestValidationError
 from pydantic import ValidationError
 from sqlalchemy.orm import Session
 
-from api.export import ReportInfo, report_info
+from api.export import ReportInfo, json_column, report_info
 from constats import taxonomy
 from search.query import MAX_PER_PAGE, MAX_WINDOW, SORTS, SearchParams
 from store import repo
@@ -173,7 +173,8 @@ def iter_matching_batches(session: Session, params: SearchParams,
         reports = [infos[row[1]] for row in rows]
         if python_filters:
             keep = [i for i, (row, info) in enumerate(zip(rows, reports, strict=True))
-                    if matches_in_python(params, {"primary_theme": row[11], "themes": row[12]}, info)]
+                    if matches_in_python(params, {"primary_theme": row[11], "themes": json_column(row[12])},
+                                             info)]
             rows, reports = [rows[i] for i in keep], [reports[i] for i in keep]
         if rows:
             yield rows, reports

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, TypedDict
 
-from sqlalchemy import Select, and_, delete, func, or_, select
+from sqlalchemy import JSON, Select, Text, and_, cast, delete, func, or_, select
 from sqlalchemy.orm import Session, selectinload
 
 from constats.domain import Finding, Report, ReportMetadata, report_id_for
@@ -280,8 +280,11 @@ EXPORT_FINDING_COLUMNS = ("id", "report_id", "kind", "number", "text", "page", "
 def iter_matching_batches(session: Session, f: FindingFilter, batch: int = 10_000) -> Iterator[list[Any]]:
     """Stream the findings matching ``f`` in batches of plain rows holding only the columns of
     ``EXPORT_FINDING_COLUMNS`` (in that order), ordered by report then offset; memory stays
-    constant (server-side cursor where the database has one)."""
-    cols = [FindingRow.__table__.c[name] for name in EXPORT_FINDING_COLUMNS]
+    constant (server-side cursor where the database has one). The JSON columns
+    (``section_path``, ``themes``) come as their JSON text, for the caller to decode (or not)."""
+    table = FindingRow.__table__.c
+    cols = [cast(table[name], Text) if isinstance(table[name].type, JSON) else table[name]
+            for name in EXPORT_FINDING_COLUMNS]
     stmt = findings_query(f).with_only_columns(*cols)
     yield from session.execute(stmt.execution_options(yield_per=batch, stream_results=True)).partitions()
 
