@@ -13,6 +13,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import math
 import re
 import unicodedata
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
@@ -362,41 +363,32 @@ def json_column(raw: str | None) -> Any:
     return json.loads(raw)
 
 
+class _Memo(dict):
+    """A dict that computes a missing value with ``fn`` (``memo[key]``: no call when known)."""
+
+    def __init__(self, fn: Callable[[Any], Any]):
+        super().__init__()
+        self.fn = fn
+
+    def __missing__(self, key: Any) -> Any:
+        value = self[key] = self.fn(key)
+        return value
+
+
 class _Columns:
-    """The export form of the JSON columns, memoised by their text for a batch (the same
-    section paths and theme lists come back again and again within a report)."""
+    """The export form of the JSON columns and of the code columns, memoised by their stored
+    value for a batch (the same section paths come back again and again within a report)."""
 
     def __init__(self):
-        self.paths: dict[str | None, str | None] = {}
-        self.themes: dict[str | None, list[dict] | None] = {}
-        self.theme_cells: dict[str | None, str | None] = {}
+        self.paths = _Memo(lambda raw: " > ".join(json_column(raw) or []) or None)
+        self.themes = _Memo(lambda raw: _themes(json_column(raw)))
+        self.path_cells = _Memo(lambda raw: _cell(self.paths[raw]))
+        self.theme_cells = _Memo(lambda raw: "" if (th := self.themes[raw]) is None else _cell(_JSON(th)))
+        self.cells = _Memo(_cell)
 
     def clear(self) -> None:
-        self.paths.clear()
-        self.themes.clear()
-        self.theme_cells.clear()
-
-    def path(self, raw: str | None) -> str | None:
-        try:
-            return self.paths[raw]
-        except KeyError:
-            out = self.paths[raw] = " > ".join(json_column(raw) or []) or None
-            return out
-
-    def theme_list(self, raw: str | None) -> list[dict] | None:
-        try:
-            return self.themes[raw]
-        except KeyError:
-            out = self.themes[raw] = _themes(json_column(raw))
-            return out
-
-    def theme_cell(self, raw: str | None) -> str | None:
-        try:
-            return self.theme_cells[raw]
-        except KeyError:
-            th = self.theme_list(raw)
-            out = self.theme_cells[raw] = _cell(_JSON(th)) if th is not None else ""
-            return out
+        for memo in (self.paths, self.themes, self.path_cells, self.theme_cells, self.cells):
+            memo.clear()
 
 
 class _Parts(dict):
@@ -441,8 +433,10 @@ def iter_csv_batches(batches: Iterable[Batch]) -> Iterator[bytes]:
     yield "\ufeff".encode()
     yield (_csv_line(NAMES) + "\r\n").encode()
     parts = _Parts(_JSON)
-    heads: dict[str, tuple[str, str, str | None]] = {}  # report id → its CSV cells
+    #: report id → its CSV cells: (report_id, report columns, page_url prefix and suffix, tail)
+    heads: dict[str, tuple[str, str, str, str, str]] = {}
     cols = _Columns()
+    cells, path_cells, theme_cells = cols.cells, cols.path_cells, cols.theme_cells
     for rows, reports in batches:
         cols.clear()
         if len(heads) > 1000:
@@ -450,43 +444,66 @@ def iter_csv_batches(batches: Iterable[Batch]) -> Iterator[bytes]:
         for i in range(0, len(rows), _CHUNK):
             out = []
             for row, info in zip(rows[i:i + _CHUNK], reports[i:i + _CHUNK], strict=True):
-                cells = heads.get(info.id)
-                if cells is None:
+                h = heads.get(info.id)
+                if h is None:
                     p = parts.of(info)
-                    cells = heads[info.id] = (_csv_line(p.head), _csv_line(p.tail), p.base_url)
-                head, tail, base_url = cells
+                    base = _cell(f"{p.base_url}#page=") if p.base_url else None
+                    url_pre, url_suf = (("", "") if base is None else
+                                        (base[:-1], '"') if base.endswith('"') else (base, ""))
+                    h = heads[info.id] = (_cell(info.id), _csv_line(p.head), url_pre, url_suf,
+                                          _csv_line(p.tail))
+                rid_cell, head, url_pre, url_suf, tail = h
                 (fid, rid, kind, number, text, page, page_end, start, end, path, status, primary,
                  themes, confidence, low, sector, earlier) = row
-                url = _cell(f"{base_url}#page={page}") if base_url else ""
-                out.append(f"{_cell(fid)},{_cell(rid)},{_cell(kind)},{_cell(number)},{_cell(text)},"
-                           f"{page},{_num(page_end)},{start},{end},{_cell(cols.path(path))},"
-                           f"{_cell(status)},{_cell(primary)},{cols.theme_cell(themes)},"
-                           f"{_num(confidence)},{'true' if low else 'false'},{_cell(sector)},"
-                           f"{_cell(earlier)},{head},{url},{tail}\r\n")
+                url = f"{url_pre}{page}{url_suf}" if url_pre else ""
+                out.append(f"{_cell(fid)},{rid_cell},{cells[kind]},{cells[number]},{_cell(text)},"
+                           f"{page},{'' if page_end is None else page_end},{start},{end},"
+                           f"{path_cells[path]},{cells[status]},{cells[primary]},{theme_cells[themes]},"
+                           f"{'' if confidence is None else confidence},{'true' if low else 'false'},"
+                           f"{cells[sector]},{cells[earlier]},{head},{url},{tail}\r\n")
             yield "".join(out).encode()
 
 
+def _json_number(value: float | int | None) -> str:
+    if value is None:
+        return "null"
+    return repr(value) if math.isfinite(value) else _JSON(value)
+
+
 def iter_jsonl_batches(batches: Iterable[Batch]) -> Iterator[bytes]:
-    encode = _JSON
+    encode, string = _JSON, json.encoder.encode_basestring  # type: ignore[attr-defined]
     parts = _Parts(encode)
+    #: report id → JSON of its report_id, its columns, its tail, and its PDF address
+    heads: dict[str, tuple[str, str, str, str | None]] = {}
     cols = _Columns()
+    values = _Memo(encode)  # codes, section paths
+    theme_values = _Memo(lambda raw: encode(cols.themes[raw]))
     for rows, reports in batches:
         cols.clear()
+        values.clear()
+        theme_values.clear()
+        if len(heads) > 1000:
+            heads.clear()
         for i in range(0, len(rows), _CHUNK):
             lines = []
             for row, info in zip(rows[i:i + _CHUNK], reports[i:i + _CHUNK], strict=True):
-                p = parts.of(info)
+                h = heads.get(info.id)
+                if h is None:
+                    p = parts.of(info)
+                    h = heads[info.id] = (encode(info.id), p.json_head, p.json_tail, p.base_url)
+                rid_json, head, tail, base = h
                 (fid, rid, kind, number, text, page, page_end, start, end, path, status, primary,
                  themes, confidence, low, sector, earlier) = row
-                head = encode({
-                    "finding_id": fid, "report_id": rid, "kind": kind, "number": number, "text": text,
-                    "page": page, "page_end": page_end, "start": start, "end": end,
-                    "section_path": cols.path(path), "status": status,
-                    "primary_theme": primary, "themes": cols.theme_list(themes),
-                    "confidence": confidence, "low_confidence": bool(low), "sector": sector,
-                    "earlier_report_id": earlier})
-                url = f"{p.base_url}#page={page}" if p.base_url else None
-                lines.append(f'{head[:-1]}{p.json_head}"page_url": {encode(url)}{p.json_tail}')
+                url = encode(f"{base}#page={page}") if base else "null"
+                lines.append(
+                    f'{{"finding_id": {string(fid)}, "report_id": {rid_json}, "kind": {values[kind]}, '
+                    f'"number": {values[number]}, "text": {string(text)}, "page": {page}, '
+                    f'"page_end": {"null" if page_end is None else page_end}, "start": {start}, '
+                    f'"end": {end}, "section_path": {values[cols.paths[path]]}, '
+                    f'"status": {values[status]}, "primary_theme": {values[primary]}, '
+                    f'"themes": {theme_values[themes]}, "confidence": {_json_number(confidence)}, '
+                    f'"low_confidence": {"true" if low else "false"}, "sector": {values[sector]}, '
+                    f'"earlier_report_id": {values[earlier]}{head}"page_url": {url}{tail}')
             yield ("\n".join(lines) + "\n").encode()
 
 
@@ -504,8 +521,8 @@ def iter_parquet_batches(batches: Iterable[Batch], row_group: int = PARQUET_ROW_
     for rows, reports in batches:
         cols: list[list[Any]] = [list(c) for c in zip(*rows, strict=True)]
         memo = _Columns()
-        cols[path_i] = [memo.path(p) for p in cols[path_i]]
-        cols[themes_i] = [memo.theme_list(t) for t in cols[themes_i]]
+        cols[path_i] = [memo.paths[p] for p in cols[path_i]]
+        cols[themes_i] = [memo.themes[t] for t in cols[themes_i]]
         cols[low_i] = [bool(v) for v in cols[low_i]]
         infos: dict[str, list[Any]] = {}
         for info in reports:

@@ -59,14 +59,14 @@ def fill(url: str, n: int) -> None:
             for r in reports.values()])
 
         def extra() -> dict:
-            themes = [{"code": c, "score": rng.random()} for c in rng.sample(THEMES, rng.randint(0, 3))]
+            themes = [{"code": c, "score": round(rng.random(), 4)} for c in rng.sample(THEMES, rng.randint(0, 3))]
             return {"kind": rng.choice(["observation", "recommandation", "rappel_au_droit"]),
                     "number": str(rng.randint(1, 12)) if rng.random() < 0.3 else None,
                     "section_path": rng.sample(["Synthèse", "La gestion", "Les finances", "Annexe"],
                                                rng.randint(0, 2)),
                     "status": rng.choice(STATUSES), "themes": themes,
                     "primary_theme": themes[0]["code"] if themes else None,
-                    "confidence": rng.random() if themes else None,
+                    "confidence": round(rng.random(), 4) if themes else None,
                     "low_confidence": rng.random() < 0.2, "page_end": rng.randint(1, 60)}
 
         rows = [{"id": p.id, "report_id": r.id, "text": p.text, "page": p.page, "start": p.start,
