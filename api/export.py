@@ -347,7 +347,7 @@ def _themes(raw: Any) -> list[dict] | None:
     return themes or None
 
 
-_scan = json.JSONDecoder().scan_once
+_scan = json.JSONDecoder().scan_once  # type: ignore[attr-defined]
 
 
 def json_column(raw: str | None) -> Any:
@@ -471,7 +471,7 @@ def _json_number(value: float | int | None) -> str:
 
 
 def iter_jsonl_batches(batches: Iterable[Batch]) -> Iterator[bytes]:
-    encode, string = _JSON, json.encoder.encode_basestring  # type: ignore[attr-defined]
+    encode, string = _JSON, json.encoder.encode_basestring
     parts = _Parts(encode)
     #: report id → JSON of its report_id, its columns, its tail, and its PDF address
     heads: dict[str, tuple[str, str, str, str | None]] = {}
@@ -507,7 +507,7 @@ def iter_jsonl_batches(batches: Iterable[Batch]) -> Iterator[bytes]:
             yield ("\n".join(lines) + "\n").encode()
 
 
-def _date(value: str | None) -> date | None:
+def _date(value: Any) -> date | None:
     return date.fromisoformat(value) if value is not None else None
 
 

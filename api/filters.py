@@ -8,7 +8,7 @@ same filters to the store, for exports that must return EVERY matching finding.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from typing import Any
 
 from fastapi import Depends, Query
@@ -155,7 +155,7 @@ def iter_matching(session: Session, params: SearchParams,
 
 
 def iter_matching_batches(session: Session, params: SearchParams,
-                          batch: int = 10_000) -> Iterator[tuple[list[Any], list[ReportInfo]]]:
+                          batch: int = 10_000) -> Iterator[tuple[Sequence[Any], list[ReportInfo]]]:
     """Stream the matching findings in batches: (rows, reports) where ``rows`` hold the columns
     of ``repo.EXPORT_FINDING_COLUMNS`` and ``reports[i]`` is the ``ReportInfo`` of ``rows[i]``.
     Each report is read once (findings come ordered by report; only the reports of the last

@@ -277,7 +277,7 @@ EXPORT_FINDING_COLUMNS = ("id", "report_id", "kind", "number", "text", "page", "
                           "low_confidence", "sector", "earlier_report_id")
 
 
-def iter_matching_batches(session: Session, f: FindingFilter, batch: int = 10_000) -> Iterator[list[Any]]:
+def iter_matching_batches(session: Session, f: FindingFilter, batch: int = 10_000) -> Iterator[Sequence[Any]]:
     """Stream the findings matching ``f`` in batches of plain rows holding only the columns of
     ``EXPORT_FINDING_COLUMNS`` (in that order), ordered by report then offset; memory stays
     constant (server-side cursor where the database has one). The JSON columns

@@ -56,7 +56,8 @@ def fill(url: str, n_reports: int = 9, per_report: int = 40) -> None:
                 themes = rng.choice([[], None, [{"code": "situation_financiere", "score": 0.81234567}],
                                      [{"code": "rh", "score": None}, "pas un objet", {"score": 0.2},
                                       {"code": 7, "score": 1}],
-                                     [{"code": "situation_financiere", "score": 0.5}, {"code": "écoles", "score": 0.25}]])
+                                     [{"code": "situation_financiere", "score": 0.5},
+                                      {"code": "écoles", "score": 0.25}]])
                 findings.append({
                     "id": f"{r['id']}-{j * 100}-{j * 100 + len(text)}", "report_id": r["id"],
                     "kind": rng.choice(["observation", "recommandation"]),
