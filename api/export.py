@@ -375,16 +375,35 @@ class _Memo(dict):
         return value
 
 
+#: a theme list as the classifier stores it, already in export form (codes of plain
+#: characters, scores of at most 4 decimals written as ``repr`` writes them): its text is its
+#: JSON export as it stands, and decoding it gives the export's list
+_THEME = r'\{"code": "[A-Za-z0-9_-]+", "score": -?(?:0|[1-9][0-9]{0,2})\.(?:0|[0-9]{0,3}[1-9])\}'
+_EXPORT_FORM_THEMES = re.compile(rf"\[{_THEME}(?:, {_THEME})*\]")
+
+
 class _Columns:
     """The export form of the JSON columns and of the code columns, memoised by their stored
     value for a batch (the same section paths come back again and again within a report)."""
 
     def __init__(self):
         self.paths = _Memo(lambda raw: " > ".join(json_column(raw) or []) or None)
-        self.themes = _Memo(lambda raw: _themes(json_column(raw)))
+        self.themes = _Memo(self._themes)
         self.path_cells = _Memo(lambda raw: _cell(self.paths[raw]))
-        self.theme_cells = _Memo(lambda raw: "" if (th := self.themes[raw]) is None else _cell(_JSON(th)))
+        self.theme_cells = _Memo(lambda raw: "" if (th := self.theme_json(raw)) == "null" else _cell(th))
         self.cells = _Memo(_cell)
+
+    @staticmethod
+    def _themes(raw: str | None) -> list[dict] | None:
+        if raw is not None and _EXPORT_FORM_THEMES.fullmatch(raw):
+            return json_column(raw)  # type: ignore[no-any-return]
+        return _themes(json_column(raw))
+
+    def theme_json(self, raw: str | None) -> str:
+        """The JSON of a theme list in export form (``null`` when empty)."""
+        if raw is not None and _EXPORT_FORM_THEMES.fullmatch(raw):
+            return raw
+        return _JSON(self.themes[raw])
 
     def clear(self) -> None:
         for memo in (self.paths, self.themes, self.path_cells, self.theme_cells, self.cells):
@@ -477,7 +496,7 @@ def iter_jsonl_batches(batches: Iterable[Batch]) -> Iterator[bytes]:
     heads: dict[str, tuple[str, str, str, str | None]] = {}
     cols = _Columns()
     values = _Memo(encode)  # codes, section paths
-    theme_values = _Memo(lambda raw: encode(cols.themes[raw]))
+    theme_values = _Memo(cols.theme_json)
     for rows, reports in batches:
         cols.clear()
         values.clear()
@@ -515,29 +534,38 @@ def iter_parquet_batches(batches: Iterable[Batch], row_group: int = PARQUET_ROW_
     schema = parquet_schema()
     sink = _Drain()
     writer = pq.ParquetWriter(sink, schema, compression="zstd")
-    fields = [_FINDING_NAMES.index(n) for n in ("section_path", "themes", "low_confidence")]
-    path_i, themes_i, low_i = fields
+    path_i, themes_i, low_i, page_i = (_FINDING_NAMES.index(n)
+                                       for n in ("section_path", "themes", "low_confidence", "page"))
     dates = {NAMES.index(n) - len(_FINDING_NAMES) for n in DATES}
+    n_finding, n_head = len(_FINDING_NAMES), len(_REPORT_HEAD)
     for rows, reports in batches:
         cols: list[list[Any]] = [list(c) for c in zip(*rows, strict=True)]
         memo = _Columns()
         cols[path_i] = [memo.paths[p] for p in cols[path_i]]
         cols[themes_i] = [memo.themes[t] for t in cols[themes_i]]
         cols[low_i] = [bool(v) for v in cols[low_i]]
-        infos: dict[str, list[Any]] = {}
+        arrays = [pa.array(c, type=schema.field(j).type) for j, c in enumerate(cols)]
+        # the report columns: one value per report, then taken for each row
+        position: dict[str, int] = {}
+        infos: list[ReportInfo] = []
+        index = []
         for info in reports:
-            if info.id not in infos:
-                head = _ReportParts(info, _JSON).head
-                infos[info.id] = [_date(v) if j in dates else v for j, v in enumerate(head)]
-        per_row = [infos[info.id] for info in reports]
-        for j in range(len(_REPORT_HEAD)):
-            cols.append([h[j] for h in per_row])
-        urls = [info.source_url.split("#")[0] if info.source_url else None for info in reports]
-        cols.append([f"{u}#page={p}" if u else None for u, p in zip(urls, cols[5], strict=True)])
-        cols.append([info.extractor_version for info in reports])
-        cols.append([info.classifier_version for info in reports])
-        writer.write_table(pa.table(dict(zip(NAMES, cols, strict=True)), schema=schema),
-                           row_group_size=row_group)
+            k = position.get(info.id)
+            if k is None:
+                k = position[info.id] = len(infos)
+                infos.append(info)
+            index.append(k)
+        take = pa.array(index, type=pa.int32())
+        heads = [_ReportParts(info, _JSON).head for info in infos]
+        for j in range(n_head):
+            values = [_date(h[j]) if j in dates else h[j] for h in heads]
+            arrays.append(pa.array(values, type=schema.field(n_finding + j).type).take(take))
+        bases = [info.source_url.split("#")[0] if info.source_url else None for info in infos]
+        arrays.append(pa.array([f"{bases[k]}#page={p}" if bases[k] else None
+                                for k, p in zip(index, cols[page_i], strict=True)], type=pa.string()))
+        for name in ("extractor_version", "classifier_version"):
+            arrays.append(pa.array([getattr(info, name) for info in infos], type=pa.string()).take(take))
+        writer.write_table(pa.Table.from_arrays(arrays, schema=schema), row_group_size=row_group)
         yield sink.take()
     writer.close()
     yield sink.take()

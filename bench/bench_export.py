@@ -80,6 +80,11 @@ def fill(url: str, n: int) -> None:
 
 
 def _peak_kb() -> int:
+    """Peak RSS of this process (``VmHWM``: unlike ``ru_maxrss``, not inherited across exec)."""
+    with open("/proc/self/status") as fh:
+        for line in fh:
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1])
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 
 

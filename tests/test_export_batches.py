@@ -54,6 +54,10 @@ def fill(url: str, n_reports: int = 9, per_report: int = 40) -> None:
             for j in range(per_report):
                 text = rng.choice(AWKWARD) + f" {j}"
                 themes = rng.choice([[], None, [{"code": "situation_financiere", "score": 0.81234567}],
+                                     [{"code": "situation_financiere", "score": 0.8123}],  # as stored
+                                     [{"code": "gouvernance", "score": 1.0}, {"code": "x-1", "score": 0.0001},
+                                      {"code": "y", "score": 0.00001}, {"code": "z", "score": -0.5}],
+                                     [{"score": 0.5, "code": "ordre"}, {"code": "", "score": 0.5}],
                                      [{"code": "rh", "score": None}, "pas un objet", {"score": 0.2},
                                       {"code": 7, "score": 1}],
                                      [{"code": "situation_financiere", "score": 0.5},
