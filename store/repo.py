@@ -286,7 +286,9 @@ def iter_matching_batches(session: Session, f: FindingFilter, batch: int = 10_00
     cols = [cast(table[name], Text) if isinstance(table[name].type, JSON) else table[name]
             for name in EXPORT_FINDING_COLUMNS]
     stmt = findings_query(f).with_only_columns(*cols)
-    yield from session.execute(stmt.execution_options(yield_per=batch, stream_results=True)).partitions()
+    # through the session's connection: Core rows, without the ORM's loading layer
+    yield from session.connection().execute(stmt.execution_options(yield_per=batch,
+                                                                   stream_results=True)).partitions()
 
 
 def reports_by_id(session: Session, ids: Iterable[str]) -> list[ReportRow]:
