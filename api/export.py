@@ -466,7 +466,7 @@ def iter_csv_batches(batches: Iterable[Batch]) -> Iterator[bytes]:
                 h = heads.get(info.id)
                 if h is None:
                     p = parts.of(info)
-                    base = _cell(f"{p.base_url}#page=") if p.base_url else None
+                    base = _cell(f"{p.base_url}#page=") if p.base_url is not None else None
                     url_pre, url_suf = (("", "") if base is None else
                                         (base[:-1], '"') if base.endswith('"') else (base, ""))
                     h = heads[info.id] = (_cell(info.id), _csv_line(p.head), url_pre, url_suf,
@@ -492,7 +492,7 @@ def _json_number(value: float | int | None) -> str:
 def iter_jsonl_batches(batches: Iterable[Batch]) -> Iterator[bytes]:
     encode, string = _JSON, json.encoder.encode_basestring
     parts = _Parts(encode)
-    #: report id → JSON of its report_id, its columns, its tail, and its PDF address
+    #: report id → JSON of its report_id, its columns, its tail, and the start of its page_url
     heads: dict[str, tuple[str, str, str, str | None]] = {}
     cols = _Columns()
     values = _Memo(encode)  # codes, section paths
@@ -509,11 +509,12 @@ def iter_jsonl_batches(batches: Iterable[Batch]) -> Iterator[bytes]:
                 h = heads.get(info.id)
                 if h is None:
                     p = parts.of(info)
-                    h = heads[info.id] = (encode(info.id), p.json_head, p.json_tail, p.base_url)
-                rid_json, head, tail, base = h
+                    url_pre = encode(f"{p.base_url}#page=")[:-1] if p.base_url is not None else None  # '"…#page='
+                    h = heads[info.id] = (encode(info.id), p.json_head, p.json_tail, url_pre)
+                rid_json, head, tail, url_pre = h
                 (fid, rid, kind, number, text, page, page_end, start, end, path, status, primary,
                  themes, confidence, low, sector, earlier) = row
-                url = encode(f"{base}#page={page}") if base else "null"
+                url = f'{url_pre}{page}"' if url_pre else "null"
                 lines.append(
                     f'{{"finding_id": {string(fid)}, "report_id": {rid_json}, "kind": {values[kind]}, '
                     f'"number": {values[number]}, "text": {string(text)}, "page": {page}, '
@@ -561,7 +562,7 @@ def iter_parquet_batches(batches: Iterable[Batch], row_group: int = PARQUET_ROW_
             values = [_date(h[j]) if j in dates else h[j] for h in heads]
             arrays.append(pa.array(values, type=schema.field(n_finding + j).type).take(take))
         bases = [info.source_url.split("#")[0] if info.source_url else None for info in infos]
-        arrays.append(pa.array([f"{bases[k]}#page={p}" if bases[k] else None
+        arrays.append(pa.array([f"{bases[k]}#page={p}" if bases[k] is not None else None
                                 for k, p in zip(index, cols[page_i], strict=True)], type=pa.string()))
         for name in ("extractor_version", "classifier_version"):
             arrays.append(pa.array([getattr(info, name) for info in infos], type=pa.string()).take(take))

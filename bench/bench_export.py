@@ -3,7 +3,8 @@
 ``python -m bench export`` builds a store of ``BENCH_EXPORT_N`` findings (default 200,000:
 corpus paragraphs and two-paragraph variants, ``bench/search_corpus.py``, with themes,
 statuses and section paths filled in so that every column has work to do) in SQLite, as the
-default install, and in PostgreSQL too when ``BENCH_PG_URL`` is set. Each export then runs
+default install, and in PostgreSQL too when ``BENCH_PG=1`` (a database of its own, created and
+dropped on the server of ``CONSTATS_TEST_POSTGRES_URL``, default the tests' 127.0.0.1:5432). Each export then runs
 in its own process (``python -m bench.bench_export one URL FORMAT PATH``), writing to
 /dev/null what ``constats export`` writes to its file, for two paths in the same run:
 
@@ -28,6 +29,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from contextlib import contextmanager
 from pathlib import Path
 
 N_FINDINGS = int(os.environ.get("BENCH_EXPORT_N", "200000"))
@@ -158,13 +160,34 @@ def bench_store(label: str, url: str) -> dict:
     return results
 
 
+@contextmanager
+def pg_database():
+    from sqlalchemy import create_engine, text  # noqa: PLC0415
+
+    admin_url = os.environ.get("CONSTATS_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
+    name = f"constats_bench_export_{os.getpid()}"
+    admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    try:
+        yield admin_url.rsplit("/", 1)[0] + f"/{name}"
+    finally:
+        from store.db import engine_for  # noqa: PLC0415
+
+        engine_for(admin_url.rsplit("/", 1)[0] + f"/{name}").dispose()
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
 def main() -> dict:
     print(f"load average {os.getloadavg()}, {os.cpu_count()} cores", flush=True)
     results = {}
     with tempfile.TemporaryDirectory() as tmp:
         results["sqlite"] = bench_store("sqlite", f"sqlite:///{tmp}/export.db")
-    if os.environ.get("BENCH_PG_URL"):
-        results["postgresql"] = bench_store("postgresql", os.environ["BENCH_PG_URL"])
+    if os.environ.get("BENCH_PG") == "1":
+        with pg_database() as url:
+            results["postgresql"] = bench_store("postgresql", url)
     print(f"load average {os.getloadavg()}", flush=True)
     return results
 

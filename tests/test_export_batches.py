@@ -22,7 +22,7 @@ AWKWARD = ["simple", "virgule, ici", 'des "guillemets"', "ligne\nsuivante", "ret
            "tab\tulation", "contrôle \x01 caractère", "œuvre ’apostrophe’ «\u00a0guillemets\u00a0»",
            "barre \\ oblique", " espaces autour ", "", "\u2028séparateur", "emoji 🙂", "x" * 3000]
 URLS = [None, "https://www.ccomptes.test/a.pdf", "https://www.ccomptes.test/b,c.pdf#x",
-        'https://www.ccomptes.test/"q".pdf', "https://www.ccomptes.test/d.pdf#page=2"]
+        'https://www.ccomptes.test/"q".pdf', "https://www.ccomptes.test/d.pdf#page=2", "#sans-adresse"]
 
 
 def fill(url: str, n_reports: int = 9, per_report: int = 40) -> None:
