@@ -483,6 +483,10 @@ def iter_csv_batches(batches: Iterable[Batch]) -> Iterator[bytes]:
             yield "".join(out).encode()
 
 
+#: what ``json`` escapes in a string when ``ensure_ascii`` is off
+_TO_ESCAPE = re.compile(r'[\x00-\x1f"\\]')
+
+
 def _json_number(value: float | int | None) -> str:
     if value is None:
         return "null"
@@ -491,6 +495,7 @@ def _json_number(value: float | int | None) -> str:
 
 def iter_jsonl_batches(batches: Iterable[Batch]) -> Iterator[bytes]:
     encode, string = _JSON, json.encoder.encode_basestring
+    escaped = _TO_ESCAPE.search
     parts = _Parts(encode)
     #: report id → JSON of its report_id, its columns, its tail, and the start of its page_url
     heads: dict[str, tuple[str, str, str, str | None]] = {}
@@ -515,9 +520,12 @@ def iter_jsonl_batches(batches: Iterable[Batch]) -> Iterator[bytes]:
                 (fid, rid, kind, number, text, page, page_end, start, end, path, status, primary,
                  themes, confidence, low, sector, earlier) = row
                 url = f'{url_pre}{page}"' if url_pre else "null"
+                # a string with nothing to escape is its own JSON between quotes (a search is
+                # faster than the escaping, and most texts have nothing to escape)
+                text_json = string(text) if escaped(text) else f'"{text}"'
                 lines.append(
                     f'{{"finding_id": {string(fid)}, "report_id": {rid_json}, "kind": {values[kind]}, '
-                    f'"number": {values[number]}, "text": {string(text)}, "page": {page}, '
+                    f'"number": {values[number]}, "text": {text_json}, "page": {page}, '
                     f'"page_end": {"null" if page_end is None else page_end}, "start": {start}, '
                     f'"end": {end}, "section_path": {values[cols.paths[path]]}, '
                     f'"status": {values[status]}, "primary_theme": {values[primary]}, '
