@@ -396,7 +396,7 @@ class _Columns:
     @staticmethod
     def _themes(raw: str | None) -> list[dict] | None:
         if raw is not None and _EXPORT_FORM_THEMES.fullmatch(raw):
-            return json_column(raw)  # type: ignore[no-any-return]
+            return json_column(raw)
         return _themes(json_column(raw))
 
     def theme_json(self, raw: str | None) -> str:
