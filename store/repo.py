@@ -286,9 +286,19 @@ def iter_matching_batches(session: Session, f: FindingFilter, batch: int = 10_00
     cols = [cast(table[name], Text) if isinstance(table[name].type, JSON) else table[name]
             for name in EXPORT_FINDING_COLUMNS]
     stmt = findings_query(f).with_only_columns(*cols)
-    # through the session's connection: Core rows, without the ORM's loading layer
-    yield from session.connection().execute(stmt.execution_options(yield_per=batch,
-                                                                   stream_results=True)).partitions()
+    conn = session.connection()  # Core rows, without the ORM's loading layer
+    if conn.dialect.name != "sqlite":  # a server-side cursor
+        yield from conn.execute(stmt.execution_options(yield_per=batch, stream_results=True)).partitions()
+        return
+    # SQLite: SQLAlchemy compiles and binds, the rows come straight from sqlite3's cursor (lazy
+    # already) as plain tuples, without Row objects (booleans are then 0/1)
+    result = conn.execute(stmt)
+    cursor = result.cursor
+    try:
+        while rows := cursor.fetchmany(batch):
+            yield rows
+    finally:
+        result.close()
 
 
 def reports_by_id(session: Session, ids: Iterable[str]) -> list[ReportRow]:
