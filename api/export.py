@@ -22,6 +22,7 @@ from datetime import date
 from typing import Any
 
 import pyarrow as pa
+import pyarrow.json as pajson
 import pyarrow.parquet as pq
 
 #: 2.0: themes as a list of {code, score}, Parquet dates typed, provenance from the publication
@@ -539,6 +540,20 @@ def _date(value: Any) -> date | None:
     return date.fromisoformat(value) if value is not None else None
 
 
+_THEMES_JSON = pa.schema([pa.field("t", pa.list_(THEME_STRUCT))])
+
+
+def _theme_column(raws: list[str | None], memo: _Columns) -> pa.Array | list:
+    """The themes of a batch: parsed by pyarrow's JSON reader when every list is already in
+    export form (or empty), else one list at a time in Python."""
+    if not all(r is None or r == "[]" or _EXPORT_FORM_THEMES.fullmatch(r) for r in raws):
+        return [memo.themes[t] for t in raws]
+    lines = "".join([f'{{"t":{"null" if r is None or r == "[]" else r}}}\n' for r in raws]).encode()
+    table = pajson.read_json(io.BytesIO(lines), parse_options=pajson.ParseOptions(explicit_schema=_THEMES_JSON),
+                             read_options=pajson.ReadOptions(block_size=max(1 << 20, len(lines) + 1)))
+    return table.column("t").combine_chunks()
+
+
 def iter_parquet_batches(batches: Iterable[Batch], row_group: int = PARQUET_ROW_GROUP) -> Iterator[bytes]:
     schema = parquet_schema()
     sink = _Drain()
@@ -551,9 +566,10 @@ def iter_parquet_batches(batches: Iterable[Batch], row_group: int = PARQUET_ROW_
         cols: list[list[Any]] = [list(c) for c in zip(*rows, strict=True)]
         memo = _Columns()
         cols[path_i] = [memo.paths[p] for p in cols[path_i]]
-        cols[themes_i] = [memo.themes[t] for t in cols[themes_i]]
+        cols[themes_i] = _theme_column(cols[themes_i], memo)
         cols[low_i] = [bool(v) for v in cols[low_i]]
-        arrays = [pa.array(c, type=schema.field(j).type) for j, c in enumerate(cols)]
+        arrays = [c if isinstance(c, pa.Array) else pa.array(c, type=schema.field(j).type)
+                  for j, c in enumerate(cols)]
         # the report columns: one value per report, then taken for each row
         position: dict[str, int] = {}
         infos: list[ReportInfo] = []
