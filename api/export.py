@@ -13,14 +13,16 @@ from __future__ import annotations
 import csv
 import io
 import json
+import math
 import re
 import unicodedata
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
 import pyarrow as pa
+import pyarrow.json as pajson
 import pyarrow.parquet as pq
 
 #: 2.0: themes as a list of {code, score}, Parquet dates typed, provenance from the publication
@@ -310,6 +312,313 @@ def iter_parquet(rows: Iterable[dict], row_group: int = PARQUET_ROW_GROUP) -> It
         flush()
     writer.close()
     yield sink.take()
+
+
+# ---------------------------------------------------------------------------- batched writers
+# The same bytes as the row writers above, built a batch at a time from plain store rows
+# (``store.repo.EXPORT_FINDING_COLUMNS``) and their ``ReportInfo``: no dict per row for CSV
+# and Parquet, each report's columns prepared once, the C writers fed whole batches.
+Batch = tuple[Sequence[Sequence[Any]], Sequence[ReportInfo]]
+#: the report columns of a row, before and after ``page_url``
+_REPORT_HEAD = NAMES[NAMES.index("report_title"):NAMES.index("page_url")]
+_REPORT_TAIL = NAMES[NAMES.index("page_url") + 1:]
+_FINDING_NAMES = NAMES[:NAMES.index("report_title")]
+_CHUNK = 2000  # rows per yielded chunk
+
+
+class _ReportParts:
+    """A report's export columns, computed once per report."""
+
+    __slots__ = ("head", "tail", "base_url", "json_head", "json_tail")
+
+    def __init__(self, r: ReportInfo, encode: Callable[[Any], str]):
+        head = [r.title, r.chamber, r.body_name, r.body_kind, r.departement, r.region, r.insee,
+                r.siren, r.year, iso_date(r.deliberation_date), iso_date(r.publication_date),
+                r.publication_url, r.publication_title, r.publication_summary, r.announced_rappels,
+                r.announced_recommendations, r.source_url]
+        self.head, self.tail = head, [r.extractor_version, r.classifier_version]
+        self.base_url = r.source_url.split("#")[0] if r.source_url else None
+        self.json_head = ", " + encode(dict(zip(_REPORT_HEAD, head, strict=True)))[1:-1] + ", "
+        self.json_tail = ", " + encode(dict(zip(_REPORT_TAIL, self.tail, strict=True)))[1:]
+
+
+def _themes(raw: Any) -> list[dict] | None:
+    themes = [{"code": str(t.get("code")), "score": round(float(t.get("score") or 0.0), 4)}
+              for t in (raw or []) if isinstance(t, dict) and t.get("code")]
+    return themes or None
+
+
+_scan = json.JSONDecoder().scan_once  # type: ignore[attr-defined]
+
+
+def json_column(raw: str | None) -> Any:
+    """The value of a JSON column read as text (``store.repo.iter_matching_batches``)."""
+    if raw is None or raw == "[]":
+        return [] if raw else None
+    try:
+        value, end = _scan(raw, 0)
+        if end == len(raw):
+            return value
+    except (StopIteration, ValueError):
+        pass
+    return json.loads(raw)
+
+
+class _Memo(dict):
+    """A dict that computes a missing value with ``fn`` (``memo[key]``: no call when known)."""
+
+    def __init__(self, fn: Callable[[Any], Any]):
+        super().__init__()
+        self.fn = fn
+
+    def __missing__(self, key: Any) -> Any:
+        value = self[key] = self.fn(key)
+        return value
+
+
+#: a theme list as the classifier stores it, already in export form (codes of plain
+#: characters, scores of at most 4 decimals written as ``repr`` writes them): its text is its
+#: JSON export as it stands, and decoding it gives the export's list
+_THEME = r'\{"code": "[A-Za-z0-9_-]+", "score": -?(?:0|[1-9][0-9]{0,2})\.(?:0|[0-9]{0,3}[1-9])\}'
+_EXPORT_FORM_THEMES = re.compile(rf"\[{_THEME}(?:, {_THEME})*\]")
+
+
+class _Columns:
+    """The export form of the JSON columns and of the code columns, memoised by their stored
+    value for a batch (the same section paths come back again and again within a report)."""
+
+    def __init__(self):
+        self.paths = _Memo(lambda raw: " > ".join(json_column(raw) or []) or None)
+        self.themes = _Memo(self._themes)
+        self.path_cells = _Memo(lambda raw: _cell(self.paths[raw]))
+        self.theme_cells = _Memo(lambda raw: "" if (th := self.theme_json(raw)) == "null" else _cell(th))
+        self.cells = _Memo(_cell)
+
+    @staticmethod
+    def _themes(raw: str | None) -> list[dict] | None:
+        if raw is not None and _EXPORT_FORM_THEMES.fullmatch(raw):
+            return json_column(raw)
+        return _themes(json_column(raw))
+
+    def theme_json(self, raw: str | None) -> str:
+        """The JSON of a theme list in export form (``null`` when empty)."""
+        if raw is not None and _EXPORT_FORM_THEMES.fullmatch(raw):
+            return raw
+        return _JSON(self.themes[raw])
+
+    def clear(self) -> None:
+        for memo in (self.paths, self.themes, self.path_cells, self.theme_cells, self.cells):
+            memo.clear()
+
+
+class _Parts(dict):
+    """``ReportInfo`` id → its ``_ReportParts``, forgetting old reports (constant memory)."""
+
+    def __init__(self, encode: Callable[[Any], str]):
+        super().__init__()
+        self.encode = encode
+
+    def of(self, info: ReportInfo) -> _ReportParts:
+        parts = self.get(info.id)
+        if parts is None:
+            if len(self) > 1000:
+                self.clear()
+            parts = self[info.id] = _ReportParts(info, self.encode)
+        return parts
+
+
+_JSON = json.JSONEncoder(ensure_ascii=False, default=str).encode  # what json.dumps(..., same args) does
+
+
+def _cell(value: str | None) -> str:
+    """A CSV cell as ``csv.writer`` (comma, double quote, ``\\r\\n``, minimal quoting) writes it."""
+    if value is None:
+        return ""
+    if "," in value or '"' in value or "\n" in value or "\r" in value:
+        return '"' + value.replace('"', '""') + '"'
+    return value
+
+
+def _num(value: Any) -> str:
+    return "" if value is None else str(value)
+
+
+def _csv_line(values: list[Any]) -> str:
+    buf = io.StringIO()
+    csv.writer(buf, lineterminator="\r\n").writerow(values)
+    return buf.getvalue()[:-2]
+
+
+def iter_csv_batches(batches: Iterable[Batch]) -> Iterator[bytes]:
+    yield "\ufeff".encode()
+    yield (_csv_line(NAMES) + "\r\n").encode()
+    parts = _Parts(_JSON)
+    #: report id → its CSV cells: (report_id, report columns, page_url prefix and suffix, tail)
+    heads: dict[str, tuple[str, str, str, str, str]] = {}
+    cols = _Columns()
+    cells, path_cells, theme_cells = cols.cells, cols.path_cells, cols.theme_cells
+    for rows, reports in batches:
+        cols.clear()
+        if len(heads) > 1000:
+            heads.clear()
+        for i in range(0, len(rows), _CHUNK):
+            out = []
+            for row, info in zip(rows[i:i + _CHUNK], reports[i:i + _CHUNK], strict=True):
+                h = heads.get(info.id)
+                if h is None:
+                    p = parts.of(info)
+                    base = _cell(f"{p.base_url}#page=") if p.base_url is not None else None
+                    url_pre, url_suf = (("", "") if base is None else
+                                        (base[:-1], '"') if base.endswith('"') else (base, ""))
+                    h = heads[info.id] = (_cell(info.id), _csv_line(p.head), url_pre, url_suf,
+                                          _csv_line(p.tail))
+                rid_cell, head, url_pre, url_suf, tail = h
+                (fid, rid, kind, number, text, page, page_end, start, end, path, status, primary,
+                 themes, confidence, low, sector, earlier) = row
+                url = f"{url_pre}{page}{url_suf}" if url_pre else ""
+                out.append(f"{_cell(fid)},{rid_cell},{cells[kind]},{cells[number]},{_cell(text)},"
+                           f"{page},{'' if page_end is None else page_end},{start},{end},"
+                           f"{path_cells[path]},{cells[status]},{cells[primary]},{theme_cells[themes]},"
+                           f"{'' if confidence is None else confidence},{'true' if low else 'false'},"
+                           f"{cells[sector]},{cells[earlier]},{head},{url},{tail}\r\n")
+            yield "".join(out).encode()
+
+
+#: what ``json`` escapes in a string when ``ensure_ascii`` is off
+_TO_ESCAPE = re.compile(r'[\x00-\x1f"\\]')
+
+
+def _json_number(value: float | int | None) -> str:
+    if value is None:
+        return "null"
+    return repr(value) if math.isfinite(value) else _JSON(value)
+
+
+def iter_jsonl_batches(batches: Iterable[Batch]) -> Iterator[bytes]:
+    encode, string = _JSON, json.encoder.encode_basestring
+    escaped = _TO_ESCAPE.search
+    parts = _Parts(encode)
+    #: report id → JSON of its report_id, its columns, its tail, and the start of its page_url
+    heads: dict[str, tuple[str, str, str, str | None]] = {}
+    cols = _Columns()
+    values = _Memo(encode)  # codes, section paths
+    theme_values = _Memo(cols.theme_json)
+    for rows, reports in batches:
+        cols.clear()
+        values.clear()
+        theme_values.clear()
+        if len(heads) > 1000:
+            heads.clear()
+        for i in range(0, len(rows), _CHUNK):
+            lines = []
+            for row, info in zip(rows[i:i + _CHUNK], reports[i:i + _CHUNK], strict=True):
+                h = heads.get(info.id)
+                if h is None:
+                    p = parts.of(info)
+                    url_pre = encode(f"{p.base_url}#page=")[:-1] if p.base_url is not None else None  # '"…#page='
+                    h = heads[info.id] = (encode(info.id), p.json_head, p.json_tail, url_pre)
+                rid_json, head, tail, url_pre = h
+                (fid, rid, kind, number, text, page, page_end, start, end, path, status, primary,
+                 themes, confidence, low, sector, earlier) = row
+                url = f'{url_pre}{page}"' if url_pre else "null"
+                # a string with nothing to escape is its own JSON between quotes (a search is
+                # faster than the escaping, and most texts have nothing to escape)
+                text_json = string(text) if escaped(text) else f'"{text}"'
+                lines.append(
+                    f'{{"finding_id": {string(fid)}, "report_id": {rid_json}, "kind": {values[kind]}, '
+                    f'"number": {values[number]}, "text": {text_json}, "page": {page}, '
+                    f'"page_end": {"null" if page_end is None else page_end}, "start": {start}, '
+                    f'"end": {end}, "section_path": {values[cols.paths[path]]}, '
+                    f'"status": {values[status]}, "primary_theme": {values[primary]}, '
+                    f'"themes": {theme_values[themes]}, "confidence": {_json_number(confidence)}, '
+                    f'"low_confidence": {"true" if low else "false"}, "sector": {values[sector]}, '
+                    f'"earlier_report_id": {values[earlier]}{head}"page_url": {url}{tail}')
+            yield ("\n".join(lines) + "\n").encode()
+
+
+def _date(value: Any) -> date | None:
+    return date.fromisoformat(value) if value is not None else None
+
+
+_THEMES_JSON = pa.schema([pa.field("t", pa.list_(THEME_STRUCT))])
+
+
+def _theme_column(raws: list[str | None], memo: _Columns) -> pa.Array | list:
+    """The themes of a batch: parsed by pyarrow's JSON reader when every list is already in
+    export form (or empty), else one list at a time in Python."""
+    if not all(r is None or r == "[]" or _EXPORT_FORM_THEMES.fullmatch(r) for r in raws):
+        return [memo.themes[t] for t in raws]
+    lines = "".join([f'{{"t":{"null" if r is None or r == "[]" else r}}}\n' for r in raws]).encode()
+    table = pajson.read_json(io.BytesIO(lines), parse_options=pajson.ParseOptions(explicit_schema=_THEMES_JSON),
+                             read_options=pajson.ReadOptions(block_size=max(1 << 20, len(lines) + 1)))
+    return table.column("t").combine_chunks()
+
+
+def iter_parquet_batches(batches: Iterable[Batch], row_group: int = PARQUET_ROW_GROUP) -> Iterator[bytes]:
+    schema = parquet_schema()
+    sink = _Drain()
+    writer = pq.ParquetWriter(sink, schema, compression="zstd")
+    path_i, themes_i, low_i, page_i = (_FINDING_NAMES.index(n)
+                                       for n in ("section_path", "themes", "low_confidence", "page"))
+    dates = {NAMES.index(n) - len(_FINDING_NAMES) for n in DATES}
+    n_finding, n_head = len(_FINDING_NAMES), len(_REPORT_HEAD)
+    for rows, reports in batches:
+        cols: list[list[Any]] = [list(c) for c in zip(*rows, strict=True)]
+        memo = _Columns()
+        cols[path_i] = [memo.paths[p] for p in cols[path_i]]
+        cols[themes_i] = _theme_column(cols[themes_i], memo)
+        cols[low_i] = [bool(v) for v in cols[low_i]]
+        arrays = [c if isinstance(c, pa.Array) else pa.array(c, type=schema.field(j).type)
+                  for j, c in enumerate(cols)]
+        # the report columns: one value per report, then taken for each row
+        position: dict[str, int] = {}
+        infos: list[ReportInfo] = []
+        index = []
+        for info in reports:
+            k = position.get(info.id)
+            if k is None:
+                k = position[info.id] = len(infos)
+                infos.append(info)
+            index.append(k)
+        take = pa.array(index, type=pa.int32())
+        heads = [_ReportParts(info, _JSON).head for info in infos]
+        for j in range(n_head):
+            values = [_date(h[j]) if j in dates else h[j] for h in heads]
+            arrays.append(pa.array(values, type=schema.field(n_finding + j).type).take(take))
+        bases = [info.source_url.split("#")[0] if info.source_url else None for info in infos]
+        arrays.append(pa.array([f"{bases[k]}#page={p}" if bases[k] is not None else None
+                                for k, p in zip(index, cols[page_i], strict=True)], type=pa.string()))
+        for name in ("extractor_version", "classifier_version"):
+            arrays.append(pa.array([getattr(info, name) for info in infos], type=pa.string()).take(take))
+        writer.write_table(pa.Table.from_arrays(arrays, schema=schema), row_group_size=row_group)
+        yield sink.take()
+    writer.close()
+    yield sink.take()
+
+
+BATCH_WRITERS: dict[str, Callable[[Iterable[Batch]], Iterator[bytes]]] = {
+    "csv": iter_csv_batches, "jsonl": iter_jsonl_batches, "parquet": iter_parquet_batches}
+
+
+def stream_export_batches(fmt: str, batches: Iterable[Batch]) -> Iterator[bytes]:
+    """Bytes of the export of ``batches`` ((store rows, their ``ReportInfo``)) in ``fmt``:
+    the same bytes as ``stream_export`` on the same findings."""
+    return BATCH_WRITERS[fmt](batches)
+
+
+def export_batches_to_file(fmt: str, batches: Iterable[Batch], fh) -> int:
+    """Write an export to a binary file; returns the number of findings written."""
+    count = 0
+
+    def counted():
+        nonlocal count
+        for batch in batches:
+            count += len(batch[0])
+            yield batch
+
+    for chunk in stream_export_batches(fmt, counted()):
+        fh.write(chunk)
+    return count
 
 
 WRITERS: dict[str, Callable[[Iterable[dict]], Iterator[bytes]]] = {

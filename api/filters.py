@@ -8,14 +8,15 @@ same filters to the store, for exports that must return EVERY matching finding.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
+from typing import Any
 
 from fastapi import Depends, Query
 from fastapi.exceptions import RequestValidationError
 from pydantic import ValidationError
 from sqlalchemy.orm import Session
 
-from api.export import ReportInfo, report_info
+from api.export import ReportInfo, json_column, report_info
 from constats import taxonomy
 from search.query import MAX_PER_PAGE, MAX_WINDOW, SORTS, SearchParams
 from store import repo
@@ -153,5 +154,31 @@ def iter_matching(session: Session, params: SearchParams,
             yield frow, current
 
 
+def iter_matching_batches(session: Session, params: SearchParams,
+                          batch: int = 10_000) -> Iterator[tuple[Sequence[Any], list[ReportInfo]]]:
+    """Stream the matching findings in batches: (rows, reports) where ``rows`` hold the columns
+    of ``repo.EXPORT_FINDING_COLUMNS`` and ``reports[i]`` is the ``ReportInfo`` of ``rows[i]``.
+    Each report is read once (findings come ordered by report; only the reports of the last
+    batch are kept), so memory stays constant."""
+    infos: dict[str, ReportInfo] = {}
+    python_filters = bool(params.theme or params.region)
+    for rows in repo.iter_matching_batches(session, finding_filter(params), batch):
+        wanted = {row[1] for row in rows}
+        infos = {rid: info for rid, info in infos.items() if rid in wanted}
+        missing = wanted - infos.keys()
+        if missing:
+            for report in repo.reports_by_id(session, missing):
+                infos[report.id] = report_info(report)
+            session.expunge_all()
+        reports = [infos[row[1]] for row in rows]
+        if python_filters:
+            keep = [i for i, (row, info) in enumerate(zip(rows, reports, strict=True))
+                    if matches_in_python(params, {"primary_theme": row[11], "themes": json_column(row[12])},
+                                             info)]
+            rows, reports = [rows[i] for i in keep], [reports[i] for i in keep]
+        if rows:
+            yield rows, reports
+
+
 __all__ = ["search_params", "export_params", "filter_params", "make_params", "check_codes",
-           "finding_filter", "iter_matching"]
+           "finding_filter", "iter_matching", "iter_matching_batches"]

@@ -11,8 +11,8 @@ import uvicorn
 from fastapi.exceptions import RequestValidationError
 
 from api.errors import french_errors
-from api.export import FORMATS, export_to_file
-from api.filters import iter_matching, make_params
+from api.export import FORMATS, export_batches_to_file
+from api.filters import iter_matching_batches, make_params
 from constats.config import get_settings
 from runtime.services import Services
 from search.recurring import compute, groups_path, write
@@ -66,10 +66,10 @@ def export(fmt: str = typer.Option("csv", "--format", "-f", help="csv, jsonl ou 
         raise typer.Exit(2)
     with Services(get_settings()).session() as session:
         if tmp is None:
-            n = export_to_file(fmt, iter_matching(session, params), sys.stdout.buffer)
+            n = export_batches_to_file(fmt, iter_matching_batches(session, params), sys.stdout.buffer)
         else:
             with open(tmp, "wb") as fh:
-                n = export_to_file(fmt, iter_matching(session, params), fh)
+                n = export_batches_to_file(fmt, iter_matching_batches(session, params), fh)
             tmp.replace(output)  # a failed export never leaves a half file under the name
     typer.echo(f"{n} constats exportés" + (f" dans {output}" if tmp else ""), err=True)
 

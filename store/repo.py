@@ -12,8 +12,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, TypedDict
 
-from sqlalchemy import Select, and_, delete, func, or_, select
-from sqlalchemy.orm import Session
+from sqlalchemy import JSON, Select, Text, and_, cast, delete, func, or_, select
+from sqlalchemy.orm import Session, selectinload
 
 from constats.domain import Finding, Report, ReportMetadata, report_id_for
 from store.models import FileRow, FindingRow, PublicationRow, ReportRow
@@ -269,6 +269,45 @@ def iter_matching_rows(session: Session, f: FindingFilter,
             report = session.get(ReportRow, frow["report_id"])
             assert report is not None  # findings belong to a report (foreign key)
         yield frow, report
+
+
+#: the finding columns of an export row, in the export's order (``api.export.COLUMNS``)
+EXPORT_FINDING_COLUMNS = ("id", "report_id", "kind", "number", "text", "page", "page_end", "start",
+                          "end", "section_path", "status", "primary_theme", "themes", "confidence",
+                          "low_confidence", "sector", "earlier_report_id")
+
+
+def iter_matching_batches(session: Session, f: FindingFilter, batch: int = 10_000) -> Iterator[Sequence[Any]]:
+    """Stream the findings matching ``f`` in batches of plain rows holding only the columns of
+    ``EXPORT_FINDING_COLUMNS`` (in that order), ordered by report then offset; memory stays
+    constant (server-side cursor where the database has one). The JSON columns
+    (``section_path``, ``themes``) come as their JSON text, for the caller to decode (or not)."""
+    table = FindingRow.__table__.c
+    cols = [cast(table[name], Text) if isinstance(table[name].type, JSON) else table[name]
+            for name in EXPORT_FINDING_COLUMNS]
+    stmt = findings_query(f).with_only_columns(*cols)
+    conn = session.connection()  # Core rows, without the ORM's loading layer
+    if conn.dialect.name != "sqlite":  # a server-side cursor
+        yield from conn.execute(stmt.execution_options(yield_per=batch, stream_results=True)).partitions()
+        return
+    # SQLite: SQLAlchemy compiles and binds, the rows come straight from sqlite3's cursor (lazy
+    # already) as plain tuples, without Row objects (booleans are then 0/1)
+    result = conn.execute(stmt)
+    cursor = result.cursor
+    try:
+        while rows := cursor.fetchmany(batch):
+            yield rows
+    finally:
+        result.close()
+
+
+def reports_by_id(session: Session, ids: Iterable[str]) -> list[ReportRow]:
+    """The reports of ``ids`` with their publication page, by one query each."""
+    ids = list(ids)
+    if not ids:
+        return []
+    return list(session.scalars(select(ReportRow).where(ReportRow.id.in_(ids))
+                                .options(selectinload(ReportRow.publication))))
 
 
 # --------------------------------------------------------------------------- dossiers, directory, statistics

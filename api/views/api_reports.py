@@ -11,8 +11,8 @@ from sqlalchemy.orm import Session
 
 from api import bodies
 from api.deps import call_meili, db, report_or_404, services
-from api.export import FORMATS, export_filename, stream_export, table_schema
-from api.filters import export_params, iter_matching
+from api.export import FORMATS, export_filename, stream_export_batches, table_schema
+from api.filters import export_params, iter_matching_batches
 from api.present import report_detail, report_summary
 from api.schemas import BodyReportsOut, ReportOut
 from constats.errors import ServiceUnavailable
@@ -90,7 +90,7 @@ def api_export(request: Request,
     stables et provenance. Le texte `q` filtre sur la présence de chacun de ses mots."""
     def chunks():
         with svc.session() as session:
-            yield from stream_export(format, iter_matching(session, params))
+            yield from stream_export_batches(format, iter_matching_batches(session, params))
 
     name = export_filename(params.model_dump(), format, date.today())
     return StreamingResponse(chunks(), media_type=FORMATS[format], headers={
