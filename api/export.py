@@ -1,8 +1,9 @@
 """Bulk exports of findings for researchers: CSV, JSON Lines, Parquet.
 
 Every matching finding is streamed from the store (not from the search engine, whose
-window stops at 1,000 hits), one row at a time for CSV/JSONL and one row group at a time
-for Parquet, so memory stays constant whatever the size of the export. Each row carries
+window stops at 1,000 hits) in batches of plain rows (``stream_export_batches``), so memory
+stays bounded whatever the size of the export; the per-row writers (``stream_export``) are
+the reference those batches are checked against. Each row carries
 its stable id (report + character span), its provenance (report URL, PDF page, versions of
 the extractor and classifier) and its classification with confidence. ``table_schema()``
 describes the columns as a Frictionless Table Schema (``GET /api/export/schema``).
@@ -621,6 +622,9 @@ def export_batches_to_file(fmt: str, batches: Iterable[Batch], fh) -> int:
     return count
 
 
+#: The row path: one dict per finding, written by the plain writers above. It serves no request
+#: any more; it is the readable reference whose bytes the batch path must reproduce
+#: (``tests/test_export_batches.py``) and the baseline of ``python -m bench export``.
 WRITERS: dict[str, Callable[[Iterable[dict]], Iterator[bytes]]] = {
     "csv": iter_csv, "jsonl": iter_jsonl, "parquet": iter_parquet}
 
@@ -628,18 +632,3 @@ WRITERS: dict[str, Callable[[Iterable[dict]], Iterator[bytes]]] = {
 def stream_export(fmt: str, pairs: Iterable[tuple[Any, Any]]) -> Iterator[bytes]:
     """Bytes of the export of ``pairs`` (finding row, ``ReportInfo``) in ``fmt``."""
     return WRITERS[fmt](row_for(f, r) for f, r in pairs)
-
-
-def export_to_file(fmt: str, pairs: Iterable[tuple[Any, Any]], fh) -> int:
-    """Write an export to a binary file; returns the number of findings written."""
-    count = 0
-
-    def counted():
-        nonlocal count
-        for pair in pairs:
-            count += 1
-            yield pair
-
-    for chunk in stream_export(fmt, counted()):
-        fh.write(chunk)
-    return count
