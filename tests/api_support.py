@@ -228,3 +228,13 @@ def shared_data(live_services, tmp_path_factory) -> ApiData:
         settings = api_settings(live_services, tmp_path_factory.mktemp("api-data"))
         _BUILT[key] = build(settings, HashingEmbedder(64))
     return _BUILT[key]
+
+
+def page(client, url: str, status: int = 200):
+    """GET an HTML page of the application, check its status and type, and parse it."""
+    from selectolax.lexbor import LexborHTMLParser
+
+    r = client.get(url)
+    assert r.status_code == status, r.text[:500]
+    assert r.headers["content-type"].startswith("text/html")
+    return LexborHTMLParser(r.text)

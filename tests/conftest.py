@@ -1,1 +1,2 @@
-pytest_plugins = ["tests.fixtures.services", "tests.fixtures.database", "tests.fixtures.worker"]
+pytest_plugins = ["tests.fixtures.services", "tests.fixtures.database", "tests.fixtures.worker",
+                  "tests.fixtures.api_pages"]

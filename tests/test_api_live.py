@@ -16,23 +16,10 @@ from api.app import create_app
 from api.export import NAMES
 from constats.taxonomy import THEMES
 from nlp.classify import ThemeClassifier
-from tests.api_support import shared_data
 from tests.corpus import CORPUS, corpus_txt
-from tests.search_support import HashingEmbedder
 
 pytestmark = pytest.mark.services
 HAS_CORPUS = (CORPUS / "metadata.csv").exists()
-
-
-@pytest.fixture(scope="module")
-def data(live_services, tmp_path_factory):
-    return shared_data(live_services, tmp_path_factory)
-
-
-@pytest.fixture(scope="module")
-def client(data):
-    with TestClient(create_app(data.settings, embedder=HashingEmbedder(64))) as c:
-        yield c
 
 
 def test_health_reports_each_service(client):

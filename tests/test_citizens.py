@@ -12,37 +12,18 @@ from datetime import date
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
-from fastapi.testclient import TestClient
 from selectolax.lexbor import LexborHTMLParser as HTMLParser
 
-from api.app import create_app
 from api.export import export_filename
 from api.templating import fr_date
 from nlp.recurring import short_title
 from runtime.services import Services
 from search.recurring import groups_path
-from tests.api_support import shared_data
+from tests.api_support import page
 from tests.search_support import HashingEmbedder
 from worker.derived import refresh_recurring
 
 pytestmark = pytest.mark.services
-
-
-@pytest.fixture(scope="module")
-def data(live_services, tmp_path_factory):
-    return shared_data(live_services, tmp_path_factory)
-
-
-@pytest.fixture(scope="module")
-def client(data):
-    with TestClient(create_app(data.settings, embedder=HashingEmbedder(64))) as c:
-        yield c
-
-
-def page(client, url, status=200) -> HTMLParser:
-    r = client.get(url)
-    assert r.status_code == status, r.text[:500]
-    return HTMLParser(r.text)
 
 
 # ---------------------------------------------------------------------------- pure helpers

@@ -9,28 +9,9 @@ from fastapi.testclient import TestClient
 from selectolax.lexbor import LexborHTMLParser as HTMLParser
 
 from api.app import create_app
-from tests.api_support import shared_data
-from tests.search_support import HashingEmbedder
+from tests.api_support import page
 
 pytestmark = pytest.mark.services
-
-
-@pytest.fixture(scope="module")
-def data(live_services, tmp_path_factory):
-    return shared_data(live_services, tmp_path_factory)
-
-
-@pytest.fixture(scope="module")
-def client(data):
-    with TestClient(create_app(data.settings, embedder=HashingEmbedder(64))) as c:
-        yield c
-
-
-def page(client, url, status=200) -> HTMLParser:
-    r = client.get(url)
-    assert r.status_code == status, r.text[:500]
-    assert r.headers["content-type"].startswith("text/html")
-    return HTMLParser(r.text)
 
 
 def assert_accessible_frame(doc: HTMLParser) -> None:
