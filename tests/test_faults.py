@@ -4,9 +4,9 @@ Its own Meilisearch and Redis (this module kills them), a real Celery worker wit
 (the reconciler runs every few seconds), real PDFs. Each scenario of issue 13 — a worker
 killed with ``kill -9`` mid-batch, Meilisearch killed for a while during indexing, Redis killed
 with work queued (restarted from its append-only file, or without any data), Meilisearch
-frozen with SIGSTOP — must end with every report ``indexed`` or ``failed`` with a code within
-``BOUND_S`` of the end of the fault, and with as many documents in the index as rows in the
-store (nothing lost, nothing duplicated). The bounds are the settings' (shortened here):
+frozen with SIGSTOP, PostgreSQL killed mid-batch — must end with every report ``indexed`` or
+``failed`` with a code within ``BOUND_S`` of the end of the fault, and with as many documents
+in the index as rows in the store (nothing lost, nothing duplicated). The bounds are the settings' (shortened here):
 convergence takes at most ``stall_after_s`` + ``reconcile_every_s`` + the work itself.
 """
 
@@ -29,6 +29,7 @@ import redis
 from sqlalchemy import func, select
 
 from constats.config import Settings
+from lab.postgres import LocalPostgres, PostgresUnavailable
 from runtime import local, queue
 from runtime.services import Services
 from search.settings import index_names
@@ -221,13 +222,11 @@ def fault_services(tmp_path_factory):
     local.down(settings)
 
 
-@pytest.fixture
-def rig(fault_services, tmp_path):
-    base = fault_services
+def _rig(base: Settings, database_url: str) -> Rig:
     prefix = f"f{uuid.uuid4().hex[:8]}"
     env = {
         "CONSTATS_STATE_DIR": str(base.state_dir),
-        "DATABASE_URL": f"sqlite:///{tmp_path / 'constats.db'}",
+        "DATABASE_URL": database_url,
         "CONSTATS_MEILI_PORT": str(base.meili_port),
         "CONSTATS_REDIS_PORT": str(base.redis_port),
         "MEILI_MASTER_KEY": base.meili_master_key,
@@ -241,16 +240,38 @@ def rig(fault_services, tmp_path):
     }
     # the worker reads the environment (which earlier fixtures may have pointed elsewhere)
     env["MEILI_URL"], env["REDIS_URL"] = base.meili, base.redis
-    settings = Settings(state_dir=base.state_dir, database_url=env["DATABASE_URL"], meili_port=base.meili_port,
+    settings = Settings(state_dir=base.state_dir, database_url=database_url, meili_port=base.meili_port,
                         redis_port=base.redis_port, meili_url=None, redis_url=None, index_prefix=prefix,
                         embedder="none", reconcile_every_s=RECONCILE_EVERY_S, stall_after_s=STALL_AFTER_S)
     # a Redis flushed of its keys by an earlier test must not hold its queue: start clean
     redis.Redis(port=base.redis_port).flushall()
     migrate(settings.db_url)
-    rig = Rig(settings, env, Services(settings))
+    return Rig(settings, env, Services(settings))
+
+
+@pytest.fixture
+def rig(fault_services, tmp_path):
+    rig = _rig(fault_services, f"sqlite:///{tmp_path / 'constats.db'}")
     yield rig
     rig.stop_worker()
     rig.services.close()
+
+
+@pytest.fixture
+def pg_rig(fault_services):
+    """The pipeline on a PostgreSQL server of this test alone (the test kills it)."""
+    try:
+        server = LocalPostgres()
+        server.start()
+    except PostgresUnavailable as exc:
+        if os.environ.get("CI"):
+            pytest.fail(f"PostgreSQL must be available in CI: {exc}")
+        pytest.skip(str(exc))
+    rig = _rig(fault_services, server.url)
+    yield rig, server
+    rig.stop_worker()
+    rig.services.close()
+    server.close()
 
 
 # --------------------------------------------------------------------------- scenarios
@@ -268,6 +289,40 @@ def test_worker_killed_mid_batch_converges_without_a_command(rig, long_batch):
     assert rig.handed_over() >= 1  # the reconciler's doing: no retry was left
     print(f"\nkill -9 of the worker: {len(unfinished)} unfinished reports converged in {took:.1f} s")
     assert all(s == "indexed" for s, _ in rig.statuses().values())
+    rig.assert_store_matches_index()
+
+
+def test_the_database_killed_mid_batch_converges_after_it_returns(pg_rig, long_batch):
+    """PostgreSQL crashes (SIGKILL to the server) while the worker is mid-batch: the API answers
+    503 at once instead of stalling, the tasks that meet the outage give up without recording
+    anything (they cannot), and once the server is back (crash recovery), the reconciler hands
+    the stalled reports over: every report ends indexed, none twice."""
+    from fastapi.testclient import TestClient
+
+    from api.app import create_app
+
+    rig, server = pg_rig
+    rig.start_worker()
+    ids = rig.ingest(long_batch)
+    rig.wait_until(lambda st: any(s == "indexed" for s, _ in st.values())
+                   and sum(s not in ("indexed", "failed") for s, _ in st.values()) >= 2, 180, "mid-batch")
+    server.kill()
+    try:
+        with TestClient(create_app(rig.settings)) as api:
+            t0 = time.perf_counter()
+            health = api.get("/health")
+            report = api.get(f"/api/reports/{ids[0]}")
+            took_ms = (time.perf_counter() - t0) * 1000
+        assert health.status_code == 503 and health.json()["services"]["store"]["status"] == "error"
+        assert report.status_code == 503, report.text
+        assert "base de données" in report.text
+        assert took_ms < 5000
+        time.sleep(OUTAGE_S)
+    finally:
+        server.start()
+    took = rig.wait_converged(ids)
+    print(f"\nPostgreSQL killed for {OUTAGE_S:.0f} s mid-batch: converged {took:.1f} s after its return")
+    assert all(s == "indexed" for s, _ in rig.statuses().values()), rig.statuses()
     rig.assert_store_matches_index()
 
 
