@@ -256,13 +256,29 @@ def _chamber_for(departement: str, year: int | None) -> str | None:
     return chamber_for_departement_in(departement, year)
 
 
+#: the body's name in the page header beside the chamber's ("Chambre régionale des comptes
+#: Île-de-France | Centre hospitalier de Houdan"), when neither the text nor the cover names it
+_HEADER_BODY = re.compile(r"^chambre\s+r[ée]gionale[^\n\t]*\t\s*(?P<body>(?:commune|ville|communaut[ée]|centre|syndicat"
+                          r"|office|soci[ée]t[ée]|r[ée]gion|d[ée]partement|association|[ée]tablissement|m[ée]tropole"
+                          r"|groupement)\b[^\n\t]{3,120})$", re.I | re.M)
+
+
 def find_body_name(front: str) -> str | None:
+    # a cover line in capitals that names a place ("COMMUNE DE GRAVELINES") is the audited body, before
+    # any body the text speaks of ("la gestion de la communauté urbaine de Dunkerque …")
+    for m in _COVER_BODY.finditer(front[:1500]):
+        body = m.group("body").strip()
+        if body.isupper() and re.search(r"\s(?:DE|DU|DES|D['’])\s*[A-ZÉÈÎ]", body):
+            return _tidy_name(body)
     m = _BODY.search(front)
     if m:
         return _tidy_name(m.group("body"))
     m = _COVER_BODY.search(front[:6000])
     if m:
         return _tidy_name(m.group("body"))
+    m = _HEADER_BODY.search(front[:2000])
+    if m:
+        return _tidy_name(re.sub(r"^(commune|ville)\s*[-–]\s*", r"\1 de ", m.group("body"), flags=re.I))
     return None
 
 

@@ -19,6 +19,7 @@ from __future__ import annotations
 import re
 from datetime import date
 
+from nlp.chambers import departement_code
 from nlp.geo import commune_by_insee, communes_by_postal_code, find_communes
 from nlp.geo_names import normalise_name
 
@@ -168,6 +169,8 @@ def _by_name(name: str, departement: str | None) -> str | None:
         # is Challans once "Pays de Challans" is no commune; "… interdépartemental de clermont"
         for m in _OF_PLACE.finditer(name):
             tail = name[m.end():]
+            if departement_code(tail):
+                break  # "… du Territoire de Belfort", "… de la Mayenne": a département, not its seat
             tail = tail[:1].upper() + tail[1:]
             if _PLACE.fullmatch(tail):
                 found = _by_city(tail, departement)

@@ -15,7 +15,7 @@ import pytest
 
 from constats.domain import ReportMetadata, sha256_hex
 from lab.replica.render import render_html
-from nlp.metadata import deliberation_date, report_year
+from nlp.metadata import deliberation_date, find_body_name, report_year
 from nlp.report import understand
 from nlp.seat import letter_date, seat_insee
 from store import repo
@@ -96,11 +96,27 @@ def test_seat_from_the_place_that_ends_the_name_or_the_cover():
     assert seat_insee("x", "Syndicat mixte de développement touristique de la Station des Rousses", "39") == "39470"
     assert seat_insee("x", "Centre hospitalier interdépartemental de clermont", "60") == "60157"
     assert seat_insee("x", "Syndicat mixte de développement touristique", "39") is None
+    # a département's name is not its seat (Belfort, Mayenne are communes, not the seats of these bodies)
+    assert seat_insee("x", "Syndicat mixte des transports en commun du Territoire de Belfort", "90") is None
+    assert seat_insee("x", "Conseil départemental de la Mayenne", "53") is None
     cover = ("RAPPORT D'OBSERVATIONS DÉFINITIVES\tCentre Communal d’Action Sociale CCAS de la ville de "
              "Marseille (Bouches-du-Rhône)\nLe 15 avril 2016")
     assert seat_insee(cover, "Centre communal d’action sociale", "13") == "13055"
     cover = "RAPPORT D'OBSERVATIONS DÉFINITIVES\tCommunauté d'agglomération – Colmar – Haut-Rhin (Haut-Rhin)\n"
     assert seat_insee(cover, "Communauté d'agglomération", "68") == "68066"
+
+
+def test_the_body_from_the_cover_in_capitals_or_the_page_header():
+    # the cover's "COMMUNE DE GRAVELINES", not the EPCI the synthèse speaks of
+    front = ("Chambre régionale des comptes Hauts-de-France\tGravelines\nRAPPORT D'OBSERVATIONS DÉFINITIVES\n"
+             "COMMUNE DE GRAVELINES\n(Département du Nord)\nSynthèse\nElle fait partie, pour la gestion de la "
+             "communauté urbaine de Dunkerque Grand Littoral, de …")
+    assert find_body_name(front) == "Commune de gravelines"
+    # a page header beside the chamber's name, when nothing else names the body
+    header = "Chambre régionale des comptes Île-de-France\tCentre hospitalier de Houdan\n"
+    assert find_body_name(header + "RAPPORT\n(Yvelines)\nSommaire\n") == "Centre hospitalier de Houdan"
+    assert find_body_name("Chambre régionale des comptes\tCommune-Vineuil\nRAPPORT\nSOMMAIRE\n") == "Commune de Vineuil"
+    assert find_body_name("Chambre régionale des comptes\tGravelines\nRAPPORT\nSOMMAIRE\n") is None
 
 
 @pytest.mark.parametrize(("text", "expected"), [
