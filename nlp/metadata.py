@@ -266,8 +266,8 @@ _HEADER_BODY = re.compile(r"^chambre\s+r[ée]gionale[^\n\t]*\t\s*(?P<body>(?:com
 def find_body_name(front: str) -> str | None:
     # a cover line in capitals that names a place ("COMMUNE DE GRAVELINES") is the audited body, before
     # any body the text speaks of ("la gestion de la communauté urbaine de Dunkerque …")
-    for m in _COVER_BODY.finditer(front[:1500]):
-        body = m.group("body").strip()
+    for cover in _COVER_BODY.finditer(front[:1500]):
+        body = cover.group("body").strip()
         if body.isupper() and re.search(r"\s(?:DE|DU|DES|D['’])\s*[A-ZÉÈÎ]", body):
             return _tidy_name(body)
     m = _BODY.search(front)
