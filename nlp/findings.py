@@ -675,14 +675,18 @@ RESCUE = 0.8
 def _new_sentences(items: list[Candidate], sentences: list[Candidate], doc: Document) -> list[Candidate]:
     """The in-paragraph sentences that state something no list item and no earlier sentence
     states (a body sentence restating a listed item is the same finding, gold convention 1)."""
-    known = [_stems(doc.text[c.start:c.end]) for c in items]
+    # an earlier audit's recommendation (suivi) and this report's own are two findings even when
+    # they say the same (gold convention 7): each is compared with its own side only
+    known = [(c.kind == "suivi", _stems(doc.text[c.start:c.end])) for c in items]
     out = []
     for c in sentences:
         wc = _stems(doc.text[c.start:c.end])
-        if not wc or any(wk and len(wc & wk) >= RESTATES * min(len(wc), len(wk)) for wk in known):
+        earlier = c.kind == "suivi"
+        if not wc or any(wk and side == earlier and len(wc & wk) >= RESTATES * min(len(wc), len(wk))
+                         for side, wk in known):
             continue
         out.append(c)
-        known.append(wc)
+        known.append((earlier, wc))
     return out
 
 

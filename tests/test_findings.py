@@ -330,3 +330,18 @@ def test_obligation_de_faire_labels_a_rappel():
              "PROCÉDURE", FILLER * 2]
     assert [(f.number, f.text[:20]) for f in _recs(understand(render_paragraphs(paras), "r22"), "rappel_au_droit")] \
         == [("1", "Respecter les règles")]
+
+
+def test_an_earlier_recommendation_taken_up_again_is_a_suivi_item_and_a_recommendation():
+    # gold convention 7: the earlier audit's recommendation (suivi) and this report's own are two
+    # findings even when they say the same; neither is a restatement of the other
+    paras = ["RECOMMANDATIONS", "Recommandation n° 1 : Mettre à jour l'inventaire des biens de la commune.",
+             "1. LES SUITES DU PRÉCÉDENT CONTRÔLE", FILLER,
+             "Dans son précédent rapport, la chambre avait recommandé à la commune de mettre à jour l'inventaire "
+             "de ses biens. Cet inventaire n'a toujours pas été établi.", FILLER,
+             "2. LA GESTION DU PATRIMOINE", FILLER]
+    report = understand(render_paragraphs(paras), "r21")
+    assert [f.text for f in _recs(report)] == ["Mettre à jour l'inventaire des biens de la commune."]
+    assert [f.text for f in _recs(report, "suivi")] == [
+        "Dans son précédent rapport, la chambre avait recommandé à la commune de mettre à jour l'inventaire de "
+        "ses biens."]
