@@ -147,6 +147,8 @@ class _Scanner:
             if skip_next:
                 skip_next = False
                 continue
+            if self.out and self.out[-1].start < line.start and line.end <= self.out[-1].end:
+                continue  # a line the item above already took (its text cut by a repeated table header)
             kind_here = _section_kind(self.index, line.start)
             if kind_here in NO_FINDINGS or "↩" in line.text or (is_noise(line.text)
                                                                 and not self._label_with_page(i)):
@@ -272,6 +274,11 @@ class _Scanner:
                     group_kind or ("rappel_au_droit" if kind_here == "rappels" else "recommandation"))
                 for number, a, b in _run_in_items(self.doc.text, item.number, start, end):
                     self.out.append(Candidate(kind, number, a, b, status or group_status, "list"))
+                if header_at >= 0 and status_columns:
+                    # a row of a recapitulation table whose cell is alone on its line: its text may
+                    # go on below, over the header repeated on the next page ("… des restes à" /
+                    # header / "réaliser ;")
+                    self._cell_continuation(i, self.out[-1])
             elif lenient and kind_here not in LIST_SECTIONS:
                 misses += 1
                 if misses >= 2 or (self.out and self.out[-1].source == "list"):

@@ -345,3 +345,24 @@ def test_an_earlier_recommendation_taken_up_again_is_a_suivi_item_and_a_recommen
     assert [f.text for f in _recs(report, "suivi")] == [
         "Dans son précédent rapport, la chambre avait recommandé à la commune de mettre à jour l'inventaire de "
         "ses biens."]
+
+
+@needs_corpus
+def test_recapitulation_rows_cut_by_a_repeated_header_in_a_word_processor_table():
+    """LibreOffice lays a row whose status cells are empty as its text alone, and a page break
+    repeats the table's header inside a cell ("… des restes à" / header / "réaliser ;"): every
+    row of the table is still an item, the cut one whole (gold report 395548, development half)."""
+    from lab.evaluate.scoring import load_gold, normalise_text  # noqa: PLC0415
+    from lab.replica.families import render_reports, variant_named  # noqa: PLC0415
+    from lab.replica.producer_office import soffice_path  # noqa: PLC0415
+
+    if soffice_path() is None:
+        pytest.skip("LibreOffice (soffice) not installed")
+    pdf = render_reports(["395548"], variant_named("lo-traitement"))["395548"]
+    assert isinstance(pdf, bytes)
+    found = {normalise_text(f.text) for f in _recs(understand(pdf, "395548"), "rappel_au_droit")}
+    gold = next(r for r in load_gold() if r["key"] == "395548")
+    listed = [normalise_text(it["text"]) for it in gold["items"]
+              if it["kind"] == "rappel_au_droit" and not it.get("in_paragraph")]
+    assert len(listed) >= 5
+    assert [t for t in listed if t not in found] == []
