@@ -280,6 +280,8 @@ class _Scanner:
                     # header / "réaliser ;")
                     self._cell_continuation(i, self.out[-1])
             elif lenient and kind_here not in LIST_SECTIONS:
+                if len(text) < 90 and text.rstrip().endswith(":") and not line.table:
+                    continue  # a theme over the next items ("En matière comptable et financière :")
                 misses += 1
                 if misses >= 2 or (self.out and self.out[-1].source == "list"):
                     lenient = False

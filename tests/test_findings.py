@@ -366,3 +366,19 @@ def test_recapitulation_rows_cut_by_a_repeated_header_in_a_word_processor_table(
               if it["kind"] == "rappel_au_droit" and not it.get("in_paragraph")]
     assert len(listed) >= 5
     assert [t for t in listed if t not in found] == []
+
+
+def test_themes_ending_with_a_colon_do_not_close_a_list_of_recommendations():
+    paras = ["1. LA GESTION", FILLER,
+             "Sur le fondement des observations du rapport, la chambre formule les recommandations suivantes :",
+             "En matière d'administration :",
+             "Elaborer un schéma directeur des systèmes d'information ;",
+             "En matière comptable et financière :",
+             "Réduire le délai global de paiement des fournisseurs ;",
+             "En matière de ressources humaines :",
+             "Régulariser les indemnités versées sans fondement légal.",
+             "2. LA COMMANDE PUBLIQUE", FILLER]
+    texts = [f.text for f in _recs(understand(render_paragraphs(paras), "r22"))]
+    assert texts == ["Elaborer un schéma directeur des systèmes d'information ;",
+                     "Réduire le délai global de paiement des fournisseurs ;",
+                     "Régulariser les indemnités versées sans fondement légal."]
