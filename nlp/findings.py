@@ -32,6 +32,7 @@ from nlp.items import (
     STATUS_TAG,
     SUB_ITEM,
     Item,
+    is_imperative,
     number_prefix,
     parse_label,
     parse_list_item,
@@ -78,6 +79,10 @@ def _header_kind(text: str) -> str | None:
     return None
 
 
+#: a capitalised infinitive opening a paragraph ("Poursuivre …", "S'assurer …", "Ne pas …")
+_BOX_VERB = re.compile(r"(?:Ne\s+pas\s+|S['’]|Se\s+)?[A-ZÉÈÊÀ][a-zéèêëàâîïôûç]+(?:er|ir|re|oir)\b")
+_VERB_OF_SUBJECT = re.compile(r"\b(?:est|sont|était|serait|seraient|constitue|constituerait|permet|permettrait|paraît"
+                              r"|semble|demeure|reste|apparaît)\b")
 _MARK = re.compile(r"^\s*(?:x|☒|✓|✔|oui|•)\s*\d?\s*$", re.I)
 
 
@@ -237,6 +242,9 @@ class _Scanner:
                 groups = [(99, None, _header_kind(tail.group(0)))]
                 continue
             if not in_list:
+                if kind_here == "body" and not line.table and self._boxed(i):
+                    start, end, status = _clean_span(self.doc, line.start, line.end)
+                    self.out.append(Candidate("recommandation", None, start, end, status, "box"))
                 continue
             is_group, st, gk = _group_context(text)
             if is_group:
@@ -286,6 +294,19 @@ class _Scanner:
                 if misses >= 2 or (self.out and self.out[-1].source == "list"):
                     lenient = False
         return self.out
+
+    def _boxed(self, i: int) -> bool:
+        """A body paragraph that is one instruction on its own ("Poursuivre la démarche de
+        programmation pluriannuelle … ."): a recommendation whose box or label the layout lost.
+        Not a line of a list (a neighbour in the infinitive, or an introduction ending with ':')."""
+        text = self.lines[i].text.strip()
+        if not 40 <= len(text) <= 600 or text[-1:] != "." or not _BOX_VERB.match(text) or not is_imperative(text):
+            return False
+        if _VERB_OF_SUBJECT.search(text.split(". ", 1)[0]):
+            return False  # the infinitive is a subject: "Parachever le code … est certes annoncé …"
+        before = self.lines[i - 1].text.strip() if i > 0 else ""
+        after = self.lines[i + 1].text.strip() if i + 1 < len(self.lines) else ""
+        return not before.endswith(":") and not is_imperative(before) and not is_imperative(after)
 
     def _label_with_page(self, i: int) -> bool:
         """"Recommandation n° 1 : ……… page 21" over the item's text (a summary list that gives each

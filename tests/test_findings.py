@@ -382,3 +382,20 @@ def test_themes_ending_with_a_colon_do_not_close_a_list_of_recommendations():
     assert texts == ["Elaborer un schéma directeur des systèmes d'information ;",
                      "Réduire le délai global de paiement des fournisseurs ;",
                      "Régulariser les indemnités versées sans fondement légal."]
+
+
+def test_a_lone_instruction_paragraph_in_the_body_is_a_recommendation_whose_box_was_lost():
+    paras = ["1. LA PROGRAMMATION DES INVESTISSEMENTS", FILLER,
+             "La démarche actuelle de planification des investissements reste limitée à l'année en cours.",
+             "Poursuivre la démarche de programmation pluriannuelle des investissements en mettant en place des "
+             "outils prospectifs adaptés.",
+             FILLER,
+             "Parachever le plan de gestion des archives est certes annoncé comme un objectif de la collectivité.",
+             FILLER,
+             "Les objectifs du projet d'établissement sont les suivants :",
+             "Assurer le rôle d'établissement de recours du territoire.",
+             "Déployer la communauté hospitalière de territoire.",
+             "2. LES RESSOURCES HUMAINES", FILLER]
+    texts = [f.text for f in _recs(understand(render_paragraphs(paras), "r23"))]
+    assert texts == ["Poursuivre la démarche de programmation pluriannuelle des investissements en mettant en place "
+                     "des outils prospectifs adaptés."]
