@@ -32,6 +32,7 @@ from nlp.items import (
     STATUS_TAG,
     SUB_ITEM,
     Item,
+    is_imperative,
     number_prefix,
     parse_label,
     parse_list_item,
@@ -78,6 +79,10 @@ def _header_kind(text: str) -> str | None:
     return None
 
 
+#: a capitalised infinitive opening a paragraph ("Poursuivre …", "S'assurer …", "Ne pas …")
+_BOX_VERB = re.compile(r"(?:Ne\s+pas\s+|S['’]|Se\s+)?[A-ZÉÈÊÀ][a-zéèêëàâîïôûç]+(?:er|ir|re|oir)\b")
+_VERB_OF_SUBJECT = re.compile(r"\b(?:est|sont|était|serait|seraient|constitue|constituerait|permet|permettrait|paraît"
+                              r"|semble|demeure|reste|apparaît)\b")
 _MARK = re.compile(r"^\s*(?:x|☒|✓|✔|oui|•)\s*\d?\s*$", re.I)
 
 
@@ -147,6 +152,8 @@ class _Scanner:
             if skip_next:
                 skip_next = False
                 continue
+            if self.out and self.out[-1].start < line.start and line.end <= self.out[-1].end:
+                continue  # a line the item above already took (its text cut by a repeated table header)
             kind_here = _section_kind(self.index, line.start)
             if kind_here in NO_FINDINGS or "↩" in line.text or (is_noise(line.text)
                                                                 and not self._label_with_page(i)):
@@ -235,6 +242,9 @@ class _Scanner:
                 groups = [(99, None, _header_kind(tail.group(0)))]
                 continue
             if not in_list:
+                if kind_here == "body" and not line.table and self._boxed(i):
+                    start, end, status = _clean_span(self.doc, line.start, line.end)
+                    self.out.append(Candidate("recommandation", None, start, end, status, "box"))
                 continue
             is_group, st, gk = _group_context(text)
             if is_group:
@@ -272,11 +282,31 @@ class _Scanner:
                     group_kind or ("rappel_au_droit" if kind_here == "rappels" else "recommandation"))
                 for number, a, b in _run_in_items(self.doc.text, item.number, start, end):
                     self.out.append(Candidate(kind, number, a, b, status or group_status, "list"))
+                if header_at >= 0 and status_columns:
+                    # a row of a recapitulation table whose cell is alone on its line: its text may
+                    # go on below, over the header repeated on the next page ("… des restes à" /
+                    # header / "réaliser ;")
+                    self._cell_continuation(i, self.out[-1])
             elif lenient and kind_here not in LIST_SECTIONS:
+                if len(text) < 90 and text.rstrip().endswith(":") and not line.table:
+                    continue  # a theme over the next items ("En matière comptable et financière :")
                 misses += 1
                 if misses >= 2 or (self.out and self.out[-1].source == "list"):
                     lenient = False
         return self.out
+
+    def _boxed(self, i: int) -> bool:
+        """A body paragraph that is one instruction on its own ("Poursuivre la démarche de
+        programmation pluriannuelle … ."): a recommendation whose box or label the layout lost.
+        Not a line of a list (a neighbour in the infinitive, or an introduction ending with ':')."""
+        text = self.lines[i].text.strip()
+        if not 40 <= len(text) <= 600 or text[-1:] != "." or not _BOX_VERB.match(text) or not is_imperative(text):
+            return False
+        if _VERB_OF_SUBJECT.search(text.split(". ", 1)[0]):
+            return False  # the infinitive is a subject: "Parachever le code … est certes annoncé …"
+        before = self.lines[i - 1].text.strip() if i > 0 else ""
+        after = self.lines[i + 1].text.strip() if i + 1 < len(self.lines) else ""
+        return not before.endswith(":") and not is_imperative(before) and not is_imperative(after)
 
     def _label_with_page(self, i: int) -> bool:
         """"Recommandation n° 1 : ……… page 21" over the item's text (a summary list that gives each
@@ -675,14 +705,18 @@ RESCUE = 0.8
 def _new_sentences(items: list[Candidate], sentences: list[Candidate], doc: Document) -> list[Candidate]:
     """The in-paragraph sentences that state something no list item and no earlier sentence
     states (a body sentence restating a listed item is the same finding, gold convention 1)."""
-    known = [_stems(doc.text[c.start:c.end]) for c in items]
+    # an earlier audit's recommendation (suivi) and this report's own are two findings even when
+    # they say the same (gold convention 7): each is compared with its own side only
+    known = [(c.kind == "suivi", _stems(doc.text[c.start:c.end])) for c in items]
     out = []
     for c in sentences:
         wc = _stems(doc.text[c.start:c.end])
-        if not wc or any(wk and len(wc & wk) >= RESTATES * min(len(wc), len(wk)) for wk in known):
+        earlier = c.kind == "suivi"
+        if not wc or any(wk and side == earlier and len(wc & wk) >= RESTATES * min(len(wc), len(wk))
+                         for side, wk in known):
             continue
         out.append(c)
-        known.append(wc)
+        known.append((earlier, wc))
     return out
 
 

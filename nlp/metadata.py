@@ -105,16 +105,44 @@ _ANY_DATE = re.compile(_DATE, re.I)
 #: words: "la chambre a, le 12 mai 2016, arrêté ses observations définitives", "Ont participé au
 #: délibéré, qui s'est tenu le …", "Lors de sa séance du même jour, la chambre a arrêté les
 #: observations définitives" (the day of the hearing stated just before)
-_FINAL = re.compile(r"observations\s+d[ée]finitives|\bau\s+d[ée]lib[ée]r[ée]\b|d[ée]lib[ée]r[ée]es?\s+le\b", re.I)
+_FINAL = re.compile(r"observations\s+d[ée]finitives|\bau\s+d[ée]lib[ée]r[ée]\b"
+                    r"|d[ée]lib[ée]r[ée]es?\s+le\b|d[ée]lib[ée]r[ée]e?s?\s+(?:à|par)\s+la\s+chambre\s+le\b"
+                    # "la chambre a arrêté dans sa séance du 3 septembre 2015 les observations présentées
+                    # ci-après" (no "définitives": what follows is the report)
+                    r"|observations\s+(?:pr[ée]sent[ée]es\s+|formul[ée]es\s+)?ci-apr[èe]s", re.I)
 _FINAL_VERB = re.compile(r"arr[êe]t|d[ée]lib[ée]r", re.I)
 _NOT_FINAL = re.compile(r"provisoires?|pr[ée]c[ée]dent|ant[ée]rieur|dernier\s+rapport|relatif\s+aux\s+exercices"
-                        r"|notifi|r[ée]ponse|transmis|adress[ée]", re.I)
+                        r"|notifi|r[ée]ponse|transmis|adress[ée]|communiqu", re.I)
+#: a letter's date between the statement and a date ("Objet : Rapport d'observations définitives
+#: … Par lettre du 13 octobre 2016"): not the deliberation's
+_LETTER_BETWEEN = re.compile(r"\blettre\s+du\b|\bcourrier\b", re.I)
+#: a procedure table's row "Délibéré de la chambre | 10/11/2016" (the last such row is the final one)
+_TABLE_DELIB = re.compile(r"^\s*D[ée]lib[ée]r[ée]\s+(?:de|par)\s+la\s+chambre\s*(?:\t|\s\|\s|\s{2,})\s*"
+                          r"(\d{1,2})/(\d{1,2})/((?:19|20)\d{2})\b", re.I | re.M)
+
+
+_TEXT_DATED = re.compile(r"\b(?:loi|d[ée]cret|ordonnance|arr[êe]t[ée]|circulaire|instruction)"
+                         r"(?:\s+n\s*[°o]\s*[\w./-]+)?\s+du\s*$", re.I)
+
+
+def _letter_dated(text: str, x: re.Match) -> bool:
+    """A letter's date: "Par lettre du 13 octobre 2016", or a head line "(Metz, )le 15 juin 2016";
+    or a text's: "la loi du 17 juillet 1978", "l'arrêté n° 15-138 du 16 février 2015"."""
+    before = text[max(0, x.start() - 40):x.start()]
+    if _LETTER_BETWEEN.search(before[-20:]) or _TEXT_DATED.search(before):
+        return True
+    a = text.rfind("\n", 0, x.start()) + 1
+    b = text.find("\n", x.end())
+    line = text[a:len(text) if b < 0 else b]
+    return bool(re.fullmatch(r"\s*(?:[^\W\d][\w'’ -]{0,40},\s*)?le\s+" + _DATE + r"\s*", line, re.I))
 
 
 def _final_deliberation(text: str) -> date | None:
     """The date nearest to a statement of the final deliberation (see ``_FINAL``), with nothing
     between them that speaks of another stage (provisional observations, notification…)."""
     for m in _FINAL.finditer(text):
+        if m.group(0)[:1] in "dD" and _NOT_FINAL.search(text[max(0, m.start() - 40):m.start()]):
+            continue  # "les observations provisoires délibérées le 8 septembre 2015"
         a = max(text.rfind(". ", 0, m.start()), text.rfind("\n", 0, m.start())) + 1
         b = text.find(". ", m.end())
         b = len(text) if b < 0 else b
@@ -125,7 +153,8 @@ def _final_deliberation(text: str) -> date | None:
         for x in _ANY_DATE.finditer(text, a, b):
             lo, hi = (x.end(), m.start()) if x.end() <= m.start() else (m.end(), x.start())
             between = text[lo:hi]
-            if hi - lo > 150 or _NOT_FINAL.search(between) or _ANY_DATE.search(between):
+            if hi - lo > 200 or _NOT_FINAL.search(between) or _LETTER_BETWEEN.search(between) \
+                    or _ANY_DATE.search(between) or _letter_dated(text, x):
                 continue
             d = _date(x)
             if d and (best is None or hi - lo < best[0]):
@@ -144,6 +173,13 @@ def deliberation_date(text: str) -> date | None:
     final = _final_deliberation(text)
     if final:
         return final
+    rows = _TABLE_DELIB.findall(text)
+    if rows:
+        day, month, year = rows[-1]
+        try:
+            return date(int(year), int(month), int(day))
+        except ValueError:
+            pass
     best: tuple[int, date] | None = None
     for m in _DELIB.finditer(text):
         d = _date(m)
@@ -220,13 +256,29 @@ def _chamber_for(departement: str, year: int | None) -> str | None:
     return chamber_for_departement_in(departement, year)
 
 
+#: the body's name in the page header beside the chamber's ("Chambre régionale des comptes
+#: Île-de-France | Centre hospitalier de Houdan"), when neither the text nor the cover names it
+_HEADER_BODY = re.compile(r"^chambre\s+r[ée]gionale[^\n\t]*\t\s*(?P<body>(?:commune|ville|communaut[ée]|centre|syndicat"
+                          r"|office|soci[ée]t[ée]|r[ée]gion|d[ée]partement|association|[ée]tablissement|m[ée]tropole"
+                          r"|groupement)\b[^\n\t]{3,120})$", re.I | re.M)
+
+
 def find_body_name(front: str) -> str | None:
+    # a cover line in capitals that names a place ("COMMUNE DE GRAVELINES") is the audited body, before
+    # any body the text speaks of ("la gestion de la communauté urbaine de Dunkerque …")
+    for cover in _COVER_BODY.finditer(front[:1500]):
+        body = cover.group("body").strip()
+        if body.isupper() and re.search(r"\s(?:DE|DU|DES|D['’])\s*[A-ZÉÈÎ]", body):
+            return _tidy_name(body)
     m = _BODY.search(front)
     if m:
         return _tidy_name(m.group("body"))
     m = _COVER_BODY.search(front[:6000])
     if m:
         return _tidy_name(m.group("body"))
+    m = _HEADER_BODY.search(front[:2000])
+    if m:
+        return _tidy_name(re.sub(r"^(commune|ville)\s*[-–]\s*", r"\1 de ", m.group("body"), flags=re.I))
     return None
 
 

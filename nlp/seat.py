@@ -19,13 +19,14 @@ from __future__ import annotations
 import re
 from datetime import date
 
+from nlp.chambers import departement_code
 from nlp.geo import commune_by_insee, communes_by_postal_code, find_communes
 from nlp.geo_names import normalise_name
 
 LETTER_CHARS = 6000
-#: "85300 CHALLANS", "49403 SAUMUR Cedex", "44160 Pont-Château"
-_ADDRESS = re.compile(r"\b(?P<cp>\d{5})\s+(?P<city>[A-ZÉÈÊÀÂÎÔÛÇ][\wÉÈÊÀÂÎÔÛÇéèêàâîôûç'’\- ]{1,40}?)"
-                      r"(?=\s*(?:cedex\b|CEDEX\b|\t|\n|$|\s{2}|,|\s-\s))", re.M)
+#: "85300 CHALLANS", "49403 SAUMUR Cedex", "25031 BESANCON Cedex", "44160 Pont-Château", "85 150 …"
+_ADDRESS = re.compile(r"\b(?P<cp>\d{5}|\d{2}\s\d{3})\s+(?P<city>[A-ZÉÈÊÀÂÎÔÛÇ][\wÉÈÊÀÂÎÔÛÇéèêàâîôûç'’\- ]{1,40}?)"
+                      r"(?=\s*(?:(?i:cedex)\b|\t|\n|$|\s{2}|,|\s-\s))", re.M)
 #: lines of the chamber's own address or contacts, never the recipient's
 _CHAMBER_LINE = re.compile(r"ccomptes|www\.|greffe|t[ée]l[ée]?phone|\bT\s+0\d|@|chambre\s+r[ée]gionale", re.I)
 _SEAT_STATED = re.compile(r"(?:dont\s+le\s+si[èe]ge\s+(?:social\s+)?est\s+(?:situ[ée]\s+)?(?:à|au|en)"
@@ -34,6 +35,11 @@ _SEAT_STATED = re.compile(r"(?:dont\s+le\s+si[èe]ge\s+(?:social\s+)?est\s+(?:si
 #: "Centre hospitalier de Sens", "CCAS de Soyaux", "Office de tourisme de La Baule": the place
 _NAME_PLACE = re.compile(r"\b(?:de|du|d['’]|des)\s+(?P<city>(?:(?:La|Le|Les|L['’])\s*)?[A-ZÉÈÎ][\w'’\-]+"
                          r"(?:[\s-](?:sur|sous|en|lès|les|le|la|de|du|des|aux|à|[A-ZÉÈÎ][\w'’]+)){0,5})\s*$")
+
+
+_OF_PLACE = re.compile(r"\b(?:de|du|des)\s+|\bd['’]\s*")
+_PLACE = re.compile(r"(?:(?:La|Le|Les|L['’])\s*)?[A-ZÉÈÎ][\w'’\-]+(?:[\s-](?:sur|sous|en|lès|les|le|la|de|du|des|aux|à"
+                    r"|[A-ZÉÈÎ][\w'’]+)){0,5}")
 
 
 def current_commune(row: dict) -> dict:
@@ -48,12 +54,42 @@ def _same_place(city: str, name: str) -> bool:
     return bool(a) and (a == b or a.replace(" ", "") == b.replace(" ", ""))
 
 
+#: an address in a table cell too narrow for its words: "8530 0 CHA LLA NS" (85300 CHALLANS)
+_BROKEN_ADDRESS = re.compile(r"^\s*(?P<cp>\d(?:\s?\d){4})\s+"
+                             r"(?P<city>[^\W\d_][^\W\d_'’\- ]*(?:[\s'’\-]+[^\W\d_]+){0,12})"
+                             r"(?:\s+(?:cedex|CEDEX)(?:\s+\d{1,2})?)?\s*$")
+
+
+#: a code alone in its cell, its city in a cell further on: "44041" … "NANTES CEDEX 1"
+_BARE_CODE = re.compile(r"\s*(\d{5})\s*")
+_CEDEX_CITY = re.compile(r"^\s*(?P<city>[A-ZÉÈÊÀÂÎÔÛÇ][\wÉÈÊÀÂÎÔÛÇéèêàâîôûç'’\- ]{1,40}?)\s+(?i:cedex)\b")
+
+
 def _by_address(letter: str, departement: str | None) -> str | None:
-    for segment in re.split(r"\n|\t| \| ", letter):  # lines, table cells, joined cells
+    segments = re.split(r"\n|\t| \| ", letter)  # lines, table cells, joined cells
+    for i, segment in enumerate(segments):
         if _CHAMBER_LINE.search(segment):
             continue
+        bare = _BARE_CODE.fullmatch(segment)
+        if bare and (not departement or _cp_in_departement(bare.group(1), departement)):
+            for later in segments[i + 1:i + 8]:
+                m = _CEDEX_CITY.match(later)
+                found = _by_city(m.group("city"), _departement_of(bare.group(1))) if m else None
+                if found:
+                    return found
+            continue
+        broken = _BROKEN_ADDRESS.match(segment)
+        if broken and " " in broken.group("cp"):
+            # the code and the city broken inside their words: the city must then be one of the
+            # code's communes, spaces aside (no guess from a broken name)
+            cp = broken.group("cp").replace(" ", "")
+            if not departement or _cp_in_departement(cp, departement):
+                rows = [r for r in communes_by_postal_code(cp) if _same_place(broken.group("city"), r["name"])]
+                if rows:
+                    return current_commune(rows[0])["code"]
+            continue
         for m in _ADDRESS.finditer(segment):
-            cp, city = m.group("cp"), m.group("city").strip(" -")
+            cp, city = m.group("cp").replace(" ", ""), m.group("city").strip(" -")  # "85 150", "25031 … Cedex"
             if departement and not _cp_in_departement(cp, departement):
                 continue
             rows = [r for r in communes_by_postal_code(cp) if _same_place(city, r["name"])]
@@ -101,11 +137,45 @@ def seat_insee(front: str, body_name: str | None, departement: str | None) -> st
         found = _by_city(m.group("city"), departement)
         if found:
             return found
-    if body_name:
-        name = re.sub(r"\s*\([^)]*\)\s*$", "", body_name).strip()
-        m = _NAME_PLACE.search(name)
-        if m:
-            return _by_city(m.group("city"), departement)
+    for name in (body_name, *_cover_names(front)):
+        found = _by_name(name, departement) if name else None
+        if found:
+            return found
+    return None
+
+
+#: the cover's title, between "RAPPORT D'OBSERVATIONS DÉFINITIVES" and "(Département)"
+_COVER_TITLE = re.compile(r"RAPPORT\s+D.OBSERVATIONS\s+D[ÉE]FINITIVES\s+(?P<title>[^()\n]{3,200}?)\s*\(", re.I)
+
+
+def _cover_names(front: str) -> list[str]:
+    """The cover's title when the body's name gives no place ("CCAS de la ville de Marseille",
+    "Communauté d'agglomération – Colmar – Haut-Rhin"): the title, then each dashed part of it."""
+    m = _COVER_TITLE.search(front[:3000])
+    if not m:
+        return []
+    title = re.sub(r"\s+", " ", m.group("title")).strip()
+    return [title, *(p.strip() for p in re.split(r"\s[–-]\s", title) if p.strip() != title)]
+
+
+def _by_name(name: str, departement: str | None) -> str | None:
+    if _PLACE.fullmatch(name):  # a dashed part of the cover: "Colmar"
+        found = _by_city(name, departement)
+        if found:
+            return found
+    if name:
+        name = re.sub(r"\s*\([^)]*\)\s*$", "", name).strip()
+        # every "de X" ending the name, longest first: "communauté de communes du Pays de Challans"
+        # is Challans once "Pays de Challans" is no commune; "… interdépartemental de clermont"
+        for m in _OF_PLACE.finditer(name):
+            tail = name[m.end():]
+            if departement_code(tail):
+                break  # "… du Territoire de Belfort", "… de la Mayenne": a département, not its seat
+            tail = tail[:1].upper() + tail[1:]
+            if _PLACE.fullmatch(tail):
+                found = _by_city(tail, departement)
+                if found:
+                    return found
     return None
 
 

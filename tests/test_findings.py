@@ -330,3 +330,72 @@ def test_obligation_de_faire_labels_a_rappel():
              "PROCÉDURE", FILLER * 2]
     assert [(f.number, f.text[:20]) for f in _recs(understand(render_paragraphs(paras), "r22"), "rappel_au_droit")] \
         == [("1", "Respecter les règles")]
+
+
+def test_an_earlier_recommendation_taken_up_again_is_a_suivi_item_and_a_recommendation():
+    # gold convention 7: the earlier audit's recommendation (suivi) and this report's own are two
+    # findings even when they say the same; neither is a restatement of the other
+    paras = ["RECOMMANDATIONS", "Recommandation n° 1 : Mettre à jour l'inventaire des biens de la commune.",
+             "1. LES SUITES DU PRÉCÉDENT CONTRÔLE", FILLER,
+             "Dans son précédent rapport, la chambre avait recommandé à la commune de mettre à jour l'inventaire "
+             "de ses biens. Cet inventaire n'a toujours pas été établi.", FILLER,
+             "2. LA GESTION DU PATRIMOINE", FILLER]
+    report = understand(render_paragraphs(paras), "r21")
+    assert [f.text for f in _recs(report)] == ["Mettre à jour l'inventaire des biens de la commune."]
+    assert [f.text for f in _recs(report, "suivi")] == [
+        "Dans son précédent rapport, la chambre avait recommandé à la commune de mettre à jour l'inventaire de "
+        "ses biens."]
+
+
+@needs_corpus
+def test_recapitulation_rows_cut_by_a_repeated_header_in_a_word_processor_table():
+    """LibreOffice lays a row whose status cells are empty as its text alone, and a page break
+    repeats the table's header inside a cell ("… des restes à" / header / "réaliser ;"): every
+    row of the table is still an item, the cut one whole (gold report 395548, development half)."""
+    from lab.evaluate.scoring import load_gold, normalise_text  # noqa: PLC0415
+    from lab.replica.families import render_reports, variant_named  # noqa: PLC0415
+    from lab.replica.producer_office import soffice_path  # noqa: PLC0415
+
+    if soffice_path() is None:
+        pytest.skip("LibreOffice (soffice) not installed")
+    pdf = render_reports(["395548"], variant_named("lo-traitement"))["395548"]
+    assert isinstance(pdf, bytes)
+    found = {normalise_text(f.text) for f in _recs(understand(pdf, "395548"), "rappel_au_droit")}
+    gold = next(r for r in load_gold() if r["key"] == "395548")
+    listed = [normalise_text(it["text"]) for it in gold["items"]
+              if it["kind"] == "rappel_au_droit" and not it.get("in_paragraph")]
+    assert len(listed) >= 5
+    assert [t for t in listed if t not in found] == []
+
+
+def test_themes_ending_with_a_colon_do_not_close_a_list_of_recommendations():
+    paras = ["1. LA GESTION", FILLER,
+             "Sur le fondement des observations du rapport, la chambre formule les recommandations suivantes :",
+             "En matière d'administration :",
+             "Elaborer un schéma directeur des systèmes d'information ;",
+             "En matière comptable et financière :",
+             "Réduire le délai global de paiement des fournisseurs ;",
+             "En matière de ressources humaines :",
+             "Régulariser les indemnités versées sans fondement légal.",
+             "2. LA COMMANDE PUBLIQUE", FILLER]
+    texts = [f.text for f in _recs(understand(render_paragraphs(paras), "r22"))]
+    assert texts == ["Elaborer un schéma directeur des systèmes d'information ;",
+                     "Réduire le délai global de paiement des fournisseurs ;",
+                     "Régulariser les indemnités versées sans fondement légal."]
+
+
+def test_a_lone_instruction_paragraph_in_the_body_is_a_recommendation_whose_box_was_lost():
+    paras = ["1. LA PROGRAMMATION DES INVESTISSEMENTS", FILLER,
+             "La démarche actuelle de planification des investissements reste limitée à l'année en cours.",
+             "Poursuivre la démarche de programmation pluriannuelle des investissements en mettant en place des "
+             "outils prospectifs adaptés.",
+             FILLER,
+             "Parachever le plan de gestion des archives est certes annoncé comme un objectif de la collectivité.",
+             FILLER,
+             "Les objectifs du projet d'établissement sont les suivants :",
+             "Assurer le rôle d'établissement de recours du territoire.",
+             "Déployer la communauté hospitalière de territoire.",
+             "2. LES RESSOURCES HUMAINES", FILLER]
+    texts = [f.text for f in _recs(understand(render_paragraphs(paras), "r23"))]
+    assert texts == ["Poursuivre la démarche de programmation pluriannuelle des investissements en mettant en place "
+                     "des outils prospectifs adaptés."]

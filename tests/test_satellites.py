@@ -15,7 +15,7 @@ import pytest
 
 from constats.domain import ReportMetadata, sha256_hex
 from lab.replica.render import render_html
-from nlp.metadata import report_year
+from nlp.metadata import deliberation_date, find_body_name, report_year
 from nlp.report import understand
 from nlp.seat import letter_date, seat_insee
 from store import repo
@@ -74,6 +74,73 @@ def test_seat_from_the_address_a_cedex_code_or_the_name():
     assert seat_insee("Objet : rapport", "Centre hospitalier de Sens", "89") == "89387"
     assert seat_insee("dont le siège est à Soyaux. La chambre…", "Syndicat des eaux", "16") == "16374"
     assert seat_insee("www.ccomptes.fr - 44041 Nantes Cedex 01", "Syndicat mixte", "44") is None
+
+
+def test_seat_from_addresses_as_other_producers_lay_them_out():
+    # a mixed-case "Cedex" is no part of the city; a code printed "85 150"
+    assert seat_insee("Monsieur le Président\n7 avenue de la Gare-d'Eau\n25031 BESANCON Cedex\n", "Syndicat", "25") \
+        == "25056"
+    assert seat_insee("à\tMonsieur\tPlace Michel Debré\t85 300 CHALLANS\n", "Syndicat", "85") == "85047"
+    # a table cell too narrow for its words: "8530 0 CHA LLA NS"
+    assert seat_insee("à\tMons\t1, boule vard Lucie n Dodi n\t8530 0 CHA LLA NS\nieur", "Syndicat", "85") == "85047"
+    assert seat_insee("à\tMons\t8530 0 SOY AUX\n", "Syndicat", "85") is None  # no commune of that code
+    # the code alone in its cell, the city in a cell of the next line
+    assert seat_insee("Hôtel du\t3, Quai Ceineray\tBP 94109\t44041\nGROSVALET\tdépartement\tNANTES CEDEX 1\n",
+                      "département de Loire-Atlantique", "44") == "44109"
+    assert seat_insee("Réf.\t44041\nObjet : rapport\n", "Syndicat mixte", "44") is None
+
+
+def test_seat_from_the_place_that_ends_the_name_or_the_cover():
+    assert seat_insee("x", "communauté de communes du Pays de Challans", "85") == "85047"
+    assert seat_insee("x", "communauté de communes du Pays des Achards", "85") == "85152"
+    assert seat_insee("x", "Syndicat mixte de développement touristique de la Station des Rousses", "39") == "39470"
+    assert seat_insee("x", "Centre hospitalier interdépartemental de clermont", "60") == "60157"
+    assert seat_insee("x", "Syndicat mixte de développement touristique", "39") is None
+    # a département's name is not its seat (Belfort, Mayenne are communes, not the seats of these bodies)
+    assert seat_insee("x", "Syndicat mixte des transports en commun du Territoire de Belfort", "90") is None
+    assert seat_insee("x", "Conseil départemental de la Mayenne", "53") is None
+    cover = ("RAPPORT D'OBSERVATIONS DÉFINITIVES\tCentre Communal d’Action Sociale CCAS de la ville de "
+             "Marseille (Bouches-du-Rhône)\nLe 15 avril 2016")
+    assert seat_insee(cover, "Centre communal d’action sociale", "13") == "13055"
+    cover = "RAPPORT D'OBSERVATIONS DÉFINITIVES\tCommunauté d'agglomération – Colmar – Haut-Rhin (Haut-Rhin)\n"
+    assert seat_insee(cover, "Communauté d'agglomération", "68") == "68066"
+
+
+def test_the_body_from_the_cover_in_capitals_or_the_page_header():
+    # the cover's "COMMUNE DE GRAVELINES", not the EPCI the synthèse speaks of
+    front = ("Chambre régionale des comptes Hauts-de-France\tGravelines\nRAPPORT D'OBSERVATIONS DÉFINITIVES\n"
+             "COMMUNE DE GRAVELINES\n(Département du Nord)\nSynthèse\nElle fait partie, pour la gestion de la "
+             "communauté urbaine de Dunkerque Grand Littoral, de …")
+    assert find_body_name(front) == "Commune de gravelines"
+    # a page header beside the chamber's name, when nothing else names the body
+    header = "Chambre régionale des comptes Île-de-France\tCentre hospitalier de Houdan\n"
+    assert find_body_name(header + "RAPPORT\n(Yvelines)\nSommaire\n") == "Centre hospitalier de Houdan"
+    assert find_body_name("Chambre régionale des comptes\tCommune-Vineuil\nRAPPORT\nSOMMAIRE\n") == "Commune de Vineuil"
+    assert find_body_name("Chambre régionale des comptes\tGravelines\nRAPPORT\nSOMMAIRE\n") is None
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("Après avoir examiné les réponses qui lui ont été adressées, la chambre a arrêté dans sa séance du "
+     "3 septembre 2015 les observations présentées ci-après.", date(2015, 9, 3)),
+    ("Le maire a répondu aux observations provisoires délibérées le 8 septembre 2015. Après avoir examiné leur "
+     "contenu la chambre a arrêté les observations définitives le 16 mars 2016.", date(2016, 3, 16)),
+    ("Objet : Rapport d’observations définitives\nPar lettre du 13 octobre 2016, je vous ai communiqué le rapport. "
+     "Les observations définitives présentées dans ce rapport ont été arrêtées\npar la chambre régionale des "
+     "comptes d’Alsace, Champagne-Ardenne, Lorraine\nlors de sa séance du 6 juillet 2016\nSOMMAIRE",
+     date(2016, 7, 6)),
+    ("RAPPORT D'OBSERVATIONS DÉFINITIVES\tCommunauté d'agglomération (Haut-Rhin)\nLe 15 juin 2016\nLe Président\n"
+     "… la commune de Turckheim.\nDélibéré à la chambre le 10 mars 2016\n", date(2016, 3, 10)),
+    ("Annexe\nDélibéré de la chambre\t26/04/2016\t\nContradiction\t\nDélibéré de la chambre\t10/11/2016\t\n",
+     date(2016, 11, 10)),
+    ("Le rapport d’observations définitives devient communicable conformément aux dispositions de la loi du "
+     "17 juillet 1978, relative à la communication des documents administratifs.", None),
+    ("En outre, le conseil municipal avait délibéré le 23 juin 1992, sur le fondement de la loi.", None),
+    ("Ils ont été entendus par la chambre le 9 novembre 2015. Lors de sa séance du même jour, la chambre a arrêté "
+     "les observations définitives qui figurent dans le présent rapport, que le courrier accompagne.",
+     date(2015, 11, 9)),
+])
+def test_deliberation_date_in_the_forms_of_the_corpus(text, expected):
+    assert deliberation_date(text) == expected
 
 
 def test_year_falls_back_to_the_notification_letter():
