@@ -142,6 +142,8 @@ def extraction(
                                            "test seulement avec --test-errors."),
     test_errors: bool = typer.Option(False, help="Inclure les erreurs des rapports de test dans --errors."),
     ocr_cache: Path = typer.Option(None, help="Dossier de cache OCR (une relance est alors rapide)."),
+    ocr_dpi: int = typer.Option(0, help="Résolution de l'OCR de la famille scanne, en points par pouce "
+                                        "(0 : celle des réglages, CONSTATS_OCR_DPI)."),
     preamble: str = typer.Option("", help="Paragraphe placé en tête d'EVALUATION.md (conditions de mesure)."),
 ) -> None:
     """Rendre chaque rapport de l'étalon dans chaque famille de mise en page, le lire, et afficher par
@@ -160,7 +162,7 @@ def extraction(
 
     try:
         runs = evaluate(families, chosen, split or None, limit or None, scanned_limit or None, progress=progress,
-                        ocr_cache=ocr_cache)
+                        ocr_cache=ocr_cache, ocr_dpi=ocr_dpi or None)
     except ValueError as exc:
         raise typer.BadParameter(str(exc)) from exc
     splits = load_split()

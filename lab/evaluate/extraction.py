@@ -102,7 +102,7 @@ def _context(key: str, variant: FamilyVariant, corpus_dir: Path | None) -> Noise
 
 
 def run_variant(rows: list[dict], variant: FamilyVariant, corpus_dir: Path | None = None,
-                progress=None, ocr_cache: Path | None = None) -> VariantRun:
+                progress=None, ocr_cache: Path | None = None, ocr_dpi: int | None = None) -> VariantRun:
     predictions: dict[str, Report] = {}
     failures: dict[str, str] = {}
     render_failures: dict[str, str] = {}
@@ -126,7 +126,7 @@ def run_variant(rows: list[dict], variant: FamilyVariant, corpus_dir: Path | Non
             pass
         t1 = time.perf_counter()
         try:
-            report = understand(pdf, report_id=key, ocr_cache=ocr_cache)
+            report = understand(pdf, report_id=key, ocr_cache=ocr_cache, ocr_dpi=ocr_dpi)
         except Exception as exc:  # noqa: BLE001 - an extraction failure scores as an empty report
             failures[key] = f"{type(exc).__name__}: {exc}"[:300]
             continue
@@ -174,16 +174,19 @@ def scanned_rows(rows: list[dict], n: int, splits: dict[str, str], corpus_dir: P
 
 def evaluate(families: list[str] | tuple[str, ...] = FAMILIES, keys: list[str] | None = None,
              split: str | None = None, limit: int | None = None, scanned_limit: int | None = 3,
-             corpus_dir: Path | None = None, progress=None, ocr_cache: Path | None = None) -> list[VariantRun]:
+             corpus_dir: Path | None = None, progress=None, ocr_cache: Path | None = None,
+             ocr_dpi: int | None = None) -> list[VariantRun]:
     """Score every variant of ``families`` on the selected gold reports. The scanned family reads
     the ``scanned_limit`` shortest reports of each split (all selected ones with 0/None).
-    ``ocr_cache``: an OCR cache directory (a warm cache makes a re-run fast)."""
+    ``ocr_cache``: an OCR cache directory (a warm cache makes a re-run fast); ``ocr_dpi``: the
+    resolution of the OCR (default: ``nlp.pdf``'s, the settings' default)."""
     splits = load_split()
     rows = select_rows(load_gold(corpus_dir=corpus_dir), keys, split, limit, splits)
     runs = []
     for variant in variants_of(families):
         chosen = scanned_rows(rows, scanned_limit or 0, splits, corpus_dir) if variant.scanned else rows
-        runs.append(run_variant(chosen, variant, corpus_dir, progress, ocr_cache if variant.scanned else None))
+        runs.append(run_variant(chosen, variant, corpus_dir, progress, ocr_cache if variant.scanned else None,
+                                ocr_dpi if variant.scanned else None))
     return runs
 
 
