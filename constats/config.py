@@ -118,7 +118,8 @@ class Settings(BaseSettings):
     embed_threads: int = Field(
         1, ge=1, description="Threads of one embedding call in a worker process (the worker "
         "runs --concurrency processes, 2 by default: 1 thread each keeps 2 cores busy).")
-    ocr_dpi: int = 150
+    ocr_dpi: int = Field(110, description="Resolution of the OCR of scanned pages (chosen on the development "
+                         "reports against 130 and 150 dpi: bench/RESULTS.md, Ingest).")
     ocr_language: str = "fra"
     max_pdf_pages: int = Field(1200, description="Reports beyond this many pages are refused.")
     max_pdf_bytes: int = 150 * 1024 * 1024

@@ -208,7 +208,7 @@ def tesseract_words(page: pymupdf.Page, *, dpi: int, language: str) -> list[dict
     return tsv_blocks(page, tesseract_tsv(page, dpi=dpi, language=language), dpi=dpi)
 
 
-def ocr_page(page: pymupdf.Page, *, dpi: int = 150, language: str = "fra",
+def ocr_page(page: pymupdf.Page, *, dpi: int = 110, language: str = "fra",
              cache: OcrCache | None = None) -> list[dict] | None:
     """OCR one page into compact blocks; ``None`` when Tesseract is unavailable."""
     key = page_content_hash(page, dpi=dpi, language=language) if cache is not None else None

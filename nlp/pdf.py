@@ -5,8 +5,8 @@ Limits (the defaults below, which ``Settings`` repeats; callers pass the configu
 * size: more than ``max_pdf_bytes`` (150 MiB) → ``PdfError("too_big")``, refused unread;
 * pages: more than ``max_pdf_pages`` (1,200) → ``PdfError("too_many_pages")``, checked
   right after opening, before any page is read;
-* OCR: only pages without a text layer that show an image, at ``ocr_dpi`` (150) with
-  Tesseract ``fra``; about 3 s per page, results cached by page content hash;
+* OCR: only pages without a text layer that show an image, at ``ocr_dpi`` (110) with
+  Tesseract ``fra``; 1 to 3 s per page, results cached by page content hash;
 * memory: one page is laid out at a time; the text of a 1,000-page report is a few MB.
 
 Errors are ``nlp.errors.PdfError`` with a reason code: ``not_pdf`` (an HTML page served as
@@ -30,7 +30,7 @@ from nlp.pagetext import page_blocks
 
 MAX_PAGES = 1200
 MAX_BYTES = 150 * 1024 * 1024
-OCR_DPI = 150
+OCR_DPI = 110
 OCR_LANGUAGE = "fra"
 
 pymupdf.TOOLS.mupdf_display_errors(False)
