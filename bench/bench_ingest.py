@@ -207,10 +207,12 @@ def ocr_sweep(dpis: list[int]) -> list[dict]:
         finally:
             pdfmod.OCR_DPI = saved
         rec = run.scores["findings"]["recommandation"]
+        rap = run.scores["every_item"]["rappel_au_droit"]
         res = {"path": path, "dpi": dpi, "reports": run.reports, "pages": run.pages,
-               "s_per_page": run.seconds_per_page, "rec_f1": rec.get("f1"), "rec": rec, "load": _load()}
+               "s_per_page": run.seconds_per_page, "rec_f1": rec.get("f1"), "rec": rec,
+               "rap_f1": rap.get("f1"), "rap": rap, "load": _load()}
         print(f"OCR {path:22s} {dpi:4d} dpi: {run.pages} pages, {res['s_per_page']:.2f} s/page, "
-              f"recommandations F1 {res['rec_f1']} ({rec}) load {res['load']}")
+              f"recommandations F1 {res['rec_f1']} ({rec}), rappels F1 {res['rap_f1']} ({rap}) load {res['load']}")
         out.append(res)
     return out
 
