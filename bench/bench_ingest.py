@@ -44,6 +44,8 @@ N_SCANNED = int(os.environ.get("BENCH_INGEST_SCANNED", "2"))
 DPIS = [int(d) for d in os.environ.get("BENCH_INGEST_DPIS", "150,120,100").split(",") if d]
 ROUNDS = int(os.environ.get("BENCH_INGEST_ROUNDS", "2"))
 PARTS = os.environ.get("BENCH_INGEST_PARTS", "profile,ocr,celery").split(",")
+#: the OCR resolution of the baseline's workers (the default before 110 dpi was chosen)
+BASELINE_OCR_DPI = 150
 
 
 # ----------------------------------------------------------------------------- inputs
@@ -197,7 +199,7 @@ def ocr_sweep(dpis: list[int]) -> list[dict]:
     rows = scanned_rows(load_gold(), max(1, (N_SCANNED + 1) // 2), load_split())[:N_SCANNED]
     variant = next(v for v in VARIANTS if v.scanned)
     out = []
-    configs = [("mupdf-pdf (baseline)", 150)] + [("tesseract-tsv", d) for d in dpis]
+    configs = [("mupdf-pdf (baseline)", BASELINE_OCR_DPI)] + [("tesseract-tsv", d) for d in dpis]
     for path, dpi in configs:
         saved = pdfmod.OCR_DPI
         pdfmod.OCR_DPI = dpi
@@ -256,6 +258,8 @@ def celery_run(batch: list[tuple[str, bytes]], mode: str, label: str, env: dict[
     state = Path(tempfile.mkdtemp(prefix=f"{label}-{mode}-", dir=BENCH_DIR))
     run_env = {**env, "CONSTATS_STATE_DIR": str(state), "DATABASE_URL": f"sqlite:///{state / 'constats.db'}",
                "CONSTATS_INDEX_PREFIX": f"b{uuid.uuid4().hex[:8]}"}
+    if mode == "baseline":
+        run_env["CONSTATS_OCR_DPI"] = str(BASELINE_OCR_DPI)  # the earlier default with the earlier path
     settings = Settings(state_dir=state, meili_url=env["MEILI_URL"], redis_url=env["REDIS_URL"],
                         database_url=run_env["DATABASE_URL"], index_prefix=run_env["CONSTATS_INDEX_PREFIX"],
                         meili_master_key=env["MEILI_MASTER_KEY"])
