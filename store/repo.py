@@ -279,8 +279,11 @@ EXPORT_FINDING_COLUMNS = ("id", "report_id", "kind", "number", "text", "page", "
                           "low_confidence", "sector", "earlier_report_id")
 
 
-#: psycopg: rows of the export in the binary protocol (True) or as text (False).
-EXPORT_BINARY = True
+#: PostgreSQL (psycopg): the export reads through psycopg's own named cursor (True) rather than
+#: SQLAlchemy's server-side Result (1.2-1.5x, bench/RESULTS.md "Export"); its rows come as text
+#: (False), the binary protocol (True) measured no faster.
+EXPORT_RAW_CURSOR = True
+EXPORT_BINARY = False
 
 
 def iter_matching_batches(session: Session, f: FindingFilter, batch: int = 10_000) -> Iterator[Sequence[Any]]:
@@ -293,7 +296,7 @@ def iter_matching_batches(session: Session, f: FindingFilter, batch: int = 10_00
             for name in EXPORT_FINDING_COLUMNS]
     stmt = findings_query(f).with_only_columns(*cols)
     conn = session.connection()  # Core rows, without the ORM's loading layer
-    if conn.dialect.name == "postgresql" and conn.dialect.driver == "psycopg":
+    if conn.dialect.name == "postgresql" and conn.dialect.driver == "psycopg" and EXPORT_RAW_CURSOR:
         # psycopg's own named (server-side) cursor: plain tuples, ``batch`` rows a round trip
         compiled = stmt.compile(dialect=conn.dialect, compile_kwargs={"render_postcompile": True})
         raw: Any = conn.connection.driver_connection
