@@ -116,21 +116,23 @@ def queries(settings) -> list[str]:
     return [q for q, _ in qs["surface"]] + [q for q, _ in qs["short"]]
 
 
-def start_api(settings, port: int) -> subprocess.Popen | None:
+def start_api(settings, port: int, *, bench_dir: Path | None = None,
+              prefix: str = PREFIX) -> subprocess.Popen | None:
     """uvicorn on ``api.app:create_app``, from ``CONSTATS_BENCH_API_ROOT`` (default: here)."""
     root = Path(os.environ.get("CONSTATS_BENCH_API_ROOT", ROOT))
+    bench_dir = bench_dir or BENCH_DIR
     env = {**os.environ, "MEILI_URL": settings.meili, "MEILI_MASTER_KEY": settings.meili_master_key,
-           "DATABASE_URL": settings.db_url, "CONSTATS_INDEX_PREFIX": PREFIX,
-           "CONSTATS_STATE_DIR": str(BENCH_DIR), "REDIS_URL": settings.redis,
+           "DATABASE_URL": settings.db_url, "CONSTATS_INDEX_PREFIX": prefix,
+           "CONSTATS_STATE_DIR": str(bench_dir), "REDIS_URL": settings.redis,
            "CONSTATS_PUBLIC_RATE_LIMIT": "100000000/minute", "PYTHONPATH": str(root)}
-    log = open(BENCH_DIR / "api.log", "ab")
+    log = open(bench_dir / "api.log", "ab")
     proc = subprocess.Popen([sys.executable, "-m", "uvicorn", "--factory", "api.app:create_app",
                              "--host", "127.0.0.1", "--port", str(port), "--log-level", "warning",
                              "--no-access-log"], cwd=root, env=env, stdout=log, stderr=log)
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline:
         if proc.poll() is not None:
-            print(f"API did not start (exit {proc.returncode}): see {BENCH_DIR / 'api.log'}")
+            print(f"API did not start (exit {proc.returncode}): see {bench_dir / 'api.log'}")
             return None
         try:
             if httpx.get(f"http://127.0.0.1:{port}/api/taxonomy", timeout=2).status_code == 200:

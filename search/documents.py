@@ -252,7 +252,9 @@ def _check_vector(doc: Mapping, dim: int | None) -> list[str]:
         return [f"_vectors.default: expected a list of {dim} numbers"]
     if len(vec) != dim:
         return [f"_vectors.default: {len(vec)} dimensions, expected {dim}"]
-    if not all(isinstance(x, (int, float)) and not isinstance(x, bool) and math.isfinite(x)
-               for x in vec):
+    if not set(map(type, vec)) <= {int, float}:  # not bool, str, None…
+        if not all(isinstance(x, (int, float)) and not isinstance(x, bool) for x in vec):
+            return ["_vectors.default: not finite numbers (NaN or infinity)"]
+    if not math.isfinite(sum(vec)) and not all(math.isfinite(x) for x in vec):  # sum: NaN, inf propagate
         return ["_vectors.default: not finite numbers (NaN or infinity)"]
     return []

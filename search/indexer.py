@@ -14,13 +14,16 @@ until the offending documents are isolated, so the others are indexed anyway.
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import time
-from collections import Counter
+from collections import Counter, deque
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
+
+import numpy as np
 
 from nlp.geo import all_bodies
 from search import settings as index_settings
@@ -102,13 +105,15 @@ def _batches(items: Iterable[Any], size: int) -> Iterator[list[Any]]:
 
 
 def build_finding_documents(pairs: list[tuple[Any, Any]], embedder,
-                            lemmatizer: Callable[[list[str]], list[str]] | None = None) -> list[dict]:
-    """Documents for (finding_row, report_row) pairs: lemmas and vectors computed per batch."""
+                            lemmatizer: Callable[[list[str]], list[str]] | None = None,
+                            session=None) -> list[dict]:
+    """Documents for (finding_row, report_row) pairs: lemmas and vectors computed per batch
+    (vectors through the store's cache when a ``session`` is given)."""
     if lemmatizer is None:
         lemmatizer = lemmatize
     texts = [f.text or "" for f, _ in pairs]
     lemmas = lemmatizer(texts)
-    vectors = embed_texts(embedder, texts)
+    vectors = embed_texts(embedder, texts, session)
     metas: dict[str, dict] = {}
     docs = []
     for (frow, rrow), lem, vec in zip(pairs, lemmas, vectors):
@@ -117,33 +122,115 @@ def build_finding_documents(pairs: list[tuple[Any, Any]], embedder,
     return docs
 
 
-def embed_texts(embedder, texts: list[str]) -> list[list[float] | None]:
+def embedder_key(embedder) -> str:
+    """What identifies an embedder's vectors in the cache: its name and version."""
+    return f"{getattr(embedder, 'name', type(embedder).__name__)}@{getattr(embedder, 'version', '')}"[:160]
+
+
+def text_hash(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def embed_texts(embedder, texts: list[str], session=None) -> list[list[float] | None]:
+    """The vectors of ``texts`` (None without an embedder). With a ``session``, vectors are
+    read from the store's cache (``text_vectors``, by SHA-256 of the text and embedder) and
+    only the texts missing there are embedded, then cached: the worker fills the cache as it
+    indexes, so that a rebuild of the index embeds nothing it has seen."""
     if embedder is None or not texts:
         return [None] * len(texts)
-    matrix = embedder.embed(texts)
-    return [row.tolist() for row in matrix]
+    if session is None:
+        return _as_lists(embedder.embed(texts))
+    key, dim = embedder_key(embedder), int(embedder.dim)
+    hashes = [text_hash(t) for t in texts]
+    cached = repo.cached_vectors(session, key, hashes)
+    cached = {h: v for h, v in cached.items() if len(v) == 4 * dim}
+    missing = list(dict.fromkeys(h for h in hashes if h not in cached))
+    if missing:
+        first = {h: t for h, t in zip(hashes, texts)}
+        matrix = np.asarray(embedder.embed([first[h] for h in missing]), dtype="<f4")
+        fresh = {h: row.tobytes() for h, row in zip(missing, matrix)}
+        repo.save_vectors(session, key, dim, {h: row.tobytes() for h, row in zip(missing, matrix)
+                                              if row.shape == (dim,) and np.isfinite(row).all()})
+        cached.update(fresh)  # a broken vector is sent (and refused by validation), never cached
+    rows = [np.frombuffer(cached[h], dtype="<f4") for h in hashes]
+    if all(r.shape == (dim,) for r in rows):
+        return _as_lists(np.vstack(rows))
+    return [_as_lists(r[None, :])[0] for r in rows]  # a broken vector, left to the validation
+
+
+#: Decimals of the vector components sent to Meilisearch: 6 decimals change a unit vector's
+#: cosine with itself by less than 2e-6 (float32 has 7 significant digits) and halve the JSON
+#: (5.3 kB instead of 11 kB a 512-dimension vector, its encoding twice as fast).
+VECTOR_DECIMALS = 6
+
+
+def _as_lists(matrix) -> list[list[float] | None]:
+    return np.round(np.asarray(matrix, dtype=np.float64), VECTOR_DECIMALS).tolist()
+
+
+def _valid_documents(batch: list[tuple[Any, Any]], embedder, summary: IndexSummary, *,
+                     lemmatizer=None, session=None) -> list[dict]:
+    dim = embedder_dim(embedder)
+    valid = []
+    for doc in build_finding_documents(batch, embedder, lemmatizer, session):
+        problems = validate_document(doc, dim=dim)
+        if problems:
+            log.warning("finding %s skipped: %s", doc.get("id"), "; ".join(problems))
+            summary.skipped.append((str(doc.get("id")), problems))
+        else:
+            valid.append(doc)
+    return valid
 
 
 def _index_findings(client: MeiliClient, uid: str, pairs: Iterable[tuple[Any, Any]], embedder,
                     summary: IndexSummary, *, batch_size: int = BATCH_SIZE,
-                    lemmatizer=None) -> set[str]:
-    dim = embedder_dim(embedder)
+                    lemmatizer=None, session=None) -> set[str]:
+    """Send the findings batch by batch, waiting for each batch's task (the per-report path)."""
     sent_ids: set[str] = set()
     for batch in _batches(pairs, batch_size):
-        valid = []
-        for doc in build_finding_documents(batch, embedder, lemmatizer):
-            problems = validate_document(doc, dim=dim)
-            if problems:
-                log.warning("finding %s skipped: %s", doc.get("id"), "; ".join(problems))
-                summary.skipped.append((str(doc.get("id")), problems))
-            else:
-                valid.append(doc)
+        valid = _valid_documents(batch, embedder, summary, lemmatizer=lemmatizer, session=session)
         n, rejected = send_documents(client, uid, valid)
         summary.findings_indexed += n
         summary.skipped += rejected
         rejected_ids = {r[0] for r in rejected}
         sent_ids.update(d["id"] for d in valid if d["id"] not in rejected_ids)
     return sent_ids
+
+
+#: Rebuilds: findings per document-addition task, and tasks enqueued ahead of the one waited for.
+REBUILD_BATCH = 5000
+REBUILD_IN_FLIGHT = 2
+
+
+def _stream_findings(client: MeiliClient, uid: str, pairs: Iterable[tuple[Any, Any]], embedder,
+                     summary: IndexSummary, *, batch_size: int = REBUILD_BATCH,
+                     in_flight: int = REBUILD_IN_FLIGHT, lemmatizer=None, session=None) -> None:
+    """Send the findings without waiting for each task: the next batch is built (lemmas,
+    cached vectors, validation) while Meilisearch indexes the previous ones, with at most
+    ``in_flight`` tasks enqueued ahead. A task that failed has its batch sent again the waiting
+    way, split until the documents Meilisearch rejects are isolated."""
+    pending: deque[tuple[dict, list[dict]]] = deque()
+
+    def settle() -> None:
+        task, docs = pending.popleft()
+        try:
+            client.wait_task(task, timeout=3600)
+            n, rejected = len(docs), list[tuple[str, list[str]]]()
+        except MeiliTaskError as exc:
+            if exc.code == "timeout":
+                raise
+            n, rejected = send_documents(client, uid, docs)
+        summary.findings_indexed += n
+        summary.skipped += rejected
+
+    for batch in _batches(pairs, batch_size):
+        valid = _valid_documents(batch, embedder, summary, lemmatizer=lemmatizer, session=session)
+        if valid:
+            pending.append((client.add_documents(uid, valid), valid))
+        while len(pending) > in_flight:
+            settle()
+    while pending:
+        settle()
 
 
 def _report_doc(report_row, findings: list) -> dict:
@@ -182,7 +269,7 @@ def index_reports(session, client: MeiliClient, report_ids: Iterable[str], embed
         quoted = rid.replace('"', "")
         before = existing_ids(client, names["findings"], f'report_id = "{quoted}"')
         sent = _index_findings(client, names["findings"], [(f, row) for f in findings],
-                               embedder, summary)
+                               embedder, summary, session=session)
         stale = sorted(before - sent - {f.id for f in findings})
         if stale:
             client.wait_task(client.delete_documents(names["findings"], stale))
@@ -201,12 +288,15 @@ def index_reports(session, client: MeiliClient, report_ids: Iterable[str], embed
 
 
 def rebuild(session, client: MeiliClient, embedder, prefix: str, *,
-            batch_size: int = BATCH_SIZE, pairs: Iterable[tuple[Any, Any]] | None = None,
-            lemmatizer=None) -> IndexSummary:
+            batch_size: int = REBUILD_BATCH, pairs: Iterable[tuple[Any, Any]] | None = None,
+            lemmatizer=None, in_flight: int = REBUILD_IN_FLIGHT) -> IndexSummary:
     """Reindex everything into new indexes, then swap them in atomically and drop the old.
 
     ``pairs`` (finding_row, report_row) defaults to every finding of the store; the bench
-    passes its own generated rows.
+    passes its own generated rows. The settings are applied once to the empty new indexes;
+    findings are streamed from the store in batches of ``batch_size``, their vectors read
+    from the store's cache (``embed_texts``), and sent without waiting for each task
+    (``_stream_findings``).
     """
     t0 = time.perf_counter()
     started = datetime.now(UTC)
@@ -226,8 +316,8 @@ def rebuild(session, client: MeiliClient, embedder, prefix: str, *,
             entry[1].append(_Light(frow.kind, frow.text if frow.kind == "synthese" else ""))
             yield frow, rrow
 
-    _index_findings(client, new["findings"], tracked(), embedder, summary,
-                    batch_size=batch_size, lemmatizer=lemmatizer)
+    _stream_findings(client, new["findings"], tracked(), embedder, summary, batch_size=batch_size,
+                     in_flight=in_flight, lemmatizer=lemmatizer, session=session)
     if pairs is None:  # reports without findings still get a report document
         for row in repo.reports_not_failed(session):
             by_report.setdefault(row.id, (row, []))
@@ -295,14 +385,7 @@ def send_report_documents(session, client: MeiliClient, report_id: str, embedder
         task = client.delete_documents_by_filter(names["findings"], f'report_id = "{quoted}"')
         tasks.append((names["findings"], int(task["taskUid"])))
     for batch in _batches([(f, row) for f in findings], BATCH_SIZE):
-        valid = []
-        for doc in build_finding_documents(batch, embedder):
-            problems = validate_document(doc, dim=dim)
-            if problems:
-                log.warning("finding %s skipped: %s", doc.get("id"), "; ".join(problems))
-                summary.skipped.append((str(doc.get("id")), problems))
-            else:
-                valid.append(doc)
+        valid = _valid_documents(batch, embedder, summary, session=session)
         if valid:
             tasks.append((names["findings"], int(client.add_documents(names["findings"], valid)["taskUid"])))
             summary.findings_indexed += len(valid)

@@ -66,9 +66,12 @@ def _keep(tok) -> bool:
     return not (tok.is_punct or tok.is_space)
 
 
+_fold_word = lru_cache(maxsize=200_000)(fold)
+
+
 def expand_acronyms(text: str) -> list[str]:
     """The spelled-out forms of the long acronyms that ``text`` uses ("DSP" → "délégation…")."""
-    words = {fold(w) for w in _WORD.findall(text)}
+    words = {_fold_word(w) for w in _WORD.findall(text)}
     return [phrase for acronym, phrase in LONG_EXPANSIONS.items() if acronym in words]
 
 
@@ -83,6 +86,18 @@ class _Lookup:
     def __init__(self) -> None:
         self.tokenizer, self.corpus, self.lookup = _tokenizer_and_tables()
         self.memo: dict[str, str] = {}
+        self.by_orth: dict[int, str] = {}  # spaCy's id of a form → its lemma, "" when dropped
+
+    def orth_lemma(self, orth: int) -> str:
+        """The lemma of the form whose id is ``orth`` ("" for punctuation and spaces: both are
+        properties of the form, not of its context)."""
+        lem = self.by_orth.get(orth)
+        if lem is None:
+            lex = self.tokenizer.vocab[orth]
+            lem = "" if (lex.is_punct or lex.is_space) else self.lemma(lex.orth_)
+            if len(self.by_orth) < 500_000:
+                self.by_orth[orth] = lem
+        return lem
 
     def lemma(self, form: str) -> str:
         lem = self.memo.get(form)
@@ -104,12 +119,20 @@ def _lookup() -> _Lookup:
 
 def lemmatize(texts: Iterable[str], *, batch_size: int = 64) -> list[str]:
     """Lemmatised copies of ``texts`` (same order), by lookup (see the module docstring)."""
+    from spacy.attrs import ORTH  # noqa: PLC0415 - spaCy is loaded by _lookup() already
+
     table = _lookup()
+    get = table.by_orth.get
     out = []
     for text in texts:
-        doc = table.tokenizer(text)
-        lemmas = " ".join(table.lemma(tok.text) for tok in doc if _keep(tok))
-        out.append(_with_expansions(text, lemmas))
+        parts = []
+        for orth in table.tokenizer(text).to_array(ORTH).tolist():  # ids, no Token objects
+            lem = get(orth)
+            if lem is None:
+                lem = table.orth_lemma(orth)
+            if lem:
+                parts.append(lem)
+        out.append(_with_expansions(text, " ".join(parts)))
     return out
 
 

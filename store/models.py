@@ -5,14 +5,29 @@
 - ``crawls``: one row per crawl run, with its counts, for ``GET /api/crawls``;
 - ``reports``: one per distinct PDF (content hash), with its status, error and the
   versions of the extractor and models that produced its findings;
-- ``findings``: the findings of a report, identified by report + character span.
+- ``findings``: the findings of a report, identified by report + character span;
+- ``text_vectors``: the embedding of a text by one embedder, keyed by the text's SHA-256, filled
+  when a finding is indexed, so that a rebuild of the index does not embed again.
 """
 
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
 
-from sqlalchemy import JSON, Boolean, Date, DateTime, Float, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Date,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    String,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 
@@ -154,6 +169,18 @@ class FindingRow(Base):
     earlier_report_id: Mapped[str | None] = mapped_column(String(40))
 
     report: Mapped[ReportRow] = relationship(back_populates="findings")
+
+
+class TextVectorRow(Base):
+    """A cached embedding: ``vector`` is the float32 little-endian bytes of the vector that
+    ``embedder`` (its name and version) gives the text whose SHA-256 is ``text_sha256``."""
+
+    __tablename__ = "text_vectors"
+
+    text_sha256: Mapped[str] = mapped_column(String(64), primary_key=True)
+    embedder: Mapped[str] = mapped_column(String(160), primary_key=True)
+    dim: Mapped[int] = mapped_column(Integer)
+    vector: Mapped[bytes] = mapped_column(LargeBinary)
 
 
 class SubscriptionRow(Base):

@@ -12,11 +12,13 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, TypedDict
 
-from sqlalchemy import JSON, Select, Text, and_, cast, delete, func, or_, select
+from sqlalchemy import JSON, Select, Text, and_, cast, delete, func, insert, or_, select
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session, selectinload
 
 from constats.domain import Finding, Report, ReportMetadata, report_id_for
-from store.models import FileRow, FindingRow, PublicationRow, ReportRow
+from store.models import FileRow, FindingRow, PublicationRow, ReportRow, TextVectorRow
 
 
 def register_report(session: Session, sha256: str, *, source_url: str | None = None,
@@ -277,6 +279,13 @@ EXPORT_FINDING_COLUMNS = ("id", "report_id", "kind", "number", "text", "page", "
                           "low_confidence", "sector", "earlier_report_id")
 
 
+#: PostgreSQL (psycopg): the export reads through psycopg's own named cursor (True) rather than
+#: SQLAlchemy's server-side Result (1.2-1.5x, bench/RESULTS.md "Export"); its rows come as text
+#: (False), the binary protocol (True) measured no faster.
+EXPORT_RAW_CURSOR = True
+EXPORT_BINARY = False
+
+
 def iter_matching_batches(session: Session, f: FindingFilter, batch: int = 10_000) -> Iterator[Sequence[Any]]:
     """Stream the findings matching ``f`` in batches of plain rows holding only the columns of
     ``EXPORT_FINDING_COLUMNS`` (in that order), ordered by report then offset; memory stays
@@ -287,6 +296,16 @@ def iter_matching_batches(session: Session, f: FindingFilter, batch: int = 10_00
             for name in EXPORT_FINDING_COLUMNS]
     stmt = findings_query(f).with_only_columns(*cols)
     conn = session.connection()  # Core rows, without the ORM's loading layer
+    if conn.dialect.name == "postgresql" and conn.dialect.driver == "psycopg" and EXPORT_RAW_CURSOR:
+        # psycopg's own named (server-side) cursor: plain tuples, ``batch`` rows a round trip
+        compiled = stmt.compile(dialect=conn.dialect, compile_kwargs={"render_postcompile": True})
+        raw: Any = conn.connection.driver_connection
+        with raw.cursor(name=f"constats_export_{id(stmt):x}", binary=EXPORT_BINARY) as cur:
+            cur.itersize = batch
+            cur.execute(str(compiled), compiled.params)
+            while rows := cur.fetchmany(batch):
+                yield rows
+        return
     if conn.dialect.name != "sqlite":  # a server-side cursor
         yield from conn.execute(stmt.execution_options(yield_per=batch, stream_results=True)).partitions()
         return
@@ -497,3 +516,35 @@ def note_file_enqueued(session: Session, file_id: int, *, give_up: bool = False)
     row.attempts = (row.attempts or 0) + 1
     if give_up:
         row.status, row.error = "failed", "stalled: téléchargement abandonné après plusieurs tentatives"
+
+
+# ---------------------------------------------------------------------------- vector cache
+def cached_vectors(session: Session, embedder: str, hashes: Iterable[str]) -> dict[str, bytes]:
+    """The cached vectors (float32 bytes) of the texts whose SHA-256 are ``hashes``."""
+    wanted = list(dict.fromkeys(hashes))
+    out: dict[str, bytes] = {}
+    for i in range(0, len(wanted), 900):  # under SQLite's bound on parameters
+        chunk = wanted[i:i + 900]
+        out.update((h, v) for h, v in session.execute(
+            select(TextVectorRow.text_sha256, TextVectorRow.vector)
+            .where(TextVectorRow.embedder == embedder, TextVectorRow.text_sha256.in_(chunk))))
+    return out
+
+
+def save_vectors(session: Session, embedder: str, dim: int, vectors: dict[str, bytes]) -> None:
+    """Cache ``{text_sha256: float32 bytes}``; a vector already cached (another worker) is kept."""
+    if not vectors:
+        return
+    rows = [{"text_sha256": h, "embedder": embedder, "dim": dim, "vector": v} for h, v in vectors.items()]
+    dialect = session.get_bind().dialect.name
+    stmt: Any
+    if dialect == "postgresql":
+        stmt = pg_insert(TextVectorRow).on_conflict_do_nothing()
+    elif dialect == "sqlite":
+        stmt = sqlite_insert(TextVectorRow).on_conflict_do_nothing()
+    else:  # pragma: no cover - the store runs on SQLite or PostgreSQL
+        known = cached_vectors(session, embedder, vectors)
+        rows = [r for r in rows if r["text_sha256"] not in known]
+        stmt = insert(TextVectorRow)
+    if rows:
+        session.execute(stmt, rows)
