@@ -3,9 +3,10 @@
 ``python -m bench export`` builds a store of ``BENCH_EXPORT_N`` findings (default 200,000:
 corpus paragraphs and two-paragraph variants, ``bench/search_corpus.py``, with themes,
 statuses and section paths filled in so that every column has work to do) in SQLite, as the
-default install, and in PostgreSQL too when ``BENCH_PG=1`` (only: ``BENCH_PG=only``; a database of its own, created and
-dropped on the server of ``CONSTATS_TEST_POSTGRES_URL``, default the tests' 127.0.0.1:5432). Each export then runs
-in its own process (``python -m bench.bench_export one URL FORMAT PATH``), writing to
+default install, and in PostgreSQL too when ``BENCH_PG=1`` (only: ``BENCH_PG=only``; a
+database of its own, created and dropped on the server of ``CONSTATS_TEST_POSTGRES_URL``, else
+on a server of its own, ``lab.postgres``). Each export then runs in its own process
+(``python -m bench.bench_export one URL FORMAT PATH``), writing to
 /dev/null what ``constats export`` writes to its file, for two paths in the same run:
 
 - ``rows``: the earlier path, kept as the baseline (ORM rows → one dict per row → the row
@@ -166,7 +167,10 @@ def bench_store(label: str, url: str) -> dict:
 def pg_database():
     from sqlalchemy import create_engine, text  # noqa: PLC0415
 
-    admin_url = os.environ.get("CONSTATS_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
+    from lab.postgres import LocalPostgres  # noqa: PLC0415
+
+    own = None if os.environ.get("CONSTATS_TEST_POSTGRES_URL") else LocalPostgres()
+    admin_url = os.environ.get("CONSTATS_TEST_POSTGRES_URL") or own.start()  # type: ignore[union-attr]
     name = f"constats_bench_export_{os.getpid()}"
     admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:
@@ -180,6 +184,8 @@ def pg_database():
         with admin.connect() as conn:
             conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
         admin.dispose()
+        if own is not None:
+            own.close()
 
 
 def main() -> dict:
