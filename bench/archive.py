@@ -26,7 +26,7 @@ from pathlib import Path
 import numpy as np
 from sqlalchemy import insert
 
-from lab.evaluate.ranking import corpus_reports, paragraphs
+from bench.search_corpus import distinct_paragraphs
 from search.indexer import embedder_key, text_hash
 from store import repo
 from store.db import engine_for, migrate, session_scope
@@ -34,21 +34,6 @@ from store.models import FindingRow, ReportRow
 
 VARIANT_OFFSET = 10_000_000
 CHUNK = 20_000
-
-
-def _base(corpus_dir: Path, max_base: int):
-    reports = corpus_reports(corpus_dir)
-    base, seen = [], set()
-    for report, txt in reports:
-        for p in paragraphs(report, txt):
-            h = hashlib.blake2b(p.text.encode(), digest_size=16).digest()
-            if h not in seen:
-                seen.add(h)
-                base.append((p, report))
-    if len(base) > max_base:
-        step = len(base) / max_base
-        base = [base[int(i * step)] for i in range(max_base)]
-    return base
 
 
 def paragraph_vectors(embedder, base, cache_dir: Path, words: int = 24, batch: int = 256) -> tuple[np.ndarray, float]:
@@ -97,7 +82,7 @@ def build_archive(db_url: str, corpus_dir: Path, target: int, embedder, cache_di
     """Fill the store at ``db_url`` (migrated, empty) with ``target`` findings and their
     cached vectors. Returns timings and counts."""
     t0 = time.perf_counter()
-    base = _base(corpus_dir, min(max_base, target))
+    base = distinct_paragraphs(corpus_dir, min(max_base, target))
     vecs, embed_s = paragraph_vectors(embedder, base, cache_dir)
     key, dim = embedder_key(embedder), int(embedder.dim)
     migrate(db_url)

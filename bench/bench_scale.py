@@ -23,7 +23,7 @@ import time
 from pathlib import Path
 
 from bench.bench_rebuild import ensure_archive, settings_for
-from bench.bench_search import CLIENTS, export_run, queries, start_api
+from bench.bench_search import CLIENTS, export_run, queries, raw_search_requests, start_api
 from bench.search_load import measure
 from constats.config import get_settings
 from nlp.embed import QueryEmbedder, get_embedder
@@ -31,8 +31,6 @@ from runtime import local as services
 from search import settings as index_settings
 from search.client import MeiliClient, search_key
 from search.indexer import embedder_key, rebuild
-from search.query import SearchParams, build_filters, build_search_body
-from search.understand import filters_for, understand_query
 from store.db import session_scope
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -100,16 +98,7 @@ def main() -> dict:
             key = search_key(client, PREFIX)
         qs = queries(get_settings())
         query_embedder = QueryEmbedder(get_embedder(get_settings().embedder, threads=1))
-        bodies: dict[str, list] = {"keyword": [], "hybrid": []}
-        for q in qs:
-            text, found = understand_query(q)
-            vec = query_embedder.embed([text])[0].tolist()
-            for mode, ratio in (("keyword", 0.0), ("hybrid", 0.5)):
-                params = SearchParams(q=q, semantic=ratio)
-                body = build_search_body(params, text=text, filters=build_filters(params, filters_for(found)),
-                                         vector=vec if ratio else None)
-                bodies[mode].append({"method": "POST", "path": f"/indexes/{names['findings']}/search",
-                                     "json": body})
+        bodies, _ = raw_search_requests(qs, query_embedder, names["findings"])
         auth = {"Authorization": f"Bearer {key}"}
         for mode in ("keyword", "hybrid"):
             results[f"raw_{mode}"] = {**measure(meili, bodies[mode], clients=CLIENTS, total=REQUESTS,

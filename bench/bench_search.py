@@ -166,6 +166,24 @@ def export_run(port: int, pid: int) -> dict:
             "peak_rss_mb_after": round(peak_rss_mb(pid))}
 
 
+def raw_search_requests(qs: list[str], query_embedder, index_uid: str) -> tuple[dict[str, list], list[float]]:
+    """The requests the API sends Meilisearch for each query, keyword and hybrid (semanticRatio
+    0.5), for the raw baseline; and the query embedding's times in ms."""
+    embed_ms: list[float] = []
+    bodies: dict[str, list] = {"keyword": [], "hybrid": []}
+    for q in qs:
+        text, found = understand_query(q)
+        t0 = time.perf_counter()
+        vec = query_embedder.embed([text])[0].tolist()
+        embed_ms.append((time.perf_counter() - t0) * 1000)
+        for mode, ratio in (("keyword", 0.0), ("hybrid", 0.5)):
+            params = SearchParams(q=q, semantic=ratio)
+            body = build_search_body(params, text=text, filters=build_filters(params, filters_for(found)),
+                                     vector=vec if ratio else None)
+            bodies[mode].append({"method": "POST", "path": f"/indexes/{index_uid}/search", "json": body})
+    return bodies, embed_ms
+
+
 def main() -> dict:
 
     settings, services = _settings()
@@ -185,19 +203,7 @@ def main() -> dict:
         # the query vectors are timed as the API computes them (api.deps: QueryEmbedder, one
         # BLAS thread); the bodies of the raw requests carry them
         query_embedder = _query_embedder(embedder)
-        embed_ms = []
-        bodies = {"keyword": [], "hybrid": []}
-        for q in qs:
-            text, found = understand_query(q)
-            t0 = time.perf_counter()
-            vec = query_embedder.embed([text])[0].tolist()
-            embed_ms.append((time.perf_counter() - t0) * 1000)
-            for mode, ratio in (("keyword", 0.0), ("hybrid", 0.5)):
-                params = SearchParams(q=q, semantic=ratio)
-                body = build_search_body(params, text=text, filters=build_filters(params, filters_for(found)),
-                                         vector=vec if ratio else None)
-                bodies[mode].append({"method": "POST", "path": f"/indexes/{PREFIX}-findings/search",
-                                     "json": body})
+        bodies, embed_ms = raw_search_requests(qs, query_embedder, f"{PREFIX}-findings")
         embed_ms.sort()
         results["embedding_ms"] = {"p50": round(embed_ms[len(embed_ms) // 2], 2),
                                    "p95": round(embed_ms[int(len(embed_ms) * 0.95)], 2)}

@@ -27,25 +27,31 @@ from store.models import FindingRow, ReportRow
 VARIANT_OFFSET = 10_000_000
 
 
+def distinct_paragraphs(corpus_dir: Path, limit: int, seen: set[bytes] | None = None) -> list[tuple[Para, object]]:
+    """(paragraph, report) of the corpus, each text once, at most ``limit`` taken evenly over it;
+    ``seen`` receives the hashes of every distinct paragraph text of the corpus."""
+    base: list[tuple[Para, object]] = []
+    seen = set() if seen is None else seen
+    for report, txt in corpus_reports(corpus_dir):
+        for p in paragraphs(report, txt):
+            h = hashlib.blake2b(p.text.encode(), digest_size=16).digest()
+            if h not in seen:
+                seen.add(h)
+                base.append((p, report))
+    if len(base) > limit:
+        step = len(base) / limit
+        base = [base[int(i * step)] for i in range(limit)]
+    return base
+
+
 def build_pairs(corpus_dir: Path, target: int, seed: int = 11, max_base: int = 15_000):
     """(paragraphs, variants): ``variants`` are (id, report, text, a_id, b_id).
 
     At most ``max_base`` distinct paragraphs (and never more than ``target``), taken evenly
     over the corpus; the rest of ``target`` is variants."""
     rng = random.Random(seed)
-    reports = corpus_reports(corpus_dir)
-    base: list[tuple[Para, object]] = []
     seen: set[bytes] = set()
-    for report, txt in reports:
-        for p in paragraphs(report, txt):
-            h = hashlib.blake2b(p.text.encode(), digest_size=16).digest()
-            if h not in seen:
-                seen.add(h)
-                base.append((p, report))
-    limit = min(max_base, target)
-    if len(base) > limit:
-        step = len(base) / limit
-        base = [base[int(i * step)] for i in range(limit)]
+    base = distinct_paragraphs(corpus_dir, min(max_base, target), seen)
     by_report: dict[str, list[Para]] = defaultdict(list)
     for p, r in base:
         by_report[r.id].append(p)
