@@ -239,6 +239,16 @@ def _report_doc(report_row, findings: list) -> dict:
     return report_document(report_row, counts=counts, synthese=synth or None)
 
 
+def _valid_report_doc(row, findings: list, summary: IndexSummary) -> dict | None:
+    """The report's document, or None with the report counted as skipped when it is invalid."""
+    doc = _report_doc(row, findings)
+    problems = validate_document(doc, kind="report")
+    if problems:
+        summary.skipped.append((row.id, problems))
+        return None
+    return doc
+
+
 def existing_ids(client: MeiliClient, uid: str, filter_: str) -> set[str]:
     out: set[str] = set()
     offset = 0
@@ -274,11 +284,8 @@ def index_reports(session, client: MeiliClient, report_ids: Iterable[str], embed
         if stale:
             client.wait_task(client.delete_documents(names["findings"], stale))
             summary.stale_deleted += len(stale)
-        doc = _report_doc(row, findings)
-        problems = validate_document(doc, kind="report")
-        if problems:
-            summary.skipped.append((rid, problems))
-        else:
+        doc = _valid_report_doc(row, findings, summary)
+        if doc is not None:
             report_docs.append(doc)
     n, rejected = send_documents(client, names["reports"], report_docs)
     summary.reports_indexed += n
@@ -322,10 +329,10 @@ def rebuild(session, client: MeiliClient, embedder, prefix: str, *,
         for row in repo.reports_not_failed(session):
             by_report.setdefault(row.id, (row, []))
     report_docs = []
-    for rid, (row, light) in by_report.items():
-        doc = _report_doc(row, light)
-        problems = validate_document(doc, kind="report")
-        (summary.skipped.append((rid, problems)) if problems else report_docs.append(doc))
+    for row, light in by_report.values():
+        doc = _valid_report_doc(row, light, summary)
+        if doc is not None:
+            report_docs.append(doc)
     for batch in _batches(report_docs, 1000):
         n, rejected = send_documents(client, new["reports"], batch)
         summary.reports_indexed += n
@@ -389,11 +396,8 @@ def send_report_documents(session, client: MeiliClient, report_id: str, embedder
         if valid:
             tasks.append((names["findings"], int(client.add_documents(names["findings"], valid)["taskUid"])))
             summary.findings_indexed += len(valid)
-    doc = _report_doc(row, findings)
-    problems = validate_document(doc, kind="report")
-    if problems:
-        summary.skipped.append((report_id, problems))
-    else:
+    doc = _valid_report_doc(row, findings, summary)
+    if doc is not None:
         tasks.append((names["reports"], int(client.add_documents(names["reports"], [doc])["taskUid"])))
         summary.reports_indexed += 1
     return Pending(report_id, tasks, summary)

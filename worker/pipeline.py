@@ -164,13 +164,21 @@ def _fail(services: Services, report_id: str, code: str, message: str) -> str | 
     return None
 
 
-def index_report(services: Services, report_id: str) -> str | None:
-    """Index a report's findings in Meilisearch (upsert; stale findings removed)."""
+def _open_for_indexing(services: Services, report_id: str) -> bool:
+    """Whether the report is there and not failed; if so it is touched (the reconciler sees it
+    in progress)."""
     with services.session() as session:
         row = repo.get_report(session, report_id)
         if row is None or row.status == "failed":
-            return None
+            return False
         repo.touch(session, report_id)
+    return True
+
+
+def index_report(services: Services, report_id: str) -> str | None:
+    """Index a report's findings in Meilisearch (upsert; stale findings removed)."""
+    if not _open_for_indexing(services, report_id):
+        return None
     with services.session() as session:
         try:
             index_reports(session, services.meili_admin(), [report_id], services.embedder(),
@@ -196,11 +204,8 @@ def send_index(services: Services, report_id: str) -> list[list] | None:
     """Write-behind indexing of a report: its documents sent, not waited for. Returns the
     Meilisearch tasks ([index uid, task uid]) to confirm, ``None`` when there is nothing to
     index."""
-    with services.session() as session:
-        row = repo.get_report(session, report_id)
-        if row is None or row.status == "failed":
-            return None
-        repo.touch(session, report_id)
+    if not _open_for_indexing(services, report_id):
+        return None
     with services.session() as session:
         row = repo.get_report(session, report_id)
         assert row is not None
