@@ -180,8 +180,32 @@ def find_communes(name: str, departement: str | None = None) -> list[dict]:
     if not rows and departement:
         pool = _commune_pool(departement)
         close = difflib.get_close_matches(key, list(pool), n=2, cutoff=0.9)
-        rows = [pool[k] for k in close]
+        rows = [pool[k] for k in close] or _renamed_commune(key, departement, pool)
     return sorted(rows, key=lambda c: (COMMUNE_TYPES_PRIORITY[c["type"]], -(c["population"] or 0)))
+
+
+def _renamed_commune(key: str, departement: str, pool: dict[str, dict]) -> list[dict]:
+    """A commune whose report-time name is no longer in the reference, tied to its current
+    name when one commune of the département fits without doubt:
+    - a commune nouvelle that kept the old name at its head ("Morcenx" → Morcenx-la-Nouvelle):
+      the only commune of the département whose name starts with it, when no commune of France
+      bears the name itself (else the département may be the catalogue's error: "Saint-Denis",
+      Gironde, is not Saint-Denis-de-Pile);
+    - a name written with its département for clarity ("Fleury d'Aude" → Fleury, Aude).
+    Anything else (two candidates, a qualifier that is not the département) stays unlinked."""
+    current = [c for c in pool.values() if c["type"] == "COM"]
+    longer = [c for c in current if normalise_name(c["name"]).startswith(key + " ")]
+    if len(longer) == 1 and not reference().communes_by_key.get(key):
+        return longer
+    dep_name = reference().departements.get(departement, {}).get("name")
+    if dep_name:
+        for link in ("d ", "de ", "de la ", "du ", "des ", "en ", ""):
+            suffix = " " + link + commune_core(dep_name)
+            if key.endswith(suffix) and (base := key[:-len(suffix)]):
+                same = [c for c in current if normalise_name(c["name"]) == base]
+                if len(same) == 1:
+                    return same
+    return []
 
 
 @lru_cache(maxsize=128)

@@ -47,6 +47,24 @@ def test_commune_with_a_wrong_departement_links_when_its_name_is_unique():
     assert geo.link_body("Saint-Denis", "commune", "Gironde").link_status != "linked"
 
 
+@pytest.mark.parametrize("name, departement, insee", [
+    ("Commune de Morcenx", "40", "40197"),     # commune nouvelle Morcenx-la-Nouvelle (2019)
+    ("Commune de Fleury d'Aude", "11", "11145"),  # the département added to the official "Fleury"
+])
+def test_report_time_name_links_to_the_current_commune_when_one_fits(name, departement, insee):
+    assert geo.link_body(name, "commune", departement).insee == insee
+
+
+@pytest.mark.parametrize("name, departement", [
+    ("Le Thuit-Signol", "27"),  # merged into Le Thuit de l'Oison, not the Thuit its name starts with
+    ("Fleury-Vallée", "11"),    # a qualifier that is not the département's name
+    ("Sainte-Marie", "27"),     # two communes start with it there
+    ("Sainte-Marie", "66"),     # Sainte-Marie-la-Mer, but communes elsewhere bear the name itself
+])
+def test_report_time_name_stays_unlinked_when_in_doubt(name, departement):
+    assert geo.find_communes(name, departement) == []
+
+
 def test_unknown_commune_is_not_linkable():
     body = geo.link_body("Commune de Nullepart-sur-Rien", "commune", "33")
     assert body.link_status == "not_linkable" and body.insee is None
