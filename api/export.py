@@ -15,12 +15,14 @@ import csv
 import io
 import json
 import math
+import queue
 import re
+import threading
 import unicodedata
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Generator, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import Any, TypeVar
 
 import pyarrow as pa
 import pyarrow.json as pajson
@@ -601,10 +603,68 @@ BATCH_WRITERS: dict[str, Callable[[Iterable[Batch]], Iterator[bytes]]] = {
     "csv": iter_csv_batches, "jsonl": iter_jsonl_batches, "parquet": iter_parquet_batches}
 
 
+T = TypeVar("T")
+
+
+def prefetched(items: Iterable[T], depth: int = 1) -> Generator[T, None, None]:
+    """``items``, read by a thread of their own up to ``depth`` items ahead of the consumer.
+
+    An export reads the store and formats what it read: with the reading in its own thread, the
+    database (its server process, or SQLite's C code, both without the GIL) works on the next
+    batch while this one is formatted. Memory stays bounded (``depth`` + 2 batches). An error of
+    the reader is raised here; closing this generator (the client went away) stops the reader
+    after its current item and closes ``items`` in the reader's thread, before returning, so that
+    the caller may close the session next."""
+    queue_: queue.Queue = queue.Queue(maxsize=depth)
+    stop = threading.Event()
+
+    def put(entry: tuple[str, Any]) -> bool:
+        while not stop.is_set():
+            try:
+                queue_.put(entry, timeout=0.05)
+                return True
+            except queue.Full:
+                continue
+        return False
+
+    def read() -> None:
+        source = iter(items)
+        try:
+            for item in source:
+                if not put(("item", item)):
+                    return
+            put(("end", None))
+        except BaseException as exc:  # noqa: BLE001 - handed to the consumer, raised there
+            put(("error", exc))
+        finally:
+            close = getattr(source, "close", None)
+            if close is not None:
+                close()
+
+    reader = threading.Thread(target=read, name="export-reader", daemon=True)
+    reader.start()
+    try:
+        while True:
+            kind, value = queue_.get()
+            if kind == "end":
+                return
+            if kind == "error":
+                raise value
+            yield value
+    finally:
+        stop.set()
+        reader.join()
+
+
 def stream_export_batches(fmt: str, batches: Iterable[Batch]) -> Iterator[bytes]:
     """Bytes of the export of ``batches`` ((store rows, their ``ReportInfo``)) in ``fmt``:
-    the same bytes as ``stream_export`` on the same findings."""
-    return BATCH_WRITERS[fmt](batches)
+    the same bytes as ``stream_export`` on the same findings. The batches are read one ahead
+    in a thread of their own (``prefetched``)."""
+    ahead = prefetched(batches)
+    try:
+        yield from BATCH_WRITERS[fmt](ahead)
+    finally:
+        ahead.close()
 
 
 def export_batches_to_file(fmt: str, batches: Iterable[Batch], fh) -> int:

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import io
 import random
+import threading
+import time
 from datetime import date
 
 import pyarrow.parquet as pq
@@ -13,7 +15,7 @@ import pytest
 from sqlalchemy import insert
 from sqlalchemy.orm import Session
 
-from api.export import stream_export, stream_export_batches
+from api.export import prefetched, stream_export, stream_export_batches
 from api.filters import iter_matching, iter_matching_batches, make_params
 from store.db import engine_for
 from store.models import FindingRow, PublicationRow, ReportRow
@@ -100,3 +102,64 @@ def test_batches_write_what_rows_wrote(db_url, fmt):
                     assert new == old, (filters, batch)
             if not filters:  # every finding is there, one batch for each 7 rows
                 assert sum(len(rows) for rows, _ in iter_matching_batches(session, params, 7)) == 9 * 40
+
+
+def test_prefetched_keeps_order_and_reads_at_most_one_item_ahead():
+    read: list[int] = []
+
+    def source():
+        for i in range(6):
+            read.append(i)
+            yield i
+
+    ahead = prefetched(source())
+    assert next(ahead) == 0
+    deadline = time.monotonic() + 5
+    while len(read) < 3 and time.monotonic() < deadline:  # give the reader time to run ahead
+        time.sleep(0.01)
+    time.sleep(0.1)
+    assert read == [0, 1, 2]  # 0 handed over, 1 waiting in the queue, 2 read and blocked on it
+    assert list(ahead) == [1, 2, 3, 4, 5]
+
+
+def test_prefetched_raises_the_readers_error_after_the_items_before_it():
+    def source():
+        yield 1
+        raise ValueError("base injoignable")
+
+    ahead = prefetched(source())
+    assert next(ahead) == 1
+    with pytest.raises(ValueError, match="base injoignable"):
+        next(ahead)
+
+
+def test_closing_prefetched_stops_the_reader_and_closes_its_source_before_returning():
+    closed = threading.Event()
+    reads = 0
+
+    def source():
+        nonlocal reads
+        try:
+            while True:
+                reads += 1
+                yield reads
+        finally:
+            closed.set()
+
+    before = threading.active_count()
+    ahead = prefetched(source())
+    assert next(ahead) == 1
+    ahead.close()
+    assert closed.is_set()  # closed in the reader's thread, and before close() returned
+    assert threading.active_count() == before
+    assert reads <= 3
+
+
+def test_an_export_stopped_midway_leaves_no_reader_behind(db_url):
+    fill(db_url)
+    with Session(engine_for(db_url)) as session:
+        before = threading.active_count()
+        chunks = stream_export_batches("jsonl", iter_matching_batches(session, make_params(), batch=2))
+        assert next(chunks)
+        chunks.close()
+        assert threading.active_count() == before
