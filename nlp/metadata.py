@@ -45,10 +45,10 @@ _BODY = re.compile(
     r"(?:gestion|comptes)\s+(?:de\s+la\s+|du\s+|de\s+l['’]|des\s+|de\s+|d['’])\s*(?P<body>"
     r"(?:commune|ville|communaut[ée]|centre|syndicat|office|soci[ée]t[ée]|r[ée]gion|d[ée]partement|association"
     r"|[ée]tablissement|m[ée]tropole|groupement|chambre|SEM|SPL|SDIS|service|OPH|EPCC|CCAS|CIAS|GIP|EHPAD|CHU|"
-    r"r[ée]gie|institut|maison|agence|h[ôo]pital|Habitat|EPIC|conseil)\b[^.;:\n\t]{0,120}?)"
+    r"r[ée]gie|institut|maison|agence|h[ôo]pital|Habitat|EPIC|conseil)\b[^.;:\n\t|]{0,120}?)"
     r"(?=\s+(?:pour\s+les|au\s+cours|depuis|à\s+compter|sur\s+la\s+p[ée]riode|concernant|portant|,\s*pour|,\s*au|"
     r"en\s+ce\s+qui|et\s+(?:a|de)\s|,\s*ainsi|à\s+partir|(?:durant|pendant)\s|(?:a|ont)\s+(?:été|porté|fait)\b|"
-    r"est\s|par\s+lettre)|\s*[.;,\n\t(]|\s+exercices?)", re.I)
+    r"est\s|par\s+lettre)|\s*[.;,\n\t(|]|\s+exercices?)", re.I)  # "|": the next table cell
 _COVER_BODY = re.compile(r"^\s*(?P<body>(?:COMMUNE|VILLE|COMMUNAUT[ÉE]|CENTRE|SYNDICAT|OFFICE|SOCI[ÉE]T[ÉE]|"
                          r"R[ÉE]GION|D[ÉE]PARTEMENT|ASSOCIATION|[ÉE]TABLISSEMENT|M[ÉE]TROPOLE|GROUPEMENT)\b.{3,120})$",
                          re.I | re.M)

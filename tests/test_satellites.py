@@ -119,6 +119,13 @@ def test_the_body_from_the_cover_in_capitals_or_the_page_header():
     assert find_body_name("Chambre régionale des comptes\tGravelines\nRAPPORT\nSOMMAIRE\n") is None
 
 
+def test_the_body_named_in_a_letter_table_ends_at_its_cell():
+    # the letter's "Objet" cell runs into the next cell ("P.J. : 1 rapport"), joined by " | "
+    front = ("Objet : notification d'observations définitives relatives à l'examen de la gestion de la commune "
+             "de Lacanau | P.J. : 1 rapport | Lettre recommandée avec accusé de réception\n")
+    assert find_body_name(front) == "commune de Lacanau"
+
+
 @pytest.mark.parametrize(("text", "expected"), [
     ("Après avoir examiné les réponses qui lui ont été adressées, la chambre a arrêté dans sa séance du "
      "3 septembre 2015 les observations présentées ci-après.", date(2015, 9, 3)),
