@@ -269,7 +269,7 @@ def find_body_name(front: str) -> str | None:
     for cover in _COVER_BODY.finditer(front[:1500]):
         body = cover.group("body").strip()
         if body.isupper() and re.search(r"\s(?:DE|DU|DES|D['’])\s*[A-ZÉÈÎ]", body):
-            return _tidy_name(body)
+            return _tidy_name(_with_cover_continuation(body, front, cover.end()))
     m = _BODY.search(front)
     if m:
         return _tidy_name(m.group("body"))
@@ -280,6 +280,29 @@ def find_body_name(front: str) -> str | None:
     if m:
         return _tidy_name(re.sub(r"^(commune|ville)\s*[-–]\s*", r"\1 de ", m.group("body"), flags=re.I))
     return None
+
+
+#: a cover name that cannot end where its line does: a quotation left open, a last word that
+#: needs the next ("… DE LA"), or a legal form alone ("COMMUNAUTE D'AGGLOMERATION")
+_OPEN_COVER_NAME = re.compile(
+    r"«[^»]*$|\s(?:DE|DU|DES|D['’]|LA|LE|LES|L['’]|ET|EN|À|AU|AUX|POUR|SUR)$"
+    r"|^(?:COMMUNAUT[ÉE]\s+(?:D['’]\s*AGGLOM[ÉE]RATION|DE\s+COMMUNES|URBAINE)|SYNDICAT(?:\s+MIXTE"
+    r"|\s+INTERCOMMUNAL)?|CENTRE\s+HOSPITALIER|SOCI[ÉE]T[ÉE]\s+D['’]\s*[ÉE]CONOMIE\s+MIXTE)$")
+#: a next cover line that is no part of the name
+_COVER_NOT_NAME = re.compile(r"\(|EXERCICES?\b|ANN[ÉE]ES?\b|RAPPORT\b|SOMMAIRE\b|OBSERVATIONS\b|SYNTH[ÈE]SE\b"
+                             r"|ENQU[ÊE]TE\b|CAHIER\b")
+
+
+def _with_cover_continuation(body: str, front: str, end: int) -> str:
+    """A cover name in capitals laid out over two lines ("ASSOCIATION « HISTORIAL DE LA" /
+    "GRANDE GUERRE » A PERONNE"), joined when the first line cannot end the name."""
+    if not _OPEN_COVER_NAME.search(body):
+        return body
+    following = front[end + 1:front.find("\n", end + 1) if "\n" in front[end + 1:] else len(front)].strip()
+    if (3 <= len(following) <= 100 and following.isupper() and "\t" not in following
+            and not _COVER_NOT_NAME.match(following)):
+        return f"{body} {following}"
+    return body
 
 
 def _tidy_name(name: str) -> str:

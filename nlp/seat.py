@@ -37,7 +37,9 @@ _NAME_PLACE = re.compile(r"\b(?:de|du|d['’]|des)\s+(?P<city>(?:(?:La|Le|Les|L[
                          r"(?:[\s-](?:sur|sous|en|lès|les|le|la|de|du|des|aux|à|[A-ZÉÈÎ][\w'’]+)){0,5})\s*$")
 
 
-_OF_PLACE = re.compile(r"\b(?:de|du|des)\s+|\bd['’]\s*")
+#: what introduces the place that may end a body's name: "de", "du", "des", "d'", and "à" / a cover's
+#: capital "A" ("… » A PERONNE", lowered to "a peronne")
+_OF_PLACE = re.compile(r"\b(?:de|du|des)\s+|\bd['’]\s*|(?:^|\s)[àa]\s+")
 _PLACE = re.compile(r"(?:(?:La|Le|Les|L['’])\s*)?[A-ZÉÈÎ][\w'’\-]+(?:[\s-](?:sur|sous|en|lès|les|le|la|de|du|des|aux|à"
                     r"|[A-ZÉÈÎ][\w'’]+)){0,5}")
 

@@ -172,3 +172,26 @@ def test_the_commune_lists_the_report_on_its_ccas(db_url):
         assert [r.id for r in about] == [rid]
         assert (about[0].body_kind, about[0].year, about[0].year_source) == ("ccas", 2016, "deliberation")
         assert repo.reports_about(s, {"16015"}, set()) == []  # Angoulême, next door: not its report
+
+
+@pytest.mark.parametrize(("cover", "name"), [
+    # a cover name in capitals over two lines: a quotation left open, a name ending on "DE LA",
+    # a legal form alone on its line
+    ("ASSOCIATION « HISTORIAL DE LA\nGRANDE GUERRE » A PERONNE\n(Département de la Somme)\n",
+     "Association « historial de la grande guerre » a peronne"),
+    ("COMMUNAUTE D’AGGLOMERATION\nDU CALAISIS « CAP CALAISIS »\n(Département du Pas-de-Calais)\n",
+     "Communaute d’agglomeration du calaisis « cap calaisis »"),
+    # a whole name on its line keeps it; the next line is a subtitle, the exercises or the département
+    ("COMMUNE DE CALAIS\nENQUÊTE SUR LE STATIONNEMENT\n(Département du Pas-de-Calais)\n", "Commune de calais"),
+    ("COMMUNAUTE D’AGGLOMERATION\n(Département du Pas-de-Calais)\n", "Communaute d’agglomeration"),
+    ("SYNDICAT MIXTE DE LA\nEXERCICES 2010 ET SUIVANTS\n", "Syndicat mixte de la"),
+])
+def test_a_cover_name_over_two_lines_is_joined_only_when_its_first_line_cannot_end_it(cover, name):
+    front = "Rapport d’observations définitives\net ses réponses\n" + cover + "Synthèse\nLe texte.\n"
+    assert find_body_name(front) == name
+
+
+def test_the_seat_ending_a_name_after_a():
+    assert seat_insee("", "Association « historial de la grande guerre » a peronne", "80") == "80620"
+    assert seat_insee("", "Office de tourisme à Amiens", "80") == "80021"
+    assert seat_insee("", "Syndicat mixte a vocation multiple", "80") is None
