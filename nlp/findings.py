@@ -178,10 +178,11 @@ class _Scanner:
                     groups.pop()
                 if in_list:
                     is_group, st, gk = _group_context(text)
-                    if st is None and outer and not any(g[1] for g in groups) and not _ENDS_GROUPS.search(text):
+                    if st is None and outer and not _ENDS_GROUPS.search(text):
                         # "Recommandations à mettre en œuvre" over themed sub-titles ("La fiabilité des
-                        # comptes", "Recommandations de gestion"): the items below keep the group's status
-                        st = outer
+                        # comptes", "Recommandations de gestion"): the items below keep the group's
+                        # status, whether the sub-title is a level below the group's title or the same
+                        st = next((g[1] for g in reversed(groups) if g[1]), None) or outer
                     if is_group or st:
                         groups.append((heading, st, gk))
                 continue

@@ -21,7 +21,10 @@ _LEADERS = re.compile(r"\s*[.…·_]{3,}\s*(?:p(?:age|\.)?\s*)?\d{0,4}\s*$", re.
 NUMBERED_ITEM = re.compile(r"^\s*(?P<num>\d{1,2})\s*(?:\.(?!\d)|[)°/]|\s*[-–])\s*(?P<text>\S.*)$", re.S)
 SUB_ITEM = re.compile(r"^\s*(?:[-–•·▪]\s*|\d{1,2}\.\d{1,2}\.?\s+|[a-h]\)\s+)\S")
 BULLET_ITEM = re.compile(r"^\s*[-–•·▪➢►■□✓→]\s*(?P<text>\S.*)$", re.S)
-STATUS_TAG = re.compile(r"^\s*[\[(]\s*(?:recommandation|rappel)[^\])]{0,120}[\])]\s*\.?\s*$", re.I)
+#: a follow-up tag on a line of its own, "[Recommandation partiellement mise en œuvre]", also set as a
+#: list item ("•  [Recommandation …]") by a producer that kept the source's list style
+STATUS_TAG = re.compile(r"^\s*(?:[-–•·▪➢►■□✓→]\s*)?[\[(]\s*(?:recommandation|rappel)[^\])]{0,120}[\])]\s*\.?\s*$",
+                        re.I)
 CONCLUSION_TAG = re.compile(r"^\s*conclusion\s*:\s*(?P<text>.{0,120})$", re.I)
 OPENER = re.compile(
     r"(?:formul\w*|adress\w*|[ée]met\w*|pr[ée]sent\w*)(?:-t-elle)?\s+"

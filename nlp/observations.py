@@ -10,6 +10,7 @@ from __future__ import annotations
 import bisect
 
 from constats.domain import Document, Finding, Section, finding_id
+from nlp.items import STATUS_TAG
 from nlp.noise import is_noise
 from nlp.structure import Line, SectionIndex, lines_of
 
@@ -52,8 +53,8 @@ def paragraph_findings(doc: Document, sections: list[Section], report_id: str, t
     for line in lines if lines is not None else lines_of(doc):
         section = index.at(line.start)
         if (section is None or section.kind not in ("body", "synthese") or line.start in heading_starts
-                or line.table or is_noise(line.text)):
-            flush()
+                or line.table or is_noise(line.text) or STATUS_TAG.match(line.text)):
+            flush()  # (a follow-up tag, "[Recommandation partiellement mise en œuvre]", is no observation)
             continue
         if _overlaps(taken, line.start, line.end):
             # a recommendation stated in the paragraph is a finding of its own: the paragraph

@@ -95,6 +95,23 @@ def test_recap_list_with_opener_and_group_status():
         ("3", "non_mise_en_oeuvre", "Réduire le délai global de paiement des fournisseurs.")]
 
 
+def test_group_status_holds_over_themed_sub_titles_a_level_below():
+    # "Recommandations suivies d'effet" (a title) over "Recommandations de gestion" (a title a level
+    # below): the items under the sub-title keep the group's status; the next group sets its own
+    paras = ["SYNTHÈSE", FILLER, "<h2>RÉCAPITULATION DES RECOMMANDATIONS</h2>",
+             "<h2>RECOMMANDATIONS SUIVIES D'EFFET DEPUIS LES OBSERVATIONS PROVISOIRES</h2>",
+             "<h3>Recommandations de régularité</h3>",
+             "Recommandation n° 2 : adopter un règlement de la commande publique.",
+             "<h3>Recommandations de gestion</h3>",
+             "Recommandation n° 1 : ajuster le programme d'investissement.",
+             "<h2>RECOMMANDATIONS QUE LA COMMUNE S'EST ENGAGÉE À METTRE EN ŒUVRE</h2>",
+             "Recommandation n° 3 : sécuriser la réception des offres.",
+             "<h2>PROCÉDURE</h2>", FILLER * 2]
+    report = understand(render_paragraphs(paras), "r2b")
+    assert [(f.number, f.status) for f in _recs(report)] == [
+        ("2", "totalement_mise_en_oeuvre"), ("1", "totalement_mise_en_oeuvre"), ("3", "en_cours")]
+
+
 def test_la_chambre_recommande_sentences_when_nothing_else():
     paras = ["1. LA COMMANDE PUBLIQUE", FILLER,
              "Les marchés de faible montant sont passés sans publicité. La chambre recommande à la commune "
@@ -117,6 +134,19 @@ def test_items_tagged_after_their_text():
     assert items == [
         ("rappel_au_droit", "en_cours", "tenir à jour l'état de l'actif en lien avec le comptable public"),
         ("recommandation", "non_mise_en_oeuvre", "veiller à la qualité des prévisions budgétaires")]
+
+
+def test_a_follow_up_tag_set_as_a_list_item_still_tags_the_item_above_and_is_no_finding():
+    paras = ["RAPPEL DES RECOMMANDATIONS", "FIABILITÉ DES COMPTES",
+             "tenir à jour l'état de l'actif en lien avec le comptable public",
+             "<ul><li>[Recommandation partiellement mise en œuvre]</li></ul>",
+             "veiller à la qualité des prévisions budgétaires",
+             "<ul><li>[Recommandation à suivre]</li></ul>", "LA PROCÉDURE", FILLER * 2]
+    report = understand(render_paragraphs(paras), "r4b")
+    assert [(f.status, f.text) for f in _recs(report)] == [
+        ("en_cours", "tenir à jour l'état de l'actif en lien avec le comptable public"),
+        ("non_mise_en_oeuvre", "veiller à la qualité des prévisions budgétaires")]
+    assert not [f for f in report.findings if "[Recommandation" in f.text]
 
 
 def test_status_table_columns():
