@@ -144,15 +144,22 @@ def profile(batch: list[tuple[str, bytes]], label: str, services) -> dict:
             with clock.stage("structure+findings"):
                 report = understand_document(doc, rid)
             report.sha256 = sha
-            with clock.stage("themes"):
-                report = with_themes(report, clf) if clf else report
             texts = [f.text for f in report.findings]
+            with clock.stage("embedding"):  # once, for the theme model (if it reads them) and the index
+                vectors = indexer.embed_texts(embedder, texts)
+            with clock.stage("themes"):  # a model reading embeddings embeds the report's headings here
+                if clf is not None and clf.needs_vectors:
+                    import numpy as np  # noqa: PLC0415
+
+                    clf_embedder = services.classifier_embedder()
+                    shared = np.asarray(vectors, dtype=np.float32) if clf_embedder is embedder and texts else None
+                    report = with_themes(report, clf, vectors=shared, embedder=clf_embedder)
+                elif clf is not None:
+                    report = with_themes(report, clf)
             with clock.stage("lemmas tagged (baseline)"):
                 lemmatize_tagged(texts)
             with clock.stage("lemmas lookup"):
                 lemmatize(texts)
-            with clock.stage("embedding"):
-                vectors = indexer.embed_texts(embedder, texts)
             with clock.stage("store"), services.session() as session:
                 repo.save_extraction(session, report)
             # indexing alone: lemmas and vectors computed above are handed over

@@ -40,11 +40,12 @@ def extract(
         try:
             services.check_models()
             classifier = services.classifier()
+            embedder = services.classifier_embedder()  # a model reading embeddings: each text once
         except ModelsUnusable as exc:
             typer.echo(f"erreur : {exc} ; --no-themes pour extraire sans les thèmes", err=True)
             raise typer.Exit(1) from None
         if classifier is not None:
-            report = with_themes(report, classifier)
+            report = with_themes(report, classifier, embedder=embedder)
     typer.echo(report.model_dump_json(indent=2 if pretty else None))
 
 

@@ -1,21 +1,28 @@
 """Theme classifier of findings (TAXONOMY.md): primary theme, themes, confidence, sector.
 
-The model is scikit-learn: TF-IDF word and character n-grams of the finding's text, plus the
-words of the heading path it sits under when there is one, feeding a multinomial logistic
-regression. ``lab.train.themes`` compares it with richer designs (the finding's sentence
-embedding as extra features, a two-step lever-or-policy decision, an ensemble) on held-out
-reports and chambers, and keeps a richer one only when its gain is beyond the noise (see
-models/themes/MODEL_CARD.md). Probabilities are calibrated by a temperature fitted on held-out
-predictions; a primary theme whose calibrated probability is below ``threshold`` is marked
-``low_confidence``. Secondary themes are the other themes whose probability reaches
-``secondary_threshold``. The ``sector`` of a ``politique_publique`` finding comes from a keyword
-table (``nlp.sectors``).
+The model is scikit-learn: one or several linear members (``Member``) whose probabilities are
+averaged by weight. A member reads TF-IDF word and character n-grams of the finding's text plus
+the words of the heading path it sits under (``tfidf``), and/or the finding's sentence
+embedding (``use``, the vector the search index stores) and the embedding of its heading path
+(``usehead``), feeding a multinomial logistic regression. ``lab.train.themes`` compares designs
+(TF-IDF alone, TF-IDF + embedding, a two-step lever-or-policy decision, the ensemble
+0.6 · TF-IDF + 0.4 · embeddings of text and heading) on held-out reports and chambers, and
+keeps a richer one only when its gain is beyond the noise (models/themes/MODEL_CARD.md).
+Probabilities are calibrated by a temperature fitted on held-out predictions; a primary theme
+whose calibrated probability is below ``threshold`` is marked ``low_confidence``. Secondary
+themes are the other themes whose probability reaches ``secondary_threshold``. The ``sector``
+of a ``politique_publique`` finding comes from a keyword table (``nlp.sectors``).
+
+A model that reads embeddings (``needs_vectors``) takes the findings' vectors from its caller
+(the worker computes them once for the classifier and the index) and embeds each distinct
+heading path of a call once (``classify_findings``); a TF-IDF model reads none.
 
 The artefact (joblib, models/themes/classifier.joblib, shipped as package data) carries the
 format version, the scikit-learn version, a hash of its training data and its held-out scores
-(``card()``, published in the export's Table Schema); ``ThemeClassifier.load`` refuses another
-format or scikit-learn version with a clear message (retrain with ``constats train``), and the
-tests check that the artefact was trained on the labels of the repository.
+(``card()``, published in the export's Table Schema); ``ThemeClassifier.load`` reads the formats
+of ``READABLE_FORMATS`` (a ``themes-3`` artefact is served as it was) and refuses another format
+or scikit-learn version with a clear message (retrain with ``constats train``), and the tests
+check that the artefact was trained on the labels of the repository.
 """
 
 from __future__ import annotations
@@ -24,6 +31,7 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 import joblib
 import numpy as np
@@ -39,7 +47,9 @@ from nlp.sectors import guess_sector
 
 #: The packaged artefact.
 DEFAULT_PATH = model_file("themes", "classifier.joblib")
-FORMAT_VERSION = "themes-3"
+FORMAT_VERSION = "themes-4"
+#: Formats ``load`` reads: ``themes-3`` (one TF-IDF or TF-IDF + embedding model) is served as it was.
+READABLE_FORMATS = ("themes-3", FORMAT_VERSION)
 
 
 class ModelMismatchError(RuntimeError):
@@ -193,10 +203,47 @@ class TwoStep:
         return np.hstack([self.levers.predict_proba(x) * (1 - p_policy)[:, None], p_policy[:, None]])
 
 
+@dataclass
+class Member:
+    """One linear model of the classifier: its feature blocks, its fitted parts and its weight in
+    the average of the members' probabilities (an ensemble has several, a plain design one).
+
+    Blocks: ``tfidf`` (text + heading path, ``featurizer``), ``use`` (the finding's sentence
+    embedding, times ``use_weight``), ``usehead`` (the embedding of the heading path it is
+    classified with, times ``head_weight``; a zero vector when there is none)."""
+
+    blocks: tuple[str, ...]
+    featurizer: Featurizer | None
+    model: Any  # a fitted LogisticRegression or TwoStep
+    weight: float = 1.0
+    use_weight: float = 1.0
+    head_weight: float = 0.5
+
+    def features(self, texts: list[str], headings: list[str], vectors: np.ndarray | None,
+                 heading_vectors: np.ndarray | None):
+        parts = []
+        if "tfidf" in self.blocks:
+            assert self.featurizer is not None
+            parts.append(self.featurizer.transform(texts, headings))
+        dense = []
+        if "use" in self.blocks:
+            dense.append(self.use_weight * np.asarray(vectors, dtype=np.float64))
+        if "usehead" in self.blocks:
+            dense.append(self.head_weight * np.asarray(heading_vectors, dtype=np.float64))
+        if not parts:  # embeddings only: a dense matrix is the fast path of the linear model
+            return np.hstack(dense)
+        return sp.hstack(parts + [sp.csr_matrix(d) for d in dense]).tocsr()
+
+
+#: Feature blocks the runtime computes.
+SERVED_BLOCKS = {"tfidf", "use", "usehead"}
+
+
 class ThemeClassifier:
-    """The packaged theme model: features (TF-IDF of text and heading path, optionally the
-    finding's sentence embedding), a linear model (or a ``TwoStep`` decision), and a temperature
-    that calibrates its probabilities (fitted on held-out predictions, ``lab.train``)."""
+    """The packaged theme model: one or several linear members (``Member``: TF-IDF of text and
+    heading path, optionally the finding's sentence embedding and its heading's), their
+    probabilities averaged by weight, and a temperature that calibrates the average (fitted on
+    held-out predictions, ``lab.train``)."""
 
     VERSION = FORMAT_VERSION
 
@@ -204,20 +251,22 @@ class ThemeClassifier:
                  secondary_threshold: float = 0.25, data_hash: str = "", trained_on: str = "",
                  metrics: dict | None = None, reco_heading: bool = True, temperature: float = 1.0,
                  blocks: tuple[str, ...] = ("tfidf",), use_weight: float = 1.0, embedder_version: str | None = None,
-                 design: str = "tfidf"):
-        self.featurizer = featurizer
+                 design: str = "tfidf", members: list[Member] | None = None):
+        self.members = members or [Member(tuple(blocks), featurizer, model, 1.0, use_weight)]
+        first = self.members[0]
+        # the first member's parts, as older artefacts had them (the bench's raw baseline reads them)
+        self.featurizer = first.featurizer
+        self.model = first.model
+        self.blocks = tuple(dict.fromkeys(b for m in self.members for b in m.blocks))
+        self.use_weight = first.use_weight
         #: trained with the body-section heading of recommendations and rappels as a feature
         self.reco_heading = reco_heading
-        self.model = model
         self.classes = list(classes)
         #: below it (calibrated probability of the primary theme), a finding is ``low_confidence``
         self.threshold = threshold
         self.secondary_threshold = secondary_threshold
         self.temperature = temperature
-        #: feature blocks: "tfidf" (text + heading path), "use" (the finding's sentence embedding)
-        self.blocks = tuple(blocks)
-        self.use_weight = use_weight
-        #: the embedder whose vectors the "use" block was trained on (``Embedder.version``)
+        #: the embedder whose vectors the "use"/"usehead" blocks were trained on (``Embedder.version``)
         self.embedder_version = embedder_version
         self.design = design
         self.data_hash = data_hash
@@ -225,26 +274,49 @@ class ThemeClassifier:
         #: held-out scores of the design (``lab.train.themes``): shown in the export's schema
         self.metrics = metrics or {}
         self.sklearn_version = sklearn.__version__
+        #: the format of the artefact it was loaded from (older ones are still served)
+        self.format = FORMAT_VERSION
+
+    def __setstate__(self, state: dict) -> None:
+        """Artefacts of format ``themes-3`` held one model and no ``members``."""
+        self.__dict__.update(state)
+        if "members" not in state:
+            self.members = [Member(tuple(state.get("blocks", ("tfidf",))), state.get("featurizer"),
+                                   state.get("model"), 1.0, state.get("use_weight", 1.0))]
+        self.__dict__.setdefault("format", "themes-3")
 
     @classmethod
     def from_design(cls, design, **kw) -> ThemeClassifier:
-        """The runtime classifier of a fitted ``lab.train.designs.Linear`` whose blocks it serves."""
-        if not set(design.blocks) <= {"tfidf", "use"}:
-            raise ValueError(f"the runtime serves the tfidf and use blocks, not {design.blocks}")
-        embedder = getattr(getattr(design, "emb", None), "embedder", None)
-        return cls(design.featurizer, design.model, list(design.model.classes_), blocks=design.blocks,
-                   use_weight=design.use_weight, design=design.name,
-                   embedder_version=getattr(embedder, "version", None) if "use" in design.blocks else None, **kw)
+        """The runtime classifier of a fitted ``lab.train.designs.Linear`` whose blocks it serves,
+        or of an ``Ensemble`` of such designs (its members' probabilities averaged by weight)."""
+        parts = getattr(design, "fitted", None) or [(design, 1.0)]
+        members, embedder = [], None
+        for linear, weight in parts:
+            if not set(linear.blocks) <= SERVED_BLOCKS:
+                raise ValueError(f"the runtime serves the blocks {sorted(SERVED_BLOCKS)}, not {linear.blocks}")
+            members.append(Member(tuple(linear.blocks), linear.featurizer, linear.model, float(weight),
+                                  linear.use_weight, getattr(linear, "head_weight", 0.5)))
+            if {"use", "usehead"} & set(linear.blocks):
+                embedder = getattr(getattr(linear, "emb", None), "embedder", None)
+        first = members[0]
+        return cls(first.featurizer, first.model, list(first.model.classes_), blocks=first.blocks,
+                   use_weight=first.use_weight, design=design.name, members=members,
+                   embedder_version=getattr(embedder, "version", None), **kw)
 
     @property
     def version(self) -> str:
         """Stored with every classified finding: format and training data."""
-        return f"{self.VERSION}+{self.data_hash[:8]}"
+        return f"{self.format}+{self.data_hash[:8]}"
 
     @property
     def needs_vectors(self) -> bool:
         """True when the model reads the findings' sentence embeddings (``predict(vectors=...)``)."""
-        return "use" in self.blocks
+        return any({"use", "usehead"} & set(m.blocks) for m in self.members)
+
+    @property
+    def needs_heading_vectors(self) -> bool:
+        """True when the model reads the embedding of each finding's heading path."""
+        return any("usehead" in m.blocks for m in self.members)
 
     def card(self) -> dict:
         """What a user of the themes should know: version, held-out scores, the meaning of
@@ -256,25 +328,28 @@ class ThemeClassifier:
                 "per_theme_f1": m.get("per_class_f1"), "per_theme_f1_by_chamber": m.get("per_class_f1_by_chamber"),
                 "expected_calibration_error": m.get("ece")}
 
-    def features(self, texts: list[str], headings: list[str], vectors: np.ndarray | None = None) -> sp.csr_matrix:
-        parts = []
-        if "tfidf" in self.blocks:
-            assert self.featurizer is not None
-            parts.append(self.featurizer.transform(texts, headings))
-        if "use" in self.blocks:
-            if vectors is None or len(vectors) != len(texts):
-                raise ValueError(f"this model ({self.design}) reads the findings' embeddings "
-                                 f"({self.embedder_version}): pass vectors=")
-            parts.append(sp.csr_matrix(self.use_weight * np.asarray(vectors, dtype=np.float64)))
-        return sp.hstack(parts).tocsr()
+    def features(self, texts: list[str], headings: list[str], vectors: np.ndarray | None = None,
+                 heading_vectors: np.ndarray | None = None) -> list:
+        """The feature matrix of each member."""
+        if any("use" in m.blocks for m in self.members) and (vectors is None or len(vectors) != len(texts)):
+            raise ValueError(f"this model ({self.design}) reads the findings' embeddings "
+                             f"({self.embedder_version}): pass vectors=")
+        if self.needs_heading_vectors and (heading_vectors is None or len(heading_vectors) != len(texts)):
+            raise ValueError(f"this model ({self.design}) reads the embeddings of the headings "
+                             f"({self.embedder_version}): pass heading_vectors=")
+        return [m.features(texts, headings, vectors, heading_vectors) for m in self.members]
 
     def predict_proba(self, texts: list[str], headings: list[str] | None = None,
-                      vectors: np.ndarray | None = None) -> np.ndarray:
+                      vectors: np.ndarray | None = None, heading_vectors: np.ndarray | None = None) -> np.ndarray:
         """Calibrated probabilities, one row per text, columns in ``classes`` order."""
         headings = headings if headings is not None else [""] * len(texts)
         if len(headings) != len(texts):
             raise ValueError("texts and headings differ in length")
-        proba = self.model.predict_proba(self.features(texts, headings, vectors))
+        proba = np.zeros((len(texts), len(self.classes)))
+        for m, x in zip(self.members, self.features(texts, headings, vectors, heading_vectors)):
+            p = m.model.predict_proba(x)
+            cols = [self.classes.index(c) for c in m.model.classes_]
+            proba[:, cols] += m.weight * p
         if self.temperature != 1.0:
             logits = np.log(np.clip(proba, 1e-12, 1.0)) / self.temperature
             proba = np.exp(logits - logits.max(axis=1, keepdims=True))
@@ -282,13 +357,14 @@ class ThemeClassifier:
         return proba
 
     def predict(self, texts: list[str], kinds: list[str] | None = None,
-                headings: list[str] | None = None, vectors: np.ndarray | None = None) -> list[Prediction]:
+                headings: list[str] | None = None, vectors: np.ndarray | None = None,
+                heading_vectors: np.ndarray | None = None) -> list[Prediction]:
         """Themes of each text. ``headings`` (the heading path a finding is classified with,
         ``nlp.headings.finding_heading``) help; ``kinds`` are accepted for symmetry with the worker."""
         if not texts:
             return []
         headings = [h or "" for h in headings] if headings is not None else [""] * len(texts)
-        proba = self.predict_proba(texts, headings, vectors)
+        proba = self.predict_proba(texts, headings, vectors, heading_vectors)
         out = []
         for text, heading, row in zip(texts, headings, proba):
             order = np.argsort(-row)
@@ -317,16 +393,31 @@ class ThemeClassifier:
         if not path.exists():
             raise FileNotFoundError(f"no theme classifier at {path}: run `constats train`")
         blob = joblib.load(path)
-        if not isinstance(blob, dict) or blob.get("format") != cls.VERSION:
+        if not isinstance(blob, dict) or blob.get("format") not in READABLE_FORMATS:
             raise ModelMismatchError(f"{path} has format {blob.get('format') if isinstance(blob, dict) else '?'}"
-                                     f", this code reads {cls.VERSION}: run `constats train`")
+                                     f", this code reads {', '.join(READABLE_FORMATS)}: run `constats train`")
         if blob.get("sklearn") != sklearn.__version__:
             raise ModelMismatchError(f"{path} was trained with scikit-learn {blob.get('sklearn')}, "
                                      f"installed is {sklearn.__version__}: run `constats train`")
-        return blob["classifier"]
+        clf = blob["classifier"]
+        clf.format = blob["format"]
+        return clf
 
 
 # --------------------------------------------------------------------------- findings
+def heading_vectors(headings: list[str], embedder, cache: dict[str, np.ndarray] | None = None) -> np.ndarray:
+    """The embedding of each heading path, each distinct one embedded once (and kept in
+    ``cache`` when given); a finding with no heading gets a zero vector, as in training."""
+    cache = {} if cache is None else cache
+    missing = sorted({h for h in headings if h and h not in cache})
+    if missing:
+        for h, v in zip(missing, np.asarray(embedder.embed(missing), dtype=np.float32)):
+            cache[h] = v
+    dim = int(getattr(embedder, "dim", 0) or (next(iter(cache.values())).shape[0] if cache else 0))
+    zero = np.zeros(dim, dtype=np.float32)
+    return np.vstack([cache[h] if h else zero for h in headings]) if headings else np.zeros((0, dim), np.float32)
+
+
 def classify_findings(findings: list[Finding], classifier: ThemeClassifier, vectors: np.ndarray | None = None,
                       embedder=None) -> list[Finding]:
     """Fill primary_theme, themes, confidence, low_confidence and sector of each finding.
@@ -335,7 +426,10 @@ def classify_findings(findings: list[Finding], classifier: ThemeClassifier, vect
     training); recommendations and rappels use the path of the body section they sit in when
     the model was trained so (``reco_heading``), never a list heading (``finding_heading``).
     A model that reads sentence embeddings takes the findings' ``vectors`` (the ones the search
-    index stores) or embeds the texts with ``embedder``. Returns new Finding objects."""
+    index stores: the worker computes them once for both) or embeds the texts with ``embedder``;
+    one that reads the headings' embeddings embeds each distinct heading of the call once with
+    ``embedder`` (the worker calls this once per report). A TF-IDF model needs neither.
+    Returns new Finding objects."""
     if not findings:
         return []
     clf = classifier
@@ -343,12 +437,20 @@ def classify_findings(findings: list[Finding], classifier: ThemeClassifier, vect
     headings = [finding_heading(f.kind, f.section_path or [])
                 if f.kind in ("observation", "synthese", "suivi") or reco_heading else "" for f in findings]
     texts = [f.text for f in findings]
-    if clf.needs_vectors and vectors is None:
-        if embedder is None:
-            raise ValueError(f"the theme model {clf.version} reads sentence embeddings: give vectors or an embedder")
-        vectors = embedder.embed(texts)
+    head_vectors = None
+    if clf.needs_vectors:
+        if embedder is not None and clf.embedder_version and getattr(embedder, "version", None) != clf.embedder_version:
+            raise ValueError(f"the theme model {clf.version} was trained on the vectors of {clf.embedder_version}, "
+                             f"not {getattr(embedder, 'version', None)}")
+        if embedder is None and (vectors is None or clf.needs_heading_vectors):
+            raise ValueError(f"the theme model {clf.version} reads sentence embeddings: give an embedder "
+                             "(and the findings' vectors if they are computed already)")
+        if vectors is None:
+            vectors = embedder.embed(texts)
+        if clf.needs_heading_vectors:
+            head_vectors = heading_vectors(headings, embedder)
     preds = clf.predict(texts, [f.kind for f in findings], headings,
-                        vectors=vectors if clf.needs_vectors else None)
+                        vectors=vectors if clf.needs_vectors else None, heading_vectors=head_vectors)
     out = []
     for f, p in zip(findings, preds):
         out.append(f.model_copy(update={

@@ -10,6 +10,8 @@ from __future__ import annotations
 import re
 from datetime import UTC, datetime
 
+import numpy as np
+
 from constats.domain import Document, Report, Response, Section, sha256_hex
 from nlp.classify import ThemeClassifier, classify_findings
 from nlp.findings import extract_findings
@@ -80,9 +82,12 @@ def understand(data: bytes, report_id: str, *, sha256: str | None = None,
     return report
 
 
-def with_themes(report: Report, classifier: ThemeClassifier) -> Report:
-    """Give every finding its themes, confidence and sector (``nlp.classify``)."""
+def with_themes(report: Report, classifier: ThemeClassifier, *, vectors: np.ndarray | None = None,
+                embedder=None) -> Report:
+    """Give every finding its themes, confidence and sector (``nlp.classify``). A model that
+    reads sentence embeddings takes the findings' ``vectors`` (computed once, shared with the
+    index) and ``embedder`` for the headings (or for everything when ``vectors`` is None)."""
     if report.findings:
-        report.findings = classify_findings(report.findings, classifier)
+        report.findings = classify_findings(report.findings, classifier, vectors=vectors, embedder=embedder)
     report.classifier_version = classifier.version
     return report

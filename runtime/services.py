@@ -26,7 +26,7 @@ from crawler.rawstore import RawStore
 from nlp import geo
 from nlp.classify import DEFAULT_PATH as THEME_MODEL_PATH
 from nlp.classify import ModelMismatchError, ThemeClassifier
-from nlp.embed import Embedder, QueryEmbedder, get_embedder
+from nlp.embed import Embedder, EmbedderError, QueryEmbedder, get_embedder
 from nlp.report import EXTRACTOR_VERSION
 from runtime.mail import Mailer
 from runtime.queue import make_celery
@@ -55,6 +55,7 @@ class Services:
         self._embedder = embedder
         self._classifier = classifier
         self._query_embedder: QueryEmbedder | None = _FROM_SETTINGS
+        self._classifier_embedder: Embedder | None = None
         self._meili_admin: MeiliClient | None = None
         self._meili_search: MeiliClient | None = None
         #: shared by the API's calls to Meilisearch: a down or frozen server fails them at once
@@ -155,6 +156,29 @@ class Services:
                     self._classifier = None
             return self._classifier
 
+    def classifier_embedder(self) -> Embedder | None:
+        """The embedder a theme model that reads sentence embeddings needs (None for a TF-IDF
+        model): the indexing embedder when it is the one the model was trained on (its vectors
+        are then computed once for both), else a USE embedder of its own. Raises
+        ``ModelsUnusable`` when no embedder matches the model's."""
+        clf = self.classifier()
+        if clf is None or not clf.needs_vectors:
+            return None
+        with self._lock:
+            if self._classifier_embedder is None:
+                emb = self.embedder()
+                if emb is None or emb.version != clf.embedder_version:
+                    try:
+                        emb = get_embedder("use", threads=self.settings.embed_threads)
+                    except EmbedderError as exc:
+                        raise ModelsUnusable(f"modèle de thèmes inutilisable : {exc}") from exc
+                if emb is None or emb.version != clf.embedder_version:
+                    raise ModelsUnusable(f"modèle de thèmes inutilisable : il lit les vecteurs de "
+                                         f"{clf.embedder_version}, aucun plongement disponible ne les produit "
+                                         f"({getattr(emb, 'version', None)})")
+                self._classifier_embedder = emb
+            return self._classifier_embedder
+
     def check_models(self) -> None:
         """Load the theme model and the reference table now; raise ``ModelsUnusable`` naming
         the file and the versions when one cannot be used (a worker then refuses to start)."""
@@ -167,6 +191,7 @@ class Services:
                 raise ModelsUnusable(f"modèle de thèmes absent : {THEME_MODEL_PATH} ({exc})") from exc
             with self._lock:
                 self._classifier = clf
+        self.classifier_embedder()  # a model reading embeddings needs its embedder
         try:
             geo.reference()
         except (OSError, ValueError, KeyError) as exc:

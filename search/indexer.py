@@ -134,12 +134,29 @@ def text_hash(text: str) -> str:
 def embed_texts(embedder, texts: list[str], session=None) -> list[list[float] | None]:
     """The vectors of ``texts`` (None without an embedder). With a ``session``, vectors are
     read from the store's cache (``text_vectors``, by SHA-256 of the text and embedder) and
-    only the texts missing there are embedded, then cached: the worker fills the cache as it
-    indexes, so that a rebuild of the index embeds nothing it has seen."""
+    only the texts missing there are embedded, then cached: the worker fills the cache when it
+    classifies (a theme model that reads embeddings) or indexes, so that neither the indexing
+    nor a rebuild of the index embeds a text it has seen."""
     if embedder is None or not texts:
         return [None] * len(texts)
     if session is None:
         return _as_lists(embedder.embed(texts))
+    rows = _cached_rows(embedder, texts, session)
+    dim = int(embedder.dim)
+    if all(r.shape == (dim,) for r in rows):
+        return _as_lists(np.vstack(rows))
+    return [_as_lists(r[None, :])[0] for r in rows]  # a broken vector, left to the validation
+
+
+def finding_vectors(embedder, texts: list[str], session) -> np.ndarray:
+    """The vectors of ``texts`` as a float32 matrix, through the store's cache as ``embed_texts``
+    (same key, same rows): what the worker computes once for the theme model and the index."""
+    if not texts:
+        return np.zeros((0, int(embedder.dim)), dtype=np.float32)
+    return np.vstack(_cached_rows(embedder, texts, session)).astype(np.float32)
+
+
+def _cached_rows(embedder, texts: list[str], session) -> list[np.ndarray]:
     key, dim = embedder_key(embedder), int(embedder.dim)
     hashes = [text_hash(t) for t in texts]
     cached = repo.cached_vectors(session, key, hashes)
@@ -152,10 +169,7 @@ def embed_texts(embedder, texts: list[str], session=None) -> list[list[float] | 
         repo.save_vectors(session, key, dim, {h: row.tobytes() for h, row in zip(missing, matrix)
                                               if row.shape == (dim,) and np.isfinite(row).all()})
         cached.update(fresh)  # a broken vector is sent (and refused by validation), never cached
-    rows = [np.frombuffer(cached[h], dtype="<f4") for h in hashes]
-    if all(r.shape == (dim,) for r in rows):
-        return _as_lists(np.vstack(rows))
-    return [_as_lists(r[None, :])[0] for r in rows]  # a broken vector, left to the validation
+    return [np.frombuffer(cached[h], dtype="<f4") for h in hashes]
 
 
 #: Decimals of the vector components sent to Meilisearch: 6 decimals change a unit vector's

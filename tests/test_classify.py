@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import json
 import shutil
+from dataclasses import replace
 
+import numpy as np
 import pytest
 
 from constats.domain import Finding
@@ -24,6 +26,31 @@ needs_artefact = pytest.mark.skipif(not DEFAULT_PATH.exists(), reason="no traine
 @pytest.fixture(scope="module")
 def clf() -> ThemeClassifier:
     return ThemeClassifier.load()
+
+
+@pytest.fixture(scope="module")
+def embedder(clf):
+    return _artefact_embedder(clf)
+
+
+def _artefact_embedder(clf: ThemeClassifier):
+    """The embedder the packaged model reads (None for a TF-IDF model)."""
+    if not clf.needs_vectors:
+        return None
+    from nlp.embed import UseEmbedder
+
+    embedder = UseEmbedder(threads=1)
+    assert embedder.version == clf.embedder_version
+    return embedder
+
+
+def _predict(clf, embedder, texts, headings=None):
+    """The packaged model's predictions, with the embeddings it reads when it reads them."""
+    headings = headings if headings is not None else [""] * len(texts)
+    if not clf.needs_vectors:
+        return clf.predict(texts, headings=headings)
+    return clf.predict(texts, headings=headings, vectors=embedder.embed(texts),
+                       heading_vectors=classify.heading_vectors(headings, embedder))
 
 
 # --------------------------------------------------------------------------- labels
@@ -150,27 +177,27 @@ def test_missing_artefact_is_file_not_found(tmp_path):
     ("La capacité d'autofinancement nette est devenue négative et la capacité de désendettement dépasse "
      "quinze années.", "", "situation_financiere"),
 ])
-def test_clear_cases(clf, text, heading, theme):
-    (pred,) = clf.predict([text], headings=[heading])
+def test_clear_cases(clf, embedder, text, heading, theme):
+    (pred,) = _predict(clf, embedder, [text], [heading])
     assert pred.primary == theme
     assert pred.themes[0][0] == theme and abs(sum(pred.probabilities.values()) - 1) < 1e-3
 
 
 @needs_artefact
-def test_heading_shifts_an_ambiguous_paragraph(clf):
+def test_heading_shifts_an_ambiguous_paragraph(clf, embedder):
     text = "Le contrat a été prolongé par avenant sans justification suffisante."
-    a = clf.predict([text], headings=["3. La délégation de service public > 3.2 Le contrat d'affermage"])[0]
-    assert a.probabilities["gestion_deleguee"] > clf.predict([text])[0].probabilities["gestion_deleguee"]
+    a = _predict(clf, embedder, [text], ["3. La délégation de service public > 3.2 Le contrat d'affermage"])[0]
+    assert a.probabilities["gestion_deleguee"] > _predict(clf, embedder, [text])[0].probabilities["gestion_deleguee"]
 
 
 @needs_artefact
-def test_low_confidence_on_text_without_content(clf):
-    (pred,) = clf.predict(["Voir ci-dessus."])
+def test_low_confidence_on_text_without_content(clf, embedder):
+    (pred,) = _predict(clf, embedder, ["Voir ci-dessus."])
     assert pred.low_confidence and pred.confidence < clf.threshold
 
 
 @needs_artefact
-def test_classify_findings_fills_fields(clf):
+def test_classify_findings_fills_fields(clf, embedder):
     base = dict(report_id="r1", page=3, start=0, end=10)
     findings = [
         Finding(id="r1-0-10", kind="recommandation", text="Mettre fin au versement irrégulier d'heures "
@@ -180,7 +207,7 @@ def test_classify_findings_fills_fields(clf):
                                                                          "2.1 Le contrat de délégation"], **base),
         Finding(id="r1-40-50", kind="observation", text="", **base),
     ]
-    out = classify_findings(findings, clf)
+    out = classify_findings(findings, clf, embedder=embedder)
     assert [f.id for f in out] == [f.id for f in findings]
     assert out[0].primary_theme == "ressources_humaines" and out[0].themes[0].code == "ressources_humaines"
     assert out[1].primary_theme in ("gestion_deleguee", "politique_publique")
@@ -188,17 +215,17 @@ def test_classify_findings_fills_fields(clf):
     pp = [f for f in out if any(t.code == "politique_publique" for t in f.themes)]
     assert all(f.sector in SECTORS for f in pp)
     assert findings[0].primary_theme is None  # inputs untouched
-    assert classify_findings([], clf) == []
+    assert classify_findings([], clf, embedder=embedder) == []
 
 
 @needs_artefact
-def test_classify_findings_gives_recommendations_their_body_heading_only(clf, monkeypatch):
+def test_classify_findings_gives_recommendations_their_body_heading_only(clf, embedder, monkeypatch):
     seen = {}
     predict = clf.predict
 
-    def spy(texts, kinds=None, headings=None, vectors=None):
+    def spy(texts, kinds=None, headings=None, vectors=None, **kw):
         seen["headings"] = list(headings)
-        return predict(texts, kinds, headings, vectors)
+        return predict(texts, kinds, headings, vectors, **kw)
 
     monkeypatch.setattr(clf, "predict", spy)
     base = dict(report_id="r1", page=3, start=0, end=10, text="Respecter les règles applicables.")
@@ -206,11 +233,11 @@ def test_classify_findings_gives_recommendations_their_body_heading_only(clf, mo
                         **base),
                 Finding(id="b", kind="recommandation", section_path=["Recommandations"], **base),
                 Finding(id="c", kind="observation", section_path=["2. La commande publique", "2.1 Les MAPA"], **base)]
-    classify_findings(findings, clf)
+    classify_findings(findings, clf, embedder=embedder)
     body = "2. La commande publique > 2.1 Les MAPA"
     assert seen["headings"] == [body if clf.reco_heading else "", "", body]
     monkeypatch.setattr(clf, "reco_heading", not clf.reco_heading)
-    classify_findings(findings, clf)
+    classify_findings(findings, clf, embedder=embedder)
     assert seen["headings"] == [body if clf.reco_heading else "", "", body]
 
 
@@ -330,3 +357,85 @@ def test_tfidf_model_needs_no_vectors():
     assert not clf.needs_vectors and clf.embedder_version is None
     (pred,) = clf.predict(["le régime indemnitaire des agents"])
     assert pred.primary == "ressources_humaines"
+
+
+class _CountingEmbedder:
+    """TEST ONLY: the hashing embedder, recording what it is asked to embed."""
+
+    def __init__(self, dim: int = 32):
+        from tests.search_support import HashingEmbedder
+
+        self.inner = HashingEmbedder(dim)
+        self.dim, self.name, self.version = dim, "hashing-test", "hashing-test-1"
+        self.calls: list[list[str]] = []
+
+    def embed(self, texts):
+        self.calls.append(list(texts))
+        return self.inner.embed(texts)
+
+
+def _fitted_ensemble(embedder):
+    from lab.train.designs import Embeddings, Ensemble, Linear
+
+    emb = Embeddings(embedder)
+    items = [replace(it, heading=h) for it, h in
+             zip(_fictional_items(), ["1. La commande publique", "2. Le personnel", "3. Les comptes"] * 6)]
+    return Ensemble([(lambda: Linear(("tfidf",), C=5.0), 0.6),
+                     (lambda: Linear(("use", "usehead"), emb, C=4.0), 0.4)], "ensemble tfidf | use+usehead").fit(items)
+
+
+def test_an_ensemble_is_served_as_trained_from_the_text_and_heading_vectors(tmp_path):
+    """The runtime's probabilities are the lab design's (members averaged by weight); it reads
+    the findings' vectors as given and embeds each distinct heading of a call once."""
+    embedder = _CountingEmbedder()
+    design = _fitted_ensemble(embedder)
+    ThemeClassifier.from_design(design, data_hash="2" * 16).save(tmp_path / "e.joblib")
+    clf = ThemeClassifier.load(tmp_path / "e.joblib")
+    assert clf.needs_vectors and clf.needs_heading_vectors and clf.embedder_version == "hashing-test-1"
+    assert [m.weight for m in clf.members] == [0.6, 0.4] and clf.version.startswith(classify.FORMAT_VERSION)
+    texts = ["les marchés publics sont passés sans mise en concurrence", "le régime indemnitaire des agents",
+             "les provisions ne sont pas constituées"]
+    heads = ["1. La commande publique", "", "1. La commande publique"]
+    vectors = embedder.embed(texts)
+    head_vectors = np.vstack([embedder.embed([heads[0]])[0], np.zeros(32), embedder.embed([heads[0]])[0]])
+    from lab.train.validation import CLASSES
+
+    lab_proba = design.proba(texts, heads)[:, [CLASSES.index(c) for c in clf.classes]]
+    assert np.allclose(clf.predict_proba(texts, heads, vectors, head_vectors), lab_proba, atol=1e-6)
+    with pytest.raises(ValueError, match="heading"):
+        clf.predict_proba(texts, heads, vectors)
+    base = dict(report_id="r", page=1, start=0, end=1)
+    findings = [Finding(id=f"r-{i}-1", kind="observation", text=t, section_path=[h] if h else [], **base)
+                for i, (t, h) in enumerate(zip(texts, heads))]
+    embedder.calls.clear()
+    out = classify_findings(findings, clf, vectors=vectors, embedder=embedder)
+    assert embedder.calls == [["1. La commande publique"]]  # no text again, the heading once
+    expected = lab_proba.argmax(axis=1)
+    assert [f.primary_theme for f in out] == [clf.classes[j] for j in expected]
+    with pytest.raises(ValueError, match="embedder"):
+        classify_findings(findings, clf, vectors=vectors)  # the headings need the embedder
+    other = _CountingEmbedder()
+    other.version = "hashing-test-2"
+    with pytest.raises(ValueError, match="hashing-test-1"):
+        classify_findings(findings, clf, embedder=other)
+
+
+def test_an_older_tfidf_artefact_is_still_served(tmp_path):
+    """A ``themes-3`` artefact (one TF-IDF model, no members) loads with its own version and
+    classifies without any embedding."""
+    import joblib
+
+    from lab.train.designs import Linear
+
+    clf = ThemeClassifier.from_design(Linear(("tfidf",), C=5.0).fit(_fictional_items()), data_hash="3" * 16)
+    old = object.__new__(ThemeClassifier)
+    old.__dict__.update({k: v for k, v in clf.__dict__.items() if k not in ("members", "format")})
+    joblib.dump({"format": "themes-3", "sklearn": clf.sklearn_version, "data_hash": clf.data_hash,
+                 "classifier": old}, tmp_path / "old.joblib")
+    loaded = ThemeClassifier.load(tmp_path / "old.joblib")
+    assert loaded.version == "themes-3+33333333" and not loaded.needs_vectors
+    finding = Finding(id="r-0-1", kind="observation", text="le régime indemnitaire des agents",
+                      report_id="r", page=1, start=0, end=1)
+    (out,) = classify_findings([finding], loaded)
+    assert out.primary_theme == "ressources_humaines"
+    assert np.allclose(loaded.predict_proba([finding.text]), clf.predict_proba([finding.text]))

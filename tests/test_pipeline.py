@@ -80,3 +80,50 @@ def test_same_bytes_twice_is_one_report_and_reprocess_keeps_ids(pipeline_service
         assert s.get(ReportRow, a).status == "indexed"
     assert first and again == first
     assert a not in pipeline.outdated_report_ids(svc)
+
+
+@pytest.mark.services
+def test_a_theme_model_reading_embeddings_shares_the_findings_vectors_with_the_index(pipeline_env, good_pdf,
+                                                                                   tmp_path):
+    """With a model that reads the findings' and headings' embeddings, the worker embeds each
+    finding once for the classifier AND the index (through the store's cache) and each distinct
+    heading of the report once; the index holds the vectors the classifier read."""
+    import uuid
+
+    import numpy as np
+
+    from constats.config import get_settings
+    from nlp.classify import ThemeClassifier
+    from nlp.headings import finding_heading
+    from runtime.services import Services
+    from search.client import MeiliClient
+    from search.settings import index_names
+    from store.db import migrate
+    from tests.test_classify import _CountingEmbedder, _fitted_ensemble
+
+    settings = get_settings().model_copy(update={"state_dir": tmp_path, "database_url": None,
+                                                 "index_prefix": f"t{uuid.uuid4().hex[:8]}"})
+    migrate(settings.db_url)
+    embedder = _CountingEmbedder()
+    clf = ThemeClassifier.from_design(_fitted_ensemble(embedder), data_hash="4" * 16)
+    svc = Services(settings, embedder=embedder, classifier=clf)
+    rid = pipeline.ingest_bytes(svc, good_pdf, source_url="file:///tmp/shared.pdf")
+    embedder.calls.clear()
+    assert pipeline.process_report(svc, rid) == rid
+    with svc.session() as s:
+        rows = list(s.scalars(select(FindingRow).where(FindingRow.report_id == rid)))
+        assert repo.get_report(s, rid).classifier_version == clf.version
+    assert rows and all(r.primary_theme for r in rows)
+    embedded = [t for call in embedder.calls for t in call]
+    texts = [r.text for r in rows]
+    heads = {h for r in rows if (h := finding_heading(r.kind, list(r.section_path or [])))}
+    assert sorted(embedded) == sorted(set(texts) | heads)  # each text once, each heading once
+    uid = index_names(settings.index_prefix)["findings"]
+    with MeiliClient(settings.meili, settings.meili_master_key) as client:
+        try:
+            got = client.get_document(uid, rows[0].id, vectors=True)["_vectors"]["default"]
+        finally:
+            for name in index_names(settings.index_prefix).values():
+                client.delete_index(name)
+    got = got["embeddings"][0] if isinstance(got, dict) else got
+    assert np.allclose(np.asarray(got, dtype=np.float32).ravel(), embedder.inner.embed([rows[0].text])[0], atol=1e-5)

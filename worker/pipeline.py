@@ -24,14 +24,16 @@ import httpx
 import redis
 from sqlalchemy.exc import OperationalError
 
+from constats.domain import Report
 from crawler.crawl import crawl_source
 from crawler.crawl import fetch_file as crawler_fetch
+from nlp.classify import ThemeClassifier
 from nlp.errors import PdfError
 from nlp.report import EXTRACTOR_VERSION, understand, with_themes
 from runtime import queue
 from runtime.services import Services
 from search.client import MeiliError, MeiliTaskError, MeiliUnavailable
-from search.indexer import INDEX_VERSION, index_reports, pending_state, send_report_documents
+from search.indexer import INDEX_VERSION, finding_vectors, index_reports, pending_state, send_report_documents
 from store import repo
 
 log = logging.getLogger(__name__)
@@ -149,11 +151,29 @@ def _extract(services: Services, report_id: str) -> str | None:
         log.exception("extract: unexpected failure on %s", report_id)
         return _fail(services, report_id, "internal_error", f"{type(exc).__name__}: {exc}")
     if clf is not None:
-        report = with_themes(report, clf)
+        report = _classify(services, report, clf)
     with services.session() as session:
         repo.save_extraction(session, report)
     log.info("extract: %s extracted (%d findings)", report_id, len(report.findings))
     return report_id
+
+
+def _classify(services: Services, report: Report, clf: ThemeClassifier) -> Report:
+    """The report's themes. A model that reads sentence embeddings gets the findings' vectors
+    computed once for it AND the index: when its embedder is the index's, they go through the
+    store's cache (``text_vectors``), where the indexing reads them instead of embedding again;
+    each distinct heading path of the report is embedded once. A TF-IDF model needs none."""
+    if not clf.needs_vectors or not report.findings:
+        return with_themes(report, clf)
+    embedder = services.classifier_embedder()
+    assert embedder is not None  # or ModelsUnusable was raised
+    texts = [f.text for f in report.findings]
+    if embedder is services.embedder():
+        with services.session() as session:
+            vectors = finding_vectors(embedder, texts, session)
+    else:  # the index embeds with another model (or none): nothing to share
+        vectors = embedder.embed(texts)
+    return with_themes(report, clf, vectors=vectors, embedder=embedder)
 
 
 def _fail(services: Services, report_id: str, code: str, message: str) -> str | None:

@@ -117,7 +117,9 @@ def designs(emb: Callable[[], Embeddings], seed: int, cache: FeatureCache | None
 
 
 #: Designs the runtime (``nlp.classify.ThemeClassifier``) can serve; the others are compared only.
-SERVABLE = {"tfidf", "tfidf+use", "two-step tfidf"}
+#: The ensemble reads the findings' sentence embeddings (computed once by the worker for the
+#: classifier and the index) and one embedding per distinct heading path of a report.
+SERVABLE = {"tfidf", "tfidf+use", "two-step tfidf", "ensemble tfidf | use+usehead"}
 
 
 # --------------------------------------------------------------------------- evaluation
