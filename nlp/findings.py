@@ -708,22 +708,36 @@ def _new_sentences(items: list[Candidate], sentences: list[Candidate], doc: Docu
     states (a body sentence restating a listed item is the same finding, gold convention 1)."""
     # an earlier audit's recommendation (suivi) and this report's own are two findings even when
     # they say the same (gold convention 7): each is compared with its own side only
-    known = [(c.kind == "suivi", _stems(doc.text[c.start:c.end])) for c in items]
+    # a listed item of the same kind in the sentence's paragraph or next to it: a lower share
+    known = [(c.kind == "suivi", _stems(doc.text[c.start:c.end]), c) for c in items]
+    n_items = len(known)
     out = []
     for c in sentences:
         wc = _stems(doc.text[c.start:c.end])
         earlier = c.kind == "suivi"
-        if not wc or any(wk and side == earlier and len(wc & wk) >= RESTATES * min(len(wc), len(wk))
-                         for side, wk in known):
+        if not wc or any(wk and side == earlier and len(wc & wk) >= (
+                RESTATES_NEAR if i < n_items and k.kind == c.kind and _neighbours(doc, c, k) else RESTATES)
+                * min(len(wc), len(wk)) for i, (side, wk, k) in enumerate(known)):
             continue
         out.append(c)
-        known.append((earlier, wc))
+        known.append((earlier, wc, c))
     return out
+
+
+def _neighbours(doc: Document, a: Candidate, b: Candidate) -> bool:
+    """``a`` and ``b`` stand in one paragraph or in two paragraphs that follow each other (a
+    body paragraph "… la chambre recommande d'étudier …" and the boxed item that restates it)."""
+    first, second = (a, b) if a.start <= b.start else (b, a)
+    return first.end <= second.start and doc.text.count("\n", first.end, second.start) <= 1
 
 
 #: share of the shorter item's word stems that a sentence must share with it to restate it
 #: (chosen on the development reports: restatements reword, new items share little)
 RESTATES = 0.34
+#: the same share for a sentence in the paragraph of a listed item of its kind or next to it: a
+#: body paragraph that states the recommendation its box then lists rewords it more (chosen on
+#: development reports)
+RESTATES_NEAR = 0.25
 _STOP = frozenset("dans pour avec sans sous entre cette ces leur leurs elle elles afin ainsi plus moins être avoir "
                   "faire mettre place celle celui ceux dont tout tous toute toutes chambre commune recommande "
                   "rappelle également notamment".split())

@@ -207,6 +207,8 @@ def _units(page: RawPage) -> list[Unit]:
         # a line ending left of this does not fill the block's width (only in blocks of the body's
         # width: the narrow blocks of a table cell or an address column wrap anywhere)
         short = bx1 - 0.15 * (bx1 - bx0) if bx1 - bx0 > 0.5 * page.width and not page.ocr else 0.0
+        # an OCR block marked "paragraph" is one paragraph or table cell already (``nlp.ocr``)
+        whole = page.ocr and block.get("paragraph")
         for bbox, text, spans, cells in _visual_lines(block, page.ocr):
             if ocr_size is not None:
                 size, bold = ocr_size(spans), False
@@ -218,9 +220,9 @@ def _units(page: RawPage) -> list[Unit]:
             tabular = len(cells) > 1
             # a line below that shares no horizontal extent with the line above is in another
             # column (a table cell's wrapped "14" above the next row's text, in one PyMuPDF block)
-            if current and not tabular and not current.tabular and abs(current.size - size) < 0.6 \
-                    and current.bold == bold and bbox[0] < current.last_x1 and bbox[2] > last_x0 \
-                    and not _BULLET_LINE.match(text) and not (
+            if current and whole or current and not tabular and not current.tabular \
+                    and abs(current.size - size) < 0.6 and current.bold == bold \
+                    and bbox[0] < current.last_x1 and bbox[2] > last_x0 and not _BULLET_LINE.match(text) and not (
                         # a title in the body's font glued to its text: a short line without final
                         # punctuation, then a capital ("LES SUITES DU DERNIER RAPPORT" / "Dans le …")
                         current.last_x1 < short and text[:1].isupper() and len(current.lines) <= 2
@@ -240,7 +242,9 @@ def _units(page: RawPage) -> list[Unit]:
             current = Unit(number, bbox, [text], size, bold, bool(spans[0]["flags"] & 1), tabular,
                            cells if tabular else [], last_x1=bbox[2])
             units.append(current)
-    return _ocr_paragraphs(units) if page.ocr else units
+    if page.ocr and not any(block.get("paragraph") for block in page.blocks):
+        return _ocr_paragraphs(units)  # MuPDF's OCR text layer: a block per line or two
+    return units
 
 
 def _median_size(spans: list[dict]) -> float:

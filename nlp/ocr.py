@@ -6,10 +6,13 @@ tesseract-ocr-fra``); when it is not, ``ocr_page`` returns ``None`` and the call
 a warning and treats the page as having no text.
 
 The page is rendered in grey at ``dpi`` and handed to the ``tesseract`` program as a PGM
-image; its TSV output (words with their boxes) becomes the compact blocks directly
-(``tesseract_words``), with ``OMP_THREAD_LIMIT=1``: the worker runs one process per core,
-and Tesseract's OpenMP threads fighting for the same cores made a page up to 7x slower on this
-2-core machine (bench/RESULTS.md, "Ingest": 1.55x faster than the MuPDF path per page).
+image; its TSV output (words with their boxes, lines, paragraphs) becomes the compact blocks
+(``tsv_blocks``: one block per paragraph or table cell, a table row read as one line cut into its
+cells at wide gaps, table rules read as "|" dropped, the wrapped lines of a paragraph or cell
+joined by their geometry: line pitch, left edge, the line above full), with
+``OMP_THREAD_LIMIT=1``: the worker runs one process per core, and Tesseract's OpenMP threads
+fighting for the same cores made a page up to 7x slower on this 2-core machine
+(bench/RESULTS.md, "Ingest": 1.55x faster than the MuPDF path per page).
 Where the program is missing but PyMuPDF has its own Tesseract, the older path is used:
 MuPDF writes the page as a one-page PDF with an invisible text layer (``tesseract_pdf``)
 that is read back (``ocr_blocks``), about 1.5x the cost. The two read tables differently at
@@ -22,6 +25,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 import shutil
 import subprocess
 import tempfile
@@ -33,7 +37,7 @@ import pymupdf
 from nlp.pagetext import page_blocks
 
 #: Bump when the cached OCR output changes shape.
-OCR_CACHE_VERSION = "3"
+OCR_CACHE_VERSION = "4"
 #: Text flags of the OCR text page: those of ``Page.get_textpage_ocr`` (ligatures expanded).
 OCR_TEXT_FLAGS = 0
 
@@ -166,40 +170,164 @@ def tesseract_tsv(page: pymupdf.Page, *, dpi: int, language: str) -> str:
     return done.stdout.decode("utf-8", errors="replace")
 
 
-def tsv_blocks(page: pymupdf.Page, tsv: str, *, dpi: int) -> list[dict]:
-    """Compact blocks (``nlp.pagetext``'s form) of Tesseract's TSV, in ``page``'s coordinates:
-    one block per Tesseract paragraph, one span per word (followed by a space within a line),
-    its size fitted to the word's height, as MuPDF's OCR text layer gives them."""
-    scale = 72.0 / dpi
-    matrix = pymupdf.Matrix(scale, scale) * page.derotation_matrix
-    lines: dict[tuple[int, int, int], list[tuple[pymupdf.Rect, str]]] = {}
+#: a gap between two words of one OCR line wider than this many word heights separates two
+#: cells of a table row (justified prose stays well under it; chosen on development scans)
+CELL_GAP = 2.0
+#: a line joins the paragraph (or cell) above when the distance between their baselines is at
+#: most this many times the page's line pitch (the median distance between the baselines of the
+#: lines of Tesseract's paragraphs): on the development scans the lines of one paragraph stand
+#: 0.95-1.1 pitches apart, two paragraphs 1.45 (the mode)
+PITCH_SLACK = 1.2
+#: the line pitch of a page where Tesseract found too few paragraphs of two lines, in word heights
+DEFAULT_PITCH = 1.6
+_RULE = re.compile(r"[|¦]")
+#: a line in capitals (a title): no lower-case letter, two letters at least
+_CAPITALS = re.compile(r"^[^a-zà-ÿ]*[A-ZÀ-Ý][^a-zà-ÿ]*[A-ZÀ-Ý][^a-zà-ÿ]*$")
+#: a cell's left rule read as a letter or a bracket glued to the first word ("[Prendre", "lAffecter")
+_RULE_PREFIX = re.compile(r"^[\[\]{}lI](?=[A-ZÀ-Ý][a-zà-ÿ])")
+#: a list item's marker, as a word of its own ("+" and "*": a bullet "•" as Tesseract reads it)
+_BULLET = re.compile(r"^(?:[•▪➢►■□✓→\-–—*+]|\d{1,2}[./)]|[a-z][)/])$")
+
+
+class _Piece:
+    """One cell of one OCR line: its words (a line without wide gaps is one piece), their box,
+    baseline (the median bottom of the words: descenders and marks aside) and the median height of
+    the words of its whole line (a lone tick's own height says little)."""
+
+    __slots__ = ("words", "par", "x0", "x1", "y0", "base", "height")
+
+    def __init__(self, words: list[tuple[float, float, float, float, str]], par: tuple[int, int], height: float):
+        self.words = words
+        self.par = par  # Tesseract's (block, paragraph)
+        self.x0, self.x1 = words[0][0], words[-1][2]
+        self.y0 = min(w[1] for w in words)
+        self.base = _median([w[3] for w in words])
+        self.height = height
+
+    @property
+    def text(self) -> str:
+        return " ".join(w[4] for w in self.words)
+
+
+def _median(values: list[float]) -> float:
+    ordered = sorted(values)
+    return ordered[len(ordered) // 2] if ordered else 0.0
+
+
+def _tsv_lines(tsv: str) -> list[tuple[tuple[int, int], list[tuple[float, float, float, float, str]]]]:
+    """Tesseract's lines in its reading order, each with its paragraph and its words (pixel
+    boxes); the rules of a table read as "|" are dropped, a word they cut becomes two."""
+    lines: dict[tuple[int, int, int], list[tuple[float, float, float, float, str]]] = {}
     for row in tsv.splitlines()[1:]:
         cols = row.split("\t")
         if len(cols) < 12 or cols[0] != "5":
             continue
-        text = cols[11]
-        if not text.strip():
+        text = cols[11].strip()
+        if not text:
             continue
         left, top, width, height = (int(c) for c in cols[6:10])
-        rect = pymupdf.Rect(left, top, left + width, top + height) * matrix
-        lines.setdefault((int(cols[2]), int(cols[3]), int(cols[4])), []).append((rect, text))
-    blocks: dict[tuple[int, int], list[dict]] = {}
-    for (block, par, _), words in lines.items():
-        spans = []
-        for i, (rect, text) in enumerate(words):
-            last = i == len(words) - 1
-            spans.append({"text": text if last else text + " ", "size": round(rect.height * _SIZE_PER_HEIGHT, 3),
-                          "flags": 12, "font": "GlyphLessFont"})
-        bbox = pymupdf.Rect(words[0][0])
-        for rect, _ in words[1:]:
-            bbox |= rect
-        blocks.setdefault((block, par), []).append({"bbox": [bbox.x0, bbox.y0, bbox.x1, bbox.y1], "spans": spans})
+        words = lines.setdefault((int(cols[2]), int(cols[3]), int(cols[4])), [])
+        if not words and _RULE_PREFIX.match(text):
+            left, width, text = left + width // len(text), width - width // len(text), text[1:]
+        if not _RULE.search(text):
+            words.append((left, top, left + width, top + height, text))
+            continue
+        # "Réalisée|En": the parts share the box in proportion to their characters
+        per_char = width / len(text)
+        x = float(left)
+        for part in _RULE.split(text):
+            if part:
+                words.append((x, top, x + per_char * len(part), top + height, part))
+            x += per_char * (len(part) + 1)
+    return [((b, p), words) for (b, p, _), words in lines.items() if words]
+
+
+def _pieces(tsv: str) -> list[_Piece]:
+    """The cells of every OCR line: a line is cut where two words stand more than ``CELL_GAP``
+    word heights apart (a table row read as one line: the item, its status tick, its page)."""
     out = []
-    for block_lines in blocks.values():
-        bbox = pymupdf.Rect(block_lines[0]["bbox"])
-        for line in block_lines[1:]:
-            bbox |= pymupdf.Rect(line["bbox"])
-        out.append({"bbox": [bbox.x0, bbox.y0, bbox.x1, bbox.y1], "lines": block_lines})
+    for par, words in _tsv_lines(tsv):
+        height = _median([w[3] - w[1] for w in words]) or 1.0
+        current = [words[0]]
+        for prev, word in zip(words, words[1:]):
+            if word[0] - prev[2] > CELL_GAP * height:
+                out.append(_Piece(current, par, height))
+                current = []
+            current.append(word)
+        out.append(_Piece(current, par, height))
+    return out
+
+
+def _line_pitch(pieces: list[_Piece]) -> float:
+    """The page's line pitch in pixels: the median distance between the baselines of two lines
+    that follow each other in one of Tesseract's paragraphs, at the same left edge."""
+    gaps = [below.base - above.base for above, below in zip(pieces, pieces[1:])
+            if above.par == below.par and abs(above.x0 - below.x0) <= 1.5 * above.height
+            and below.base - above.base > 0.5 * above.height]
+    if len(gaps) >= 3:
+        return _median(gaps)
+    return DEFAULT_PITCH * (_median([p.height for p in pieces]) or 10.0)
+
+
+def _continues(above: list[_Piece], piece: _Piece, right: float, pitch: float) -> bool:
+    """``piece`` is the next line of the paragraph or cell whose lines are ``above``: just below
+    the last one (at most ``PITCH_SLACK`` times the page's line ``pitch``), at its left edge (or flush left
+    under an indented first line, or under the text of a list item's first line), not a list item
+    itself, and the last line was full: its next word, the first of ``piece``, would not have fit
+    before the right edge ``right`` of the paragraph or cell (a line that ends short ends it)."""
+    last = above[-1]
+    height = (last.height + piece.height) / 2
+    if not 0.5 * height < piece.base - last.base <= PITCH_SLACK * pitch:
+        return False
+    first = piece.words[0]
+    if _BULLET.match(first[4]) or (_CAPITALS.match(piece.text) and not _CAPITALS.match(last.text)):
+        return False  # a list item; a title in capitals under a line of text
+    if abs(piece.x0 - last.x0) > 1.5 * height:
+        opening = above[0]
+        indented_first = len(above) == 1 and 0 < opening.x0 - piece.x0 <= 5 * height
+        hanging = (len(opening.words) > 1 and _BULLET.match(opening.words[0][4]) is not None
+                   and abs(piece.x0 - opening.words[1][0]) <= 1.5 * height)
+        if not (indented_first or hanging):
+            return False
+    return last.x1 + 0.5 * height + (first[2] - first[0]) >= right - 0.5 * height
+
+
+def tsv_blocks(page: pymupdf.Page, tsv: str, *, dpi: int) -> list[dict]:
+    """Compact blocks (``nlp.pagetext``'s form) of Tesseract's TSV, in ``page``'s coordinates:
+    one block per paragraph or table cell, one line per OCR line of it, one span per word
+    (followed by a space), its size fitted to the word's height, as MuPDF's OCR text layer gives
+    them. Tesseract's lines are cut into cells at wide gaps; a line joins the block above when
+    it continues it (``_continues``: just below, same left edge, the line above full)."""
+    pieces = _pieces(tsv)
+    pitch = _line_pitch(pieces)
+    groups: list[tuple[list[_Piece], list[float]]] = []  # the lines of each block, its right edge
+    for piece in sorted(pieces, key=lambda p: (p.y0, p.x0)):
+        for group, right in reversed(groups[-12:]):
+            if _continues(group, piece, max(right[0], piece.x1), pitch):
+                group.append(piece)
+                right[0] = max(right[0], piece.x1)
+                break
+        else:
+            groups.append(([piece], [piece.x1]))
+    scale = 72.0 / dpi
+    rotated = page.rotation != 0
+    matrix = pymupdf.Matrix(scale, scale) * page.derotation_matrix
+    out = []
+    for group, _ in groups:
+        lines = []
+        for piece in group:
+            if rotated:
+                rects = [tuple(pymupdf.Rect(w[:4]) * matrix) for w in piece.words]
+            else:
+                rects = [(w[0] * scale, w[1] * scale, w[2] * scale, w[3] * scale) for w in piece.words]
+            last = len(rects) - 1
+            spans = [{"text": w[4] if i == last else w[4] + " ", "size": round((r[3] - r[1]) * _SIZE_PER_HEIGHT, 3),
+                      "flags": 12, "font": "GlyphLessFont"} for i, (w, r) in enumerate(zip(piece.words, rects))]
+            lines.append({"bbox": [min(r[0] for r in rects), min(r[1] for r in rects), max(r[2] for r in rects),
+                                   max(r[3] for r in rects)], "spans": spans})
+        out.append({"bbox": [min(line["bbox"][0] for line in lines), min(line["bbox"][1] for line in lines),
+                             max(line["bbox"][2] for line in lines), max(line["bbox"][3] for line in lines)],
+                    "lines": lines, "paragraph": 1})
     return out
 
 

@@ -429,3 +429,26 @@ def test_a_lone_instruction_paragraph_in_the_body_is_a_recommendation_whose_box_
     texts = [f.text for f in _recs(understand(render_paragraphs(paras), "r23"))]
     assert texts == ["Poursuivre la démarche de programmation pluriannuelle des investissements en mettant en place "
                      "des outils prospectifs adaptés."]
+
+
+_BOX = ("Renforcer la coopération engagée avec le syndicat et évaluer dès à présent les possibilités de regroupement "
+        "des services techniques et leurs coûts prévisionnels.")
+_STATED = ("Au vu des charges de la commune, la chambre recommande d'évaluer un regroupement plus large des "
+           "compétences, des achats, des services et des moyens avec le syndicat, notamment pour les marchés de "
+           "travaux et l'entretien de la voirie.")
+
+
+def test_a_sentence_next_to_the_item_it_restates_is_the_same_finding_even_reworded():
+    # the body paragraph states the recommendation that the box below lists, in other words: a
+    # third of the box's content words only, yet one finding (gold convention 1)
+    paras = ["1. LA MUTUALISATION DES SERVICES", FILLER, "Les marges de manœuvre internes sont restreintes. " + _STATED,
+             _BOX, FILLER, "2. LES RESSOURCES HUMAINES", FILLER]
+    assert [f.text for f in _recs(understand(render_paragraphs(paras), "r24"))] == [_BOX]
+
+
+def test_a_reworded_sentence_far_from_the_item_is_a_finding_of_its_own():
+    # the same wording far from the item (other paragraphs between): shared words this few do not
+    # make it the same recommendation
+    paras = ["1. LA MUTUALISATION DES SERVICES", FILLER, "Les marges de manœuvre internes sont restreintes. " + _STATED,
+             FILLER, FILLER, _BOX, FILLER, "2. LES RESSOURCES HUMAINES", FILLER]
+    assert [f.text for f in _recs(understand(render_paragraphs(paras), "r25"))] == [_STATED, _BOX]

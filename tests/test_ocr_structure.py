@@ -1,0 +1,80 @@
+"""The reading of Tesseract's TSV (``nlp.ocr.tsv_blocks``): lines cut into table cells at wide gaps,
+table rules dropped, the wrapped lines of one paragraph or cell joined, paragraphs and rows kept
+apart. Synthetic TSV (word boxes in pixels at 72 dpi, so that pixels are points)."""
+
+from __future__ import annotations
+
+import pymupdf
+
+from nlp.layout import RawPage, layout
+from nlp.ocr import tsv_blocks
+
+HEADER = "level\tpage_num\tblock_num\tpar_num\tline_num\tword_num\tleft\ttop\twidth\theight\tconf\ttext"
+CHAR = 6  # width of a character, in pixels
+HEIGHT = 10  # height of a word
+
+
+def _tsv(lines: list[tuple[int, int, float, list[str]]]) -> str:
+    """``(block, paragraph, top, words)`` per OCR line; a word ``"@x:text"`` starts at ``x``,
+    the others follow one space after the word before."""
+    rows = [HEADER]
+    for n, (block, par, top, words) in enumerate(lines, 1):
+        x = 72.0
+        for k, word in enumerate(words, 1):
+            if word.startswith("@"):
+                at, word = word[1:].split(":", 1)
+                x = float(at)
+            width = CHAR * len(word)
+            rows.append(f"5\t1\t{block}\t{par}\t{n}\t{k}\t{int(x)}\t{int(top)}\t{width}\t{HEIGHT}\t95\t{word}")
+            x += width + CHAR
+    return "\n".join(rows) + "\n"
+
+
+def _blocks(tsv: str) -> list[list[str]]:
+    page = pymupdf.open().new_page(width=595, height=842)
+    return [[" ".join(s["text"].strip() for s in line["spans"]) for line in b["lines"]]
+            for b in tsv_blocks(page, tsv, dpi=72)]
+
+
+def _words(text: str) -> list[str]:
+    return text.split()
+
+
+# a paragraph that wraps at x = 72 + 70 characters, then a second paragraph after a wider gap
+_P1 = [_words("La commune a transmis les pièces demandées et la chambre les a examinées"),
+       _words("avec attention au regard des règles applicables à la période sous revue"),
+       _words("en cause.")]
+_P2 = [_words("Les comptes sont tenus avec soin.")]
+
+
+def test_wrapped_lines_of_a_paragraph_are_one_block_and_paragraphs_stay_apart():
+    # Tesseract put the lines in two paragraphs of its own: the geometry joins them again
+    lines = [(1, 1, 100, _P1[0]), (1, 1, 116, _P1[1]), (2, 1, 132, _P1[2]), (3, 1, 158, _P2[0])]
+    assert _blocks(_tsv(lines)) == [[" ".join(w) for w in _P1], [" ".join(_P2[0])]]
+
+
+def test_a_line_that_ends_short_ends_its_paragraph_even_close_below():
+    short = _words("Les constats.")
+    lines = [(1, 1, 100, short), (1, 1, 116, _P1[0]), (1, 1, 132, _P1[1])]
+    assert _blocks(_tsv(lines)) == [[" ".join(short)], [" ".join(_P1[0]), " ".join(_P1[1])]]
+
+
+def test_table_row_read_as_one_line_is_cut_into_cells_rules_dropped_and_wrapped_cell_joined():
+    row1 = [*_words("Mettre en place un inventaire du patrimoine conforme"), "|", "@450:x", "|", "@520:6", "|"]
+    row1b = ["aux", "instructions", "budgétaires."]
+    row2 = ["Réduire", "les", "délais", "de", "paiement.", "|", "@450:x", "|", "@520:9"]
+    # the item cell wraps at about x = 72 + 52 characters (its column ends before the tick)
+    lines = [(1, 1, 100, row1), (1, 1, 116, row1b), (2, 1, 140, row2)]
+    blocks = _blocks(_tsv(lines))
+    assert blocks == [["Mettre en place un inventaire du patrimoine conforme", "aux instructions budgétaires."],
+                      ["x"], ["6"], ["Réduire les délais de paiement."], ["x"], ["9"]]
+    doc = layout([RawPage(1, 595, 842, tsv_blocks(pymupdf.open().new_page(width=595, height=842),
+                                                  _tsv(lines), dpi=72), ocr=True)])
+    assert doc.text.split("\n") == ["Mettre en place un inventaire du patrimoine conforme aux instructions "
+                                    "budgétaires.\tx\t6", "Réduire les délais de paiement.\tx\t9"]
+
+
+def test_a_list_item_and_an_indented_line_open_a_block_of_their_own():
+    item = ["-", *_words("se doter d'un inventaire fiable des biens de la commune")]
+    lines = [(1, 1, 100, _P1[0]), (1, 1, 116, item), (1, 1, 132, ["@100:Indentation", *_words("d'un nouveau alinéa.")])]
+    assert [b[0].split()[0] for b in _blocks(_tsv(lines))] == ["La", "-", "Indentation"]
