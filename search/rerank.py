@@ -69,12 +69,8 @@ def _term(word: str) -> str:
 
 def terms(text: str) -> list[str]:
     """Stems of the content words of ``text`` (folded, French stop words left out)."""
-    out = []
-    for w in _TOKEN.findall(_THOUSANDS.sub("", text.lower())):
-        t = _term(w)
-        if t:
-            out.append(t)
-    return out
+    # map and filter run in C: the API re-ranks up to 150 paragraphs on every semantic query
+    return list(filter(None, map(_term, _TOKEN.findall(_THOUSANDS.sub("", text.lower())))))
 
 
 def query_terms(q: str) -> list[str]:
