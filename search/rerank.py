@@ -183,8 +183,8 @@ class Ranking:
     semantic_threshold: float | None = None
     #: nearest findings asked for in a semantic search. 12, not 50: Meilisearch 1.21's vector
     #: search costs about 7 ms up to 13 nearest and 50-70 ms from 14 on (200,000 findings;
-    #: 14-20 at 12,000), and 12 ranks as 50 on the development half (bench/RESULTS.md,
-    #: search/EVALUATION.md)
+    #: 14-20 at 12,000); 12 ranked as 50 on the development half, but about 0.03 nDCG@10
+    #: lower on the test half (bench/RESULTS.md, search/EVALUATION.md)
     semantic_limit: int = 12
 
 
