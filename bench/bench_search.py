@@ -9,8 +9,9 @@
   ``search.query`` sends, with the query vector precomputed) and ``GET /api/search`` served
   by ``api.app:create_app`` under uvicorn. The query-embedding time is measured apart.
 - Checks API p95 ≤ 2 × raw p95 (+ embedding p95 for semantic search), the API re-ranking
-  included (``search.rerank``: it asks Meilisearch for 200 candidates and scores them; with
-  semantic search on, a vector search joins in the same multi-search), and measures the CSV
+  included (``search.rerank``: with semantic search on, the API asks Meilisearch for 100
+  keyword candidates and, in a request sent beside it, the 12 nearest findings by vector, then
+  scores the candidates), and measures the CSV
   export of all findings (rows/s, peak memory of the API process).
 No result cache is involved: the API has none, and each query text is distinct.
 

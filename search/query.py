@@ -12,6 +12,7 @@ from __future__ import annotations
 import html
 import time
 from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any, Literal
 
 from pydantic import BaseModel, Field, field_validator
@@ -308,6 +309,12 @@ def search_findings(client: MeiliClient, params: SearchParams, embedder=None,
 
 #: What a re-ranked candidate brings back: the hit's fields, and what ranking reads.
 _CANDIDATE_FIELDS = list(SearchHit.model_fields) + ["pdf_url", "section_path"]
+#: What a nearest finding brings back when it can join the hits: its fields and its facets.
+_NEAR_FIELDS = _CANDIDATE_FIELDS + FACETS
+#: The two Meilisearch requests of a semantic search (keyword candidates, nearest findings)
+#: are sent side by side from here, so that Meilisearch runs them at once, not in turn as in
+#: one multi-search.
+_SIDE = ThreadPoolExecutor(max_workers=8, thread_name_prefix="constats-semantic")
 
 
 def _candidates_body(params: SearchParams, text: str, filters: list[str], ranking: Ranking) -> dict:
@@ -319,36 +326,47 @@ def _candidates_body(params: SearchParams, text: str, filters: list[str], rankin
     return body
 
 
-def _semantic_body(text: str, filters: list[str], vector: list[float], ranking: Ranking) -> dict:
+def _semantic_body(text: str, filters: list[str], vector: list[float], ranking: Ranking, *,
+                   fields: list[str] | None = None) -> dict:
     # the threshold is applied to the returned scores, not as ``rankingScoreThreshold``:
     # measured here, that parameter makes a vector search 10× slower
     return {"q": text, "filter": filters or None, "limit": ranking.semantic_limit, "vector": vector,
             "hybrid": {"embedder": EMBEDDER, "semanticRatio": 1.0},
-            "attributesToRetrieve": _CANDIDATE_FIELDS + FACETS, "showRankingScore": True}
+            "attributesToRetrieve": fields if fields is not None else _NEAR_FIELDS,
+            "showRankingScore": True}
 
 
 def _reranked_page(client: MeiliClient, uid: str, params: SearchParams, *, text: str,
                    filters: list[str], vector: list[float] | None, embedder_name: str | None,
                    ranking: Ranking) -> tuple[list[SearchHit], int, dict, int | None, float]:
-    queries = [{"indexUid": uid, **_candidates_body(params, text, filters, ranking)}]
+    candidates_body = _candidates_body(params, text, filters, ranking)
+    nearest = None
     if vector is not None:
-        queries.append({"indexUid": uid, **_semantic_body(text, filters, vector, ranking)})
-    results = client.multi_search(queries)
-    raw = results[0]
+        # ids and scores only: the cosine of a candidate needs no more, and the nearest
+        # findings' documents are asked for below only when they can join the hits
+        nearest = _SIDE.submit(client.search, uid,
+                               _semantic_body(text, filters, vector, ranking, fields=["id"]))
+    raw = client.search(uid, candidates_body)
     facets = {k: dict(v) for k, v in (raw.get("facetDistribution") or {}).items()}
     total = max(raw.get("estimatedTotalHits", 0), sum((facets.get("kind") or {}).values()))
     candidates = list(raw["hits"])
     cosines = None
     semantic_hits: int | None = None
-    if vector is not None:
+    if nearest is not None and vector is not None:
         threshold = (ranking.semantic_threshold if ranking.semantic_threshold is not None
                      else semantic_threshold(embedder_name))
-        near = [d for d in results[1]["hits"] if (d.get("_rankingScore") or 0.0) >= threshold]
+        near = [d for d in nearest.result()["hits"]
+                if (d.get("_rankingScore") or 0.0) >= threshold]
         cosines = {d["id"]: float(d.get("_rankingScore") or 0.0) for d in near}
         seen = {d["id"] for d in candidates}
         # the words' own matches are all among the candidates: the nearest findings that
         # are not are new, and are counted in the total and the facets
-        extra = [d for d in near if d["id"] not in seen] if total <= ranking.depth else []
+        new_ids = [d["id"] for d in near if d["id"] not in seen] if total <= ranking.depth else []
+        extra: list[dict] = []
+        if new_ids:
+            full = {d["id"]: d for d in client.search(
+                uid, _semantic_body(text, filters, vector, ranking))["hits"]}
+            extra = [full[i] for i in new_ids if i in full]
         for d in extra:
             d["_rankingScore"] = 0.0
             _count_facets(facets, d)
@@ -365,8 +383,7 @@ def _reranked_page(client: MeiliClient, uid: str, params: SearchParams, *, text:
     offset = (params.page - 1) * params.per_page
     window = ranked[offset: offset + params.per_page]
     if len(window) < params.per_page and total > len(ranked):  # the page straddles the depth
-        more = client.search(uid, {**_candidates_body(params, text, filters, ranking),
-                                   "offset": len(raw["hits"]),
+        more = client.search(uid, {**candidates_body, "offset": len(raw["hits"]),
                                    "limit": params.per_page - len(window), "facets": None})
         window += more["hits"]
     qterms = set(query_terms(text))

@@ -69,12 +69,8 @@ def _term(word: str) -> str:
 
 def terms(text: str) -> list[str]:
     """Stems of the content words of ``text`` (folded, French stop words left out)."""
-    out = []
-    for w in _TOKEN.findall(_THOUSANDS.sub("", text.lower())):
-        t = _term(w)
-        if t:
-            out.append(t)
-    return out
+    # map and filter run in C: the API re-ranks up to 150 paragraphs on every semantic query
+    return list(filter(None, map(_term, _TOKEN.findall(_THOUSANDS.sub("", text.lower())))))
 
 
 def query_terms(q: str) -> list[str]:
@@ -185,8 +181,11 @@ class Ranking:
     heading_weight: float = HEADING_WEIGHT
     #: semantic hits below this score are dropped; None: ``semantic_threshold(embedder)``
     semantic_threshold: float | None = None
-    #: nearest findings asked for in a semantic search
-    semantic_limit: int = 50
+    #: nearest findings asked for in a semantic search. 12, not 50: Meilisearch 1.21's vector
+    #: search costs about 7 ms up to 13 nearest and 50-70 ms from 14 on (200,000 findings;
+    #: 14-20 at 12,000); 12 ranked as 50 on the development half, but about 0.03 nDCG@10
+    #: lower on the test half (bench/RESULTS.md, search/EVALUATION.md)
+    semantic_limit: int = 12
 
 
 DEFAULT_RANKING = Ranking()
