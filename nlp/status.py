@@ -92,10 +92,14 @@ NARRATIVE_STATUS: list[tuple[str, re.Pattern]] = [
         r"n['’](?:a|ont)\s+(?:toujours\s+)?pas\s+été|n['’](?:a|ont)\s+(?:toujours\s+)?pas\s+(?:évolué|changé|varié)"
         r"|aucune?\s+(?:évolution|mesure|action|suite|changement|modification|régularisation|amélioration)"
         r"|toujours\s+pas|(?:demeure|persiste|perdure|subsiste)(?:nt)?\b|reste(?:nt)?\s+(?:inchangée?s?|d['’]actualité)"
-        r"|sans\s+suite|ne\s+s['’]est\s+pas|pas\s+été\s+suivie?s?", re.I)),
+        r"|sans\s+suite|ne\s+s['’]est\s+pas|pas\s+été\s+suivie?s?"
+        r"|(?:a|ont)\s+(?:perduré|persisté|subsisté)|\baucune?\s+[^.;]{1,80}?\bn['’](?:a|ont)\s+été\b", re.I)),
     ("en_cours", re.compile(
         r"partiellement|en\s+cours|(?:a|ont)\s+(?:commencé|engagé|amorcé|entrepris)|premi[èe]re?s?\s+(?:mesures?|étapes?|actions?)"
-        r"|pas\s+encore\s+(?:achev|finalis|abouti|sign|adopt)|reste(?:nt)?\s+à\s+(?:finaliser|achever|compléter|poursuivre)",
+        r"|pas\s+encore\s+(?:achev|finalis|abouti|sign|adopt|intervenu|conclu|approuv)"
+        r"|reste(?:nt)?\s+à\s+(?:finaliser|achever|compléter|poursuivre)"
+        r"|\bprojet\s[^.;]{0,60}?(?:a|ont)\s+(?:toutefois\s+|cependant\s+|néanmoins\s+|certes\s+)?été\s+"
+        r"(?:établi|élaboré|rédigé|préparé|engagé)",
         re.I)),
     ("totalement_mise_en_oeuvre", re.compile(
         r"(?:a|ont)\s+été\s+(?:régularisée?s?|corrigée?s?|supprimée?s?|mise?s?\s+en\s+place|réalisée?s?|rectifiée?s?"
