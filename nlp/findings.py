@@ -63,6 +63,7 @@ _ENDS_GROUPS = re.compile(r"proc[ée]dure|synth[èe]se|sommaire|introduction|ann
 _RECAP_HEADER = re.compile(r"recommandation|rappel|intitul", re.I)
 #: a list's label at the end of a line that runs a title into it ("… Rappel du droit :")
 _TRAILING_LABEL = re.compile(r"\b(?:rappels?\s+(?:au|du)\s+droit|rappels?\s+[àa]\s+la\s+r[ée]glementation"
+                             r"|(?:rappels?\s+des\s+)?obligations?\s+de\s+faire|rappels?\s+d['’]obligations?\s+juridiques?"
                              r"|recommandations?)\s*:\s*$", re.I)
 
 
@@ -70,8 +71,13 @@ _NATURE_CELL = re.compile(r"^(?:rappels?\s+(?:au|du)\s+droit|rappels?\s+[àa]\s+
                           r"|rappels?\s+d['’]obligations?\s+juridiques?|recommandations?)\s*(?:n\s*°\s*\d+)?$", re.I)
 
 
+#: a title of rappels au droit under another name: the Normandie "Obligations de faire" (gold
+#: convention 4; "Rappels d'obligations juridiques" already says "rappel")
+_RAPPEL_NAME = re.compile(r"^\W*(?:rappels?\s+des\s+)?obligations?\s+de\s+faire\b", re.I)
+
+
 def _header_kind(text: str) -> str | None:
-    low = text.lower()
+    low = _RAPPEL_NAME.sub("rappel", text.lower())
     if "rappel" in low and "recommandation" not in low:
         return "rappel_au_droit"
     if "recommandation" in low and "rappel" not in low:
@@ -121,11 +127,11 @@ def _group_context(text: str) -> tuple[bool, Status, str | None]:
     t = text.strip()
     if len(t) > 160 or "\t" in t:
         return False, None, None
-    low = t.lower()
-    if not re.search(r"recommandation|rappel", low) or parse_label(t):
+    if parse_label(t):
         return False, None, None
-    kind = ("rappel_au_droit" if "rappel" in low and "recommandation" not in low
-            else "recommandation" if "recommandation" in low and "rappel" not in low else None)
+    kind = _header_kind(t)
+    if kind is None and not re.search(r"recommandation|rappel", t, re.I):
+        return False, None, None
     return True, status_match(t), kind
 
 

@@ -49,7 +49,8 @@ KIND_RULES: list[tuple[str, re.Pattern]] = [
     ("glossaire", re.compile(r"^(?:glossaire|liste des (?:abr[ée]viations|sigles)|sigles\b|abr[ée]viations)", re.I)),
     ("synthese", re.compile(r"^(?:synth[èe]se|r[ée]sum[ée]\b)", re.I)),
     ("rappels", re.compile(r"rappels? (?:au|du) (?:droit|respect)|rappels? à la (?:r[ée]glementation|loi)"
-                           r"|rappels? des? (?:obligations|lois)", re.I)),
+                           r"|rappels? des? (?:obligations|lois)|rappels? d['’]obligations? juridiques?"
+                           r"|^(?:les\s+)?obligations?\s+de\s+faire\b", re.I)),
     ("recommandations", re.compile(r"recommandations?\b", re.I)),
     ("procedure", re.compile(r"^(?:(?:le |l['’])?(?:rappel|d[ée]roulement|[ée]l[ée]ments?|d[ée]tails?) de )?"
                              r"(?:la |les )?"

@@ -452,3 +452,38 @@ def test_a_reworded_sentence_far_from_the_item_is_a_finding_of_its_own():
     paras = ["1. LA MUTUALISATION DES SERVICES", FILLER, "Les marges de manœuvre internes sont restreintes. " + _STATED,
              FILLER, FILLER, _BOX, FILLER, "2. LES RESSOURCES HUMAINES", FILLER]
     assert [f.text for f in _recs(understand(render_paragraphs(paras), "r25"))] == [_STATED, _BOX]
+
+
+def test_a_list_under_obligations_de_faire_holds_rappels_as_heading_title_or_trailing_label():
+    # Normandie: "OBLIGATIONS DE FAIRE" over bare infinitive paragraphs (gold convention 4: rappels
+    # au droit), set as a heading of its own, as a plain line in the "Principales recommandations"
+    # list, or as a line ending with ":" in the synthèse
+    as_heading = ["SYNTHÈSE", FILLER, "<h1>OBLIGATIONS DE FAIRE</h1>",
+                  "Régulariser la situation au regard de la durée légale du travail.",
+                  "Conclure les conventions prévues par la loi avec les associations subventionnées.",
+                  "<h1>RAPPEL DE LA PROCÉDURE</h1>", FILLER * 2]
+    in_list = ["SYNTHÈSE", FILLER, "<h2>Principales recommandations</h2>",
+               "Fiabiliser la tenue de l'inventaire des biens de l'établissement.",
+               "OBLIGATIONS DE FAIRE",
+               "Produire des documents budgétaires complets et conformes à l'instruction M14.",
+               "<h1>RAPPEL DE LA PROCÉDURE</h1>", FILLER * 2]
+    with_colon = ["SYNTHÈSE", FILLER, "Rappel des obligations de faire :",
+                  "adopter un plan de formation des agents de l'établissement ;",
+                  "mettre en œuvre les mesures de publicité financière prévues par la loi.",
+                  "<h1>RAPPEL DE LA PROCÉDURE</h1>", FILLER * 2]
+    r1 = understand(render_paragraphs(as_heading), "r30")
+    assert [f.text[:20] for f in _recs(r1, "rappel_au_droit")] == ["Régulariser la situa", "Conclure les convent"]
+    assert _recs(r1) == []
+    r2 = understand(render_paragraphs(in_list), "r31")
+    assert [f.text[:20] for f in _recs(r2)] == ["Fiabiliser la tenue "]
+    assert [f.text[:20] for f in _recs(r2, "rappel_au_droit")] == ["Produire des documen"]
+    r3 = understand(render_paragraphs(with_colon), "r32")
+    assert [f.text[:20] for f in _recs(r3, "rappel_au_droit")] == ["adopter un plan de f", "mettre en œuvre les "]
+
+
+def test_an_item_naming_an_obligation_de_faire_is_no_group_title():
+    paras = ["RAPPELS AU DROIT", "Respecter l'obligation de faire délibérer le conseil sur les tarifs.",
+             "PROCÉDURE", FILLER * 2]
+    assert [f.text[:20] for f in _recs(understand(render_paragraphs(paras), "r33"), "rappel_au_droit")] == [
+        "Respecter l'obligati"]
+
