@@ -751,8 +751,9 @@ _STOP = frozenset("dans pour avec sans sous entre cette ces leur leurs elle elle
 
 def _stems(text: str) -> set[str]:
     """Content words cut to six letters ("actualiser" and "actualisation" meet), the
-    "la chambre recommande à … de" prefix and frequent words left out."""
-    text = _RECOMMENDS_PREFIX.sub("", text)
+    "la chambre recommande à … de" prefix, the "la chambre avait relevé" of a follow-up (every
+    earlier finding opens so: it says nothing of what) and frequent words left out."""
+    text = EARLIER.sub(" ", _RECOMMENDS_PREFIX.sub("", text))
     return {w[:6] for w in re.findall(r"[^\W\d_]{4,}", text.lower()) if w not in _STOP}
 
 

@@ -18,6 +18,7 @@ from operator import attrgetter
 
 from constats.domain import Document, Section
 from nlp.items import RECOMMENDS, STATUS_TAG, is_imperative, parse_label, parse_list_item
+from nlp.sentences import EARLIER
 
 _NUMBERING = re.compile(
     r"^(?P<num>(?:chapitre|partie|titre)\s+(?:\d{1,2}|[IVX]{1,5}|premier|première|[a-zé]+ième)"
@@ -345,6 +346,7 @@ def build_sections(doc: Document, lines: list[Line] | None = None) -> tuple[list
                                 page_end=doc.page_at(max(end - 1, h.line.start)), start=h.line.start, end=end,
                                 path=[t for _, t, _ in path]))
     _demote_prose_children(sections, lines)
+    _extend_flat_follow_up(sections, lines)
     for s in sections:  # a "Sommaire" runs over its entries only, never over the text after it
         if s.kind == "toc":
             # only the entries that follow it page after page: leader-like table rows far below
@@ -388,6 +390,59 @@ def _demote_prose_children(sections: list[Section], lines: list[Line]) -> None:
         if total and listy < 0.5 * total:
             s.kind = "body"
             demoted_level = s.level
+
+
+#: what opens a paragraph of a follow-up: the earlier audit's finding recalled ("La chambre avait
+#: relevé que …", "Lors du précédent contrôle, …")
+_EARLIER_MENTION = re.compile(r"pr[ée]c[ée]dent\s+(?:rapport|contr[ôo]le|examen)|rapport\s+pr[ée]c[ée]dent", re.I)
+
+
+def _extend_flat_follow_up(sections: list[Section], lines: list[Line]) -> None:
+    """A follow-up section ("Le suivi des recommandations précédentes") whose themed sub-titles
+    came out at its own level (headings with no font cue, no numbering) ends at its first
+    sub-title; the sub-titles that go on with the earlier audit's findings ("La chambre avait
+    relevé que …" in their first paragraph) are follow-up sections too, up to the first
+    sibling whose text does not (or a numbered heading, or a title of another kind)."""
+    starts = sorted(s.start for s in sections)
+    texts = {l.start: l for l in lines}
+    line_starts = sorted(texts)
+
+    def first_paragraphs(s: Section) -> list[str]:
+        own_end = next((x for x in starts if x > s.start), s.end)
+        i = bisect.bisect_right(line_starts, s.start)
+        return [texts[x].text for x in line_starts[i:i + 2] if x < own_end]
+
+    i = 0
+    while i < len(sections):
+        s = sections[i]
+        i += 1
+        if s.kind != "suivi" or kind_of_title(s.title) != "suivi" or s.number:
+            continue
+        pending: list[Section] = []
+        accepted_level: int | None = None
+        for t in sections[i:]:
+            if t.start < s.end:
+                continue  # a child of the follow-up section: already of its kind
+            if t.level < s.level or t.kind != "body":
+                break
+            if t.level > s.level:
+                if accepted_level is not None:
+                    t.kind = "suivi"  # under a sibling taken into the follow-up
+                else:
+                    pending.append(t)
+                continue
+            if t.number or kind_of_title(t.title):
+                break
+            paragraphs = first_paragraphs(t)
+            if not paragraphs:
+                pending.append(t)  # a theme title over the next sub-titles
+                accepted_level = None
+                continue
+            if not any(EARLIER.search(p) or _EARLIER_MENTION.search(p) for p in paragraphs):
+                break
+            for x in (*pending, t):
+                x.kind = "suivi"
+            pending, accepted_level = [], t.level
 
 
 class SectionIndex:

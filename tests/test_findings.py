@@ -487,3 +487,33 @@ def test_an_item_naming_an_obligation_de_faire_is_no_group_title():
     assert [f.text[:20] for f in _recs(understand(render_paragraphs(paras), "r33"), "rappel_au_droit")] == [
         "Respecter l'obligati"]
 
+
+def test_follow_up_goes_on_over_sub_titles_set_at_its_own_level():
+    # headings with no font cue: the follow-up's themed sub-titles come out at its own level; those
+    # whose first paragraph recalls the earlier audit's finding belong to it, up to the first that
+    # does not ("La fiabilité des comptes": the body again)
+    paras = ["SYNTHÈSE", FILLER, "Le suivi des recommandations précédentes de la chambre",
+             "Dans son rapport de 2008, la chambre formulait plusieurs recommandations.",
+             "Les relations avec l'intercommunalité",
+             "Les biens relevant de compétences transférées",
+             "La chambre avait relevé que les biens transférés figuraient toujours à l'actif de la commune. "
+             "Ils ont été sortis de l'actif en 2012.",
+             "La mise à disposition de personnel",
+             "La chambre avait observé que trois agents étaient mis à disposition sans convention. "
+             "La situation a été régularisée depuis 2010.",
+             "La fiabilité des comptes", FILLER, FILLER,
+             "La chambre avait souligné en 2010 que le budget annexe était déséquilibré. " + FILLER]
+    report = understand(render_paragraphs(paras), "r34")
+    assert [(f.text[:40], f.status) for f in _recs(report, "suivi")] == [
+        ("La chambre avait relevé que les biens tr", None),
+        ("La chambre avait observé que trois agent", "totalement_mise_en_oeuvre")]
+
+
+def test_earlier_findings_that_share_only_their_opening_are_two_suivi_items():
+    # "La chambre avait observé que …" opens every earlier finding: it does not make the second a
+    # restatement of the first
+    paras = ["1. LES SUITES DU PRÉCÉDENT CONTRÔLE", FILLER,
+             "La chambre avait observé que des dépenses de l'écomusée étaient prises en charge par la commune.",
+             "La chambre avait observé que trois agents étaient mis à disposition sans convention ni arrêté.",
+             "2. LA GESTION DU PATRIMOINE", FILLER]
+    assert len(_recs(understand(render_paragraphs(paras), "r35"), "suivi")) == 2
