@@ -11,7 +11,7 @@ import pytest
 
 from constats.domain import Finding
 from constats.taxonomy import SECTORS, THEMES
-from lab.paths import LABELS_MORE_PATH, LABELS_PATH
+from lab.paths import LABELS_MORE2_PATH, LABELS_MORE_PATH, LABELS_PATH
 from lab.train import themes as themes_training
 from lab.train.data import Heading, label_texts, read_labels, units
 from nlp import classify
@@ -70,9 +70,25 @@ def test_labels_are_offsets_with_valid_codes(path):
     assert kinds == {"recommandation", "rappel_au_droit", "observation"}
 
 
+def test_random_sample_labels_are_offsets_with_valid_codes():
+    """labels_more2.jsonl: a uniform random sample of paragraphs (h18f), so mostly observations."""
+    labels = read_labels(LABELS_MORE2_PATH)
+    assert len(labels) >= 250 and len({lab["key"] for lab in labels}) >= 100
+    for lab in labels:
+        assert set(lab) >= {"key", "start", "end", "kind", "primary", "secondary", "sector", "heading", "source"}
+        assert "text" not in lab and lab["source"] == "h18f"
+        assert lab["primary"] in THEMES and all(t in THEMES for t in lab["secondary"])
+        assert lab["primary"] not in lab["secondary"]
+        assert lab["kind"] in ("recommandation", "rappel_au_droit", "observation")
+        # sector exactly when politique_publique is among the themes (the labels_more convention)
+        assert (lab["sector"] is not None) == ("politique_publique" in (lab["primary"], *lab["secondary"]))
+        assert lab["sector"] is None or lab["sector"] in SECTORS
+        assert 0 <= lab["start"] < lab["end"]
+
+
 @needs_corpus
 def test_label_spans_resolve_to_paragraphs_or_sentences():
-    labels = read_labels(LABELS_PATH) + read_labels(LABELS_MORE_PATH)
+    labels = read_labels(LABELS_PATH) + read_labels(LABELS_MORE_PATH) + read_labels(LABELS_MORE2_PATH)
     assert len({(lab["key"], lab["start"], lab["end"]) for lab in labels}) == len(labels)  # no label twice
     sentences = 0
     for lab in label_texts(labels, CORPUS):
@@ -138,8 +154,8 @@ def test_artefact_loads_with_its_versions_and_stays_small(clf):
 def test_packaged_artefact_was_trained_on_the_labels_of_the_repository(clf, tmp_path):
     """Labels changed without retraining: run `constats train` (the hash covers any change)."""
     assert clf.data_hash == themes_training.labels_hash(), "labels changed: run `constats train`"
-    assert themes_training.LABEL_FILES == (LABELS_PATH, LABELS_MORE_PATH)  # both files are training data
-    for changed in range(2):
+    assert themes_training.LABEL_FILES == (LABELS_PATH, LABELS_MORE_PATH, LABELS_MORE2_PATH)  # all are training data
+    for changed in range(3):
         files = [tmp_path / f"{changed}-{p.name}" for p in themes_training.LABEL_FILES]
         for src, dst in zip(themes_training.LABEL_FILES, files):
             shutil.copy(src, dst)

@@ -31,7 +31,7 @@ from sklearn.metrics import confusion_matrix
 from threadpoolctl import threadpool_limits
 
 from constats.config import get_settings
-from lab.paths import CLASSIFIER_PATH, LABELS_MORE_PATH, LABELS_PATH, resolve
+from lab.paths import CLASSIFIER_PATH, LABELS_MORE2_PATH, LABELS_MORE_PATH, LABELS_PATH, resolve
 from lab.train import data as td
 from lab.train import validation as va
 from lab.train.designs import Embeddings, Ensemble, FeatureCache, Item, Linear
@@ -42,8 +42,9 @@ from nlp.headings import WEAK_HEADING_THEMES, finding_heading
 from nlp.metadata import body_kind
 from nlp.sectors import guess_sector
 
-#: The training data: both hand-label files, read together.
-LABEL_FILES: tuple[Path, ...] = (LABELS_PATH, LABELS_MORE_PATH)
+#: The training data: the hand-label files, read together (``labels_more2.jsonl``: a uniform random
+#: sample of findings, h18f, models/themes/LABELS_MORE.md).
+LABEL_FILES: tuple[Path, ...] = (LABELS_PATH, LABELS_MORE_PATH, LABELS_MORE2_PATH)
 #: Kinds scored apart.
 KIND_GROUPS = {"observation": ("observation",), "recommandation": ("recommandation",),
                "rappel_au_droit": ("rappel_au_droit",), "reco+rappel": ("recommandation", "rappel_au_droit")}
