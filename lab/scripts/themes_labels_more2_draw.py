@@ -29,12 +29,9 @@ import random
 import sys
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-
-import themes_labels_more_draw as d1  # noqa: E402
-
-from lab.train import data as td  # noqa: E402
-from nlp.headings import normalise  # noqa: E402
+from lab.scripts import themes_labels_more_draw as d1
+from lab.train import data as td
+from nlp.headings import normalise
 
 ROOT = Path(__file__).resolve().parents[2]
 THEMES = ROOT / "models" / "themes"

@@ -29,17 +29,18 @@ import numpy as np
 from threadpoolctl import threadpool_limits
 
 from constats.config import get_settings
-from lab.paths import LABELS_MORE_PATH, LABELS_PATH, THEMES_DIR, resolve
+from lab.paths import LABELS_MORE2_PATH, LABELS_MORE_PATH, LABELS_PATH, resolve
 from lab.train import data as td
 from lab.train import themes as tt
 from lab.train import validation as va
-from lab.train.designs import Embeddings, Ensemble, FeatureCache, Linear
+from lab.train.designs import Embeddings, Ensemble, FeatureCache
 from lab.train.validation import CLASSES
 from nlp.embed import UseEmbedder
 
 CORPUS = resolve(Path(get_settings().corpus_dir))
 OLD = (LABELS_PATH, LABELS_MORE_PATH)
-NEW = THEMES_DIR / "labels_more2.jsonl"
+NEW = LABELS_MORE2_PATH
+SERVED = "ensemble tfidf | use+usehead"
 SEED = 0
 
 
@@ -48,10 +49,10 @@ def log(*a) -> None:
 
 
 def ensemble(emb: Embeddings, cache: FeatureCache) -> Ensemble:
-    """The served design, as ``lab.train.themes.designs`` builds it."""
-    return Ensemble([(lambda: Linear(("tfidf",), seed=SEED, cache=cache), 0.6),
-                     (lambda: Linear(("use", "usehead"), emb, C=4.0, seed=SEED), 0.4)],
-                    "ensemble tfidf | use+usehead")
+    """The served design, built by ``lab.train.themes.designs`` itself."""
+    model = tt.designs(lambda: emb, SEED, cache)[SERVED]()
+    assert isinstance(model, Ensemble)
+    return model
 
 
 def oof(items, extra, splits, allowed, emb, cache):
