@@ -21,6 +21,7 @@ from typing import Any
 from constats import taxonomy
 from nlp.geo import epci_of_commune
 from search.lemmas import lemmatize_one
+from search.rerank import HEADING_TERMS, TEXT_TERMS, index_terms
 
 #: Cap of any text field, in words (Meilisearch ignores positions past 65,535).
 MAX_FIELD_WORDS = 5_000
@@ -117,6 +118,8 @@ def finding_document(finding_row, report_row, *, vector: list[float] | None,
         "start": finding_row.start,
         "end": finding_row.end,
         "section_path": list(finding_row.section_path or []),
+        TEXT_TERMS: index_terms(text),
+        HEADING_TERMS: index_terms(" ".join(finding_row.section_path or [])),
         "status": finding_row.status,
         "primary_theme": finding_row.primary_theme,
         "themes": theme_codes,
@@ -184,7 +187,7 @@ _OPTIONAL_TYPES: dict[str, tuple[type, ...]] = {
     "section_path": (list,), "themes": (list,), "postal_codes": (list,), "date": (str,),
     "confidence": (int, float), "low_confidence": (bool,), "sector": (str,),
     "report_title": (str,), "lemmas": (str,), "pdf_url": (str,), "title": (str,),
-    "name": (str,),
+    "name": (str,), "text_terms": (str,), "heading_terms": (str,),
 }
 
 

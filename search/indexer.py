@@ -35,7 +35,7 @@ from store import repo
 log = logging.getLogger(__name__)
 
 #: Bump when documents or settings change in a way that needs a reindex.
-INDEX_VERSION = "search-2"
+INDEX_VERSION = "search-3"
 BATCH_SIZE = 500
 
 

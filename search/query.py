@@ -19,7 +19,15 @@ from pydantic import BaseModel, Field, field_validator
 
 from search.client import MeiliClient, MeiliError
 from search.highlight import highlight
-from search.rerank import DEFAULT_RANKING, Ranking, query_terms, rerank, semantic_threshold
+from search.rerank import (
+    DEFAULT_RANKING,
+    HEADING_TERMS,
+    TEXT_TERMS,
+    Ranking,
+    query_terms,
+    rerank,
+    semantic_threshold,
+)
 from search.settings import EMBEDDER, index_names
 from search.understand import filters_for, quote, understand_query
 
@@ -308,7 +316,8 @@ def search_findings(client: MeiliClient, params: SearchParams, embedder=None,
 
 
 #: What a re-ranked candidate brings back: the hit's fields, and what ranking reads.
-_CANDIDATE_FIELDS = list(SearchHit.model_fields) + ["pdf_url", "section_path"]
+_CANDIDATE_FIELDS = list(SearchHit.model_fields) + ["pdf_url", "section_path", TEXT_TERMS,
+                                                     HEADING_TERMS]
 #: What a nearest finding brings back when it can join the hits: its fields and its facets.
 _NEAR_FIELDS = _CANDIDATE_FIELDS + FACETS
 #: The two Meilisearch requests of a semantic search (keyword candidates, nearest findings)

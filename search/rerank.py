@@ -77,6 +77,27 @@ def query_terms(q: str) -> list[str]:
     return list(dict.fromkeys(terms(q)))
 
 
+#: The fields of a finding's document that hold its terms, computed once when it is indexed
+#: (``search.documents.finding_document``): the stems of its text and of its headings, joined
+#: by spaces. Splitting them costs far less than finding the words again in every candidate
+#: on every query.
+TEXT_TERMS, HEADING_TERMS = "text_terms", "heading_terms"
+
+
+def index_terms(text: str) -> str:
+    """What a document stores in ``TEXT_TERMS`` or ``HEADING_TERMS`` for ``text``."""
+    return " ".join(terms(text))
+
+
+def candidate_terms(c: Mapping) -> tuple[list[str], list[str]]:
+    """(text terms, heading terms) of a candidate: the stored ones when its document has them,
+    else found here (a document indexed before they were stored)."""
+    text_terms, heading_terms = c.get(TEXT_TERMS), c.get(HEADING_TERMS)
+    if isinstance(text_terms, str) and isinstance(heading_terms, str):
+        return text_terms.split(), heading_terms.split()
+    return terms(c.get("text") or ""), terms(" ".join(c.get("section_path") or []))
+
+
 def bm25_scores(qterms: Sequence[str], docs: Sequence[tuple[list[str], list[str]]], *,
                 df: Mapping[str, int] | None = None, n_docs: int | None = None,
                 heading_weight: float = HEADING_WEIGHT) -> list[float]:
@@ -125,8 +146,7 @@ def features(q: str, candidates: Sequence[Mapping], *, df: Mapping[str, int] | N
     of its words in the headings (search/EVALUATION.md).
     """
     qterms = query_terms(q)
-    docs = [(terms(c.get("text") or ""), terms(" ".join(c.get("section_path") or [])))
-            for c in candidates]
+    docs = [candidate_terms(c) for c in candidates]
     bm = bm25_scores(qterms, docs, df=df, n_docs=n_docs, heading_weight=heading_weight)
     top = max(bm, default=0.0) or 1.0
     cos: dict[str, float] = {}

@@ -74,3 +74,43 @@ def test_highlight_marks_the_query_words_and_escapes_html():
     long = "début " * 80 + "la régie d'avances n'est pas contrôlée " + "fin " * 80
     cropped = highlight(long, set(query_terms("régie avances")))
     assert cropped.startswith("…") and "<mark>régie</mark>" in cropped and len(cropped.split()) <= 42
+
+
+def test_terms_stored_at_indexing_rank_as_the_text_itself():
+    """The API re-ranks from the terms each document stores (``finding_document``); the order
+    must be the one the text itself gives, and a document indexed before they were stored
+    (no such fields) is still ranked from its text."""
+    from search.documents import finding_document
+    from store.models import FindingRow, ReportRow
+
+    report = ReportRow(id="r1", sha256="0" * 64, title="Commune de Testville", chamber="CRC",
+                       body_name="Testville", body_kind="commune", departement="35", insee="35238",
+                       year=2016, source_url="https://example.test/r.pdf", structure={})
+    texts = [("Les régies d'avances ne sont pas contrôlées ; la régie de recettes non plus.",
+              ["Gestion", "Les régies"]),
+             (FILLER + "Une régie existe. " + FILLER, []),
+             ("Le régisseur d'avances n'a pas de cautionnement : 1 607 heures de travail.",
+              ["Ressources humaines"]),
+             ("Les astreintes ne sont pas délibérées.", ["Temps de travail"])]
+    docs = []
+    for i, (text, path) in enumerate(texts):
+        row = FindingRow(id=f"r1-{i}", report_id="r1", kind="observation", text=text, page=1,
+                         start=0, end=len(text), section_path=path)
+        doc = finding_document(row, report, vector=None, lemmas="x")
+        doc["_rankingScore"] = 0.5 + i / 10
+        docs.append(doc)
+    assert {"text_terms", "heading_terms"} <= docs[0].keys()
+    legacy = [{k: v for k, v in d.items() if k not in ("text_terms", "heading_terms")} for d in docs]
+    for q in ("régie d'avances", "1607 heures", "astreintes temps de travail", "régisseur"):
+        assert rerank(q, docs) == rerank(q, legacy), q
+    mixed = [docs[0], legacy[1], docs[2], legacy[3]]
+    assert rerank("régie d'avances", mixed) == rerank("régie d'avances", legacy)
+    assert rerank("régie d'avances", docs)[0] == 0
+
+
+def test_highlight_marks_every_occurrence_and_picks_the_densest_window():
+    text = ("mot " * 50 + "astreinte " + "mot " * 50 + "les astreintes et l'astreinte " + "fin " * 50)
+    out = highlight(text, set(query_terms("astreintes")))
+    assert out.count("<mark>") == 2 and out.startswith("…") and out.endswith("…")
+    assert len(out.replace("…", " ").split()) == 40
+    assert highlight("", {"x"}) == "" and "<mark>" not in highlight("rien ici", {"astreint"})
