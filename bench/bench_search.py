@@ -118,9 +118,12 @@ def queries(settings) -> list[str]:
 
 
 def start_api(settings, port: int, *, bench_dir: Path | None = None,
-              prefix: str = PREFIX) -> subprocess.Popen | None:
-    """uvicorn on ``api.app:create_app``, from ``CONSTATS_BENCH_API_ROOT`` (default: here)."""
+              prefix: str = PREFIX, workers: int | None = None) -> subprocess.Popen | None:
+    """uvicorn on ``api.app:create_app``, from ``CONSTATS_BENCH_API_ROOT`` (default: here), with
+    as many processes as ``constats serve`` runs (``api_workers``; ``CONSTATS_BENCH_API_WORKERS``
+    or ``workers`` to compare)."""
     root = Path(os.environ.get("CONSTATS_BENCH_API_ROOT", ROOT))
+    workers = workers or int(os.environ.get("CONSTATS_BENCH_API_WORKERS") or settings.api_workers)
     bench_dir = bench_dir or BENCH_DIR
     env = {**os.environ, "MEILI_URL": settings.meili, "MEILI_MASTER_KEY": settings.meili_master_key,
            "DATABASE_URL": settings.db_url, "CONSTATS_INDEX_PREFIX": prefix,
@@ -129,7 +132,8 @@ def start_api(settings, port: int, *, bench_dir: Path | None = None,
     log = open(bench_dir / "api.log", "ab")
     proc = subprocess.Popen([sys.executable, "-m", "uvicorn", "--factory", "api.app:create_app",
                              "--host", "127.0.0.1", "--port", str(port), "--log-level", "warning",
-                             "--no-access-log"], cwd=root, env=env, stdout=log, stderr=log)
+                             "--no-access-log", "--workers", str(workers)],
+                            cwd=root, env=env, stdout=log, stderr=log)
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline:
         if proc.poll() is not None:
@@ -145,11 +149,25 @@ def start_api(settings, port: int, *, bench_dir: Path | None = None,
     return None
 
 
+def _process_tree(pid: int) -> list[int]:
+    pids, todo = [], [pid]
+    while todo:
+        p = todo.pop()
+        pids.append(p)
+        for task in Path(f"/proc/{p}/task").glob("*/children"):
+            todo += [int(c) for c in task.read_text().split()]
+    return pids
+
+
 def peak_rss_mb(pid: int) -> float:
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmHWM:"):
-            return int(line.split()[1]) / 1024
-    return float("nan")
+    """The largest peak RSS among ``pid`` and its children (uvicorn's workers are children of
+    its supervisor)."""
+    peaks = []
+    for p in _process_tree(pid):
+        for line in Path(f"/proc/{p}/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                peaks.append(int(line.split()[1]) / 1024)
+    return max(peaks, default=float("nan"))
 
 
 def export_run(port: int, pid: int) -> dict:

@@ -5,7 +5,8 @@ Meilisearch and Redis left running with ``CONSTATS_BENCH_KEEP_SERVICES=1``): raw
 keyword and hybrid, then ``GET /api/search`` served by each tree in turn (uvicorn from
 ``ROOT``, see ``bench.bench_search.start_api``), then the same in reverse order, 8 clients.
 
-Run: ``python -m bench.search_ab N ROOT:name [ROOT:name ...]``, e.g. with a copy of main made by
+Run: ``python -m bench.search_ab N ROOT:name [ROOT:name ...]``, or ``ROOT:name:processes``,
+e.g. with a copy of main made by
 ``git archive main | tar -x -C /tmp/main``. Ports: ``CONSTATS_BENCH_MEILI_PORT`` (7797),
 ``CONSTATS_BENCH_REDIS_PORT`` (6397), ``CONSTATS_BENCH_API_PORT`` (8797); ``KW=1`` adds the
 keyword scenario of each tree. Results are printed and written next to the scale bench's.
@@ -31,7 +32,8 @@ REQUESTS = int(os.environ.get("CONSTATS_BENCH_REQUESTS", "400"))
 
 
 def main(argv: list[str]) -> dict:
-    n, roots = int(argv[0]), [a.rsplit(":", 1) for a in argv[1:]]
+    # ROOT:name, or ROOT:name:processes to compare the API's number of processes
+    n, roots = int(argv[0]), [(a.split(":") + [""])[:3] for a in argv[1:]]
     settings = settings_for(BENCH_DIR, "CONSTATS_BENCH_MEILI_PORT", 7797).model_copy(update={
         "database_url": f"sqlite:///{BENCH_DIR / f'archive-{n}.db'}",
         "redis_port": int(os.environ.get("CONSTATS_BENCH_REDIS_PORT", "6397"))})
@@ -52,9 +54,10 @@ def main(argv: list[str]) -> dict:
         record(f"raw {mode}", measure(settings.meili, bodies[mode], clients=CLIENTS, total=REQUESTS,
                                       headers={"Authorization": f"Bearer {key}"}))
 
-    def api(root: str, name: str, keyword: bool) -> None:
+    def api(root: str, name: str, workers: str, keyword: bool) -> None:
         os.environ["CONSTATS_BENCH_API_ROOT"] = root
-        proc = start_api(settings, port, bench_dir=BENCH_DIR, prefix=PREFIX)
+        proc = start_api(settings, port, bench_dir=BENCH_DIR, prefix=PREFIX,
+                         workers=int(workers) if workers else None)
         if proc is None:
             raise RuntimeError(f"the API of {root} did not start")
         try:
@@ -68,12 +71,12 @@ def main(argv: list[str]) -> dict:
 
     raw("keyword")
     raw("hybrid")
-    for root, name in roots:
-        api(root, name, bool(os.environ.get("KW")))
+    for root, name, workers in roots:
+        api(root, name, workers, bool(os.environ.get("KW")))
     raw("hybrid")
     raw("keyword")
-    for root, name in reversed(roots):
-        api(root, name, False)
+    for root, name, workers in reversed(roots):
+        api(root, name, workers, False)
     out["end"] = time.strftime("%H:%M:%S")
     (BENCH_DIR / f"search-ab-{n}.json").write_text(json.dumps(out, indent=1))
     return out

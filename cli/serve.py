@@ -22,9 +22,16 @@ from worker.derived import send_digests
 
 def serve(host: str = typer.Option(None, help="Adresse d'écoute (défaut : réglage api_host)."),
           port: int = typer.Option(None, help="Port (défaut : réglage api_port)."),
-          workers: int = typer.Option(1, min=1, max=16, help="Processus uvicorn.")) -> None:
+          workers: int = typer.Option(None, min=1, max=16,
+                                      help="Processus uvicorn (défaut : réglage api_workers).")) -> None:
     """Servir l'API et les pages."""
     s = get_settings()
+    if workers is None:
+        # a quota kept in memory is each process's own: one process keeps it a quota per client
+        workers = 1 if s.public_rate_limit_store == "memory" else s.api_workers
+    elif workers > 1 and s.public_rate_limit_store == "memory":
+        typer.echo(f"attention : quota en mémoire, propre à chacun des {workers} processus "
+                   "(CONSTATS_PUBLIC_RATE_LIMIT_STORE=redis pour un quota commun)", err=True)
     # proxy_headers=False: uvicorn would trust X-Forwarded-For from 127.0.0.1 and let any local
     # client reset its quota; the app reads it from CONSTATS_TRUSTED_PROXIES only
     uvicorn.run("api.app:create_app", factory=True, host=host or s.api_host,

@@ -73,6 +73,9 @@ class Settings(BaseSettings):
     # --- API
     api_host: str = "127.0.0.1"
     api_port: int = 8000
+    api_workers: int = Field(
+        2, ge=1, le=16, description="Processes of `constats serve`: a search runs Python work "
+        "(re-ranking, the query's embedding) that one process does one at a time.")
     admin_api_key: str | None = Field(
         None, description="Key required by write endpoints (X-API-Key). Unset: writes disabled."
     )
