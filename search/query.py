@@ -315,14 +315,11 @@ def search_findings(client: MeiliClient, params: SearchParams, embedder=None,
         processing_ms=meili_ms, embedding_ms=embed_ms, warnings=warnings)
 
 
-#: What a re-ranked candidate brings back: what ranking reads, and no more (100 candidates'
-#: whole documents weigh about 230 kB, their terms 75 kB: Meilisearch writes them and the API
-#: reads them on every query); the page's documents are fetched by id once it is ranked.
-_RANKED_FIELDS = ["id", TEXT_TERMS, HEADING_TERMS]
-#: A hit's own fields, and the text and headings that ranking falls back on.
-_PAGE_FIELDS = list(SearchHit.model_fields) + ["pdf_url", "section_path"]
+#: What a re-ranked candidate brings back: the hit's fields, and what ranking reads.
+_CANDIDATE_FIELDS = list(SearchHit.model_fields) + ["pdf_url", "section_path", TEXT_TERMS,
+                                                     HEADING_TERMS]
 #: What a nearest finding brings back when it can join the hits: its fields and its facets.
-_NEAR_FIELDS = _PAGE_FIELDS + _RANKED_FIELDS[1:] + FACETS
+_NEAR_FIELDS = _CANDIDATE_FIELDS + FACETS
 #: The two Meilisearch requests of a semantic search (keyword candidates, nearest findings)
 #: are sent side by side from here, so that Meilisearch runs them at once, not in turn as in
 #: one multi-search.
@@ -332,7 +329,7 @@ _SIDE = ThreadPoolExecutor(max_workers=8, thread_name_prefix="constats-semantic"
 def _candidates_body(params: SearchParams, text: str, filters: list[str], ranking: Ranking) -> dict:
     body: dict[str, Any] = {
         "q": text, "filter": filters or None, "limit": ranking.depth, "offset": 0,
-        "facets": FACETS, "attributesToRetrieve": _RANKED_FIELDS, "showRankingScore": True}
+        "facets": FACETS, "attributesToRetrieve": _CANDIDATE_FIELDS, "showRankingScore": True}
     if ranking.matching_strategy != "last":
         body["matchingStrategy"] = ranking.matching_strategy
     return body
@@ -362,9 +359,6 @@ def _reranked_page(client: MeiliClient, uid: str, params: SearchParams, *, text:
     facets = {k: dict(v) for k, v in (raw.get("facetDistribution") or {}).items()}
     total = max(raw.get("estimatedTotalHits", 0), sum((facets.get("kind") or {}).values()))
     candidates = list(raw["hits"])
-    if any(TEXT_TERMS not in d for d in candidates):  # an index built before terms were stored
-        full = _fetch(client, uid, [d["id"] for d in candidates], candidates_body)
-        candidates = [{**full.get(d["id"], {}), **d} for d in candidates]
     cosines = None
     semantic_hits: int | None = None
     if nearest is not None and vector is not None:
@@ -397,12 +391,9 @@ def _reranked_page(client: MeiliClient, uid: str, params: SearchParams, *, text:
     ranked = [candidates[i] for i in order]
     offset = (params.page - 1) * params.per_page
     window = ranked[offset: offset + params.per_page]
-    full = _fetch(client, uid, [d["id"] for d in window if "text" not in d], candidates_body)
-    window = [{**full.get(d["id"], {}), **d} for d in window]
     if len(window) < params.per_page and total > len(ranked):  # the page straddles the depth
         more = client.search(uid, {**candidates_body, "offset": len(raw["hits"]),
-                                   "limit": params.per_page - len(window), "facets": None,
-                                   "attributesToRetrieve": _PAGE_FIELDS})
+                                   "limit": params.per_page - len(window), "facets": None})
         window += more["hits"]
     qterms = set(query_terms(text))
     hits = []
@@ -411,24 +402,6 @@ def _reranked_page(client: MeiliClient, uid: str, params: SearchParams, *, text:
         hit.highlight = highlight(doc.get("text") or "", qterms)
         hits.append(hit)
     return hits, total, facets, semantic_hits, raw.get("processingTimeMs", 0)
-
-
-def _fetch(client: MeiliClient, uid: str, ids: list[str], candidates_body: dict) -> dict[str, dict]:
-    """The documents of ``ids`` (a hit's fields), by id: a search, as the API's key may only
-    search. On an index whose settings predate ``id`` as a filter, the candidates' query is
-    run again with the hit's fields (the ids are among its results)."""
-    if not ids:
-        return {}
-    body = {"q": "", "filter": _in("id", ids), "limit": len(ids),
-            "attributesToRetrieve": _PAGE_FIELDS}
-    try:
-        hits = client.search(uid, body)["hits"]
-    except MeiliError as exc:
-        if exc.code != "invalid_search_filter":
-            raise
-        hits = client.search(uid, {**candidates_body, "facets": None,
-                                   "attributesToRetrieve": _PAGE_FIELDS})["hits"]
-    return {d["id"]: d for d in hits}
 
 
 def _count_facets(facets: dict[str, dict[str, int]], doc: dict) -> None:

@@ -114,10 +114,9 @@ TEXT_TYPO_TOLERANCE: dict[str, Any] = {
 FINDINGS_SETTINGS: dict[str, Any] = {
     "searchableAttributes": ["text", "lemmas", "section_path", "number", "body_name",
                              "report_title", "insee", "siren", "postal_codes"],
-    # ``id``: the re-ranked page's documents are fetched by id (search.query._reranked_page)
     "filterableAttributes": ["chamber", "region", "departement", "body_kind", "insee", "siren",
                              "epci_siren", "postal_codes", "year", "kind", "primary_theme",
-                             "themes", "status", "low_confidence", "report_id", "sector", "id"],
+                             "themes", "status", "low_confidence", "report_id", "sector"],
     "sortableAttributes": ["year", "date", "page"],
     "displayedAttributes": ["*"],
     "rankingRules": FINDINGS_RANKING_RULES,

@@ -195,43 +195,6 @@ def test_hybrid_search_returns_semantic_hits(env):
         similar_findings(env["client"], "r000-0-0", 3, PREFIX)
 
 
-def test_a_semantic_page_is_whole_and_the_same_on_an_index_built_before_stored_terms(env):
-    """The re-ranked page reads only ids and terms for its candidates, then fetches the page's
-    documents by id. An index built before the terms were stored and before ``id`` was a
-    filter (settings of index version search-2) answers the same page, with the same fields."""
-    client = env["client"]
-    uid = S.index_names(PREFIX)["findings"]
-    legacy_prefix = unique_prefix("legacy")
-    legacy = S.index_names(legacy_prefix)["findings"]
-    settings = S.declared_settings("findings", EMB.dim)
-    settings["filterableAttributes"] = [a for a in settings["filterableAttributes"] if a != "id"]
-    client.create_index(legacy)
-    client.update_settings(legacy, settings)
-    docs = client.request("GET", f"/indexes/{uid}/documents",
-                          params={"retrieveVectors": "true", "limit": 100})["results"]
-    for d in docs:
-        d.pop("text_terms"), d.pop("heading_terms")
-    client.wait_task(client.add_documents(legacy, docs))
-    try:
-        for q, per_page in (("délégataire contrôle", 20), ("temps de travail agents", 2),
-                            ("délégation de service public", 1)):
-            params = SearchParams(q=q, semantic=0.5, per_page=per_page)
-            new = search_findings(client, params, EMB, PREFIX)
-            old = search_findings(client, params, EMB, legacy_prefix)
-            assert new.hits, q
-            assert [h.model_dump() for h in new.hits] == [h.model_dump() for h in old.hits], q
-            assert new.total == old.total and new.facets == old.facets
-            for hit in new.hits:
-                assert hit.text and hit.report_id and hit.page and hit.chamber and hit.pdf_url
-        first, second = (search_findings(client, SearchParams(q="aucun",
-                                                              semantic=0.5, per_page=1, page=p),
-                                         EMB, PREFIX) for p in (1, 2))
-        assert first.total >= 2 and second.hits and second.hits[0].text
-        assert second.hits[0].id != first.hits[0].id
-    finally:
-        client.delete_index(legacy)
-
-
 def test_get_finding_and_stats(env):
     hit = search(env, q="publicité préalable").hits[0]
     doc = get_finding(env["client"], hit.id, PREFIX)
