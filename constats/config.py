@@ -74,8 +74,9 @@ class Settings(BaseSettings):
     api_host: str = "127.0.0.1"
     api_port: int = 8000
     api_workers: int = Field(
-        2, ge=1, le=16, description="Processes of `constats serve`: a search runs Python work "
-        "(re-ranking, the query's embedding) that one process does one at a time.")
+        1, ge=1, le=16, description="Processes of `constats serve`. More help where Meilisearch "
+        "runs on other cores; on 2 shared cores two served no more searches than one "
+        "(bench/RESULTS.md).")
     admin_api_key: str | None = Field(
         None, description="Key required by write endpoints (X-API-Key). Unset: writes disabled."
     )
