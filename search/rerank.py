@@ -176,8 +176,10 @@ def rerank(q: str, candidates: Sequence[Mapping], *, df: Mapping[str, int] | Non
 #: (Meilisearch's semantic ranking score; each embedder has its own scale). Calibrated on the
 #: development half by ``lab.evaluate.search_eval.calibrate_threshold``: just above the best
 #: score that queries about things found nowhere in the corpus ("covid", "blockchain")
-#: reach, so that such a query answers "aucun constat".
-SEMANTIC_THRESHOLDS: dict[str, float] = {"use-multilingual-v3": 0.64}
+#: reach, so that such a query answers "aucun constat". The vector search is approximate, so
+#: that best score moves from one build of the same index to the next (0.632 and at most 0.635
+#: on two builds, 0.655-0.665 on a third, 2026-12-07): the threshold is the highest calibration, 0.67.
+SEMANTIC_THRESHOLDS: dict[str, float] = {"use-multilingual-v3": 0.67}
 #: For an embedder that was not calibrated: strict.
 DEFAULT_SEMANTIC_THRESHOLD = 0.8
 
