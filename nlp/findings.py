@@ -32,6 +32,7 @@ from nlp.items import (
     STATUS_TAG,
     SUB_ITEM,
     Item,
+    in_capitals,
     is_imperative,
     number_prefix,
     parse_label,
@@ -353,8 +354,8 @@ class _Scanner:
         if SUB_ITEM.match(first) or first.rstrip().endswith(":"):
             for nxt in self.lines[j + 1: j + 12]:
                 if (nxt.table or nxt.start in self.heading_starts or not SUB_ITEM.match(nxt.text)
-                        or parse_label(nxt.text)):
-                    break
+                        or parse_label(nxt.text) or in_capitals(nxt.text)):
+                    break  # (a title in capitals after a dash, "– 6. LA FIABILITÉ DES COMPTES", is no sub-item)
                 end = nxt.end
         start, end, status = _clean_span(self.doc, start, end)
         if end - start < 10:

@@ -60,7 +60,12 @@ LEGAL_CUE = re.compile(
     r"|\bdoi(?:t|vent)\b|\bdevr(?:ait|aient|a|ont)\b|\best\s+tenue?s?\b|\bsont\s+tenue?s?\b|\bobligations?\b|\bobligatoire"
     r"|\bimpos|\bil\s+appartient\b|\bne\s+(?:peut|peuvent|saurait|sauraient|pouvait)\b|\bn['’](?:est|était)\s+pas\s+autoris"
     r"|\binterdi|\bprincipe\s+d[eu]|\bCGCT\b|\bCGI\b|\bCSP\b|\bcomptabilit[ée]\s+publique\b|\bn[ée]cessairement\b"
-    r"|\bexige|\bprescri|\brequi[se]|\bconform[ée]ment\b|\bau\s+regard\s+d", re.I)
+    r"|\bexige|\bprescri|\brequi[se]|\bconform[ée]ment\b|\bau\s+regard\s+d"
+    # who the law makes answerable: "il (lui) revient de", "il lui incombe", "relève de la responsabilité
+    # de l'ordonnateur", "seul compétent / chargé / responsable", a right ("est de droit")
+    r"|\bil\s+(?:lui\s+|leur\s+)?revient\b|\bincomb|\brel[èe]ve(?:nt)?\s+de\s+la\s+(?:seule\s+)?(?:responsabilit|comp[ée]tence)"
+    r"|\bseule?s?\s+(?:responsables?|charg[ée]e?s?|comp[ée]tente?s?|habilit[ée]e?s?)\b|\b(?:est|sont|étant)\s+de\s+droit\b",
+    re.I)
 #: recalled but not an obligation: a necessity, a good practice, a fact
 _NOT_A_RAPPEL = re.compile(
     r"rappel(?:l)?e\s+(?:(?:donc|également|aussi)\s+)?(?:la\s+n[ée]cessit[ée]|l['’]importance|l['’]int[ée]r[êe]t"
@@ -81,8 +86,9 @@ def sentences(text: str) -> Iterator[tuple[int, int]]:
         head = text[pos:m.start()]
         if _ABBREV.search(head.rstrip("»”\")")):
             continue
-        if head.count("«") > head.count("»") and len(head) < 1500:
+        if head.count("«") > head.count("»") and len(head) < 1500 and "»" in text[m.start():]:
             continue  # a text quoted in the sentence ("… dispose que « Le budget … . Il … »") goes on
+            # (a quote the paragraph never closes, a slip of the source, holds nothing open)
         if m.start() - pos >= 2:
             yield pos, m.start()
         pos = m.end()
