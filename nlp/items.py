@@ -12,8 +12,8 @@ import re
 from dataclasses import dataclass
 
 LABEL = re.compile(
-    r"^\s*(?:[-–•·▪➢►■□✓→]\s*)?(?P<label>recommandation|rappel\s+(?:au|du)\s+droit|rappel\s+[àa]\s+la\s+(?:loi|r[ée]glementation)"
-    r"|rappel\s+r[ée]glementaire|rappel\s+(?:au|du)\s+respect\s+de\s+la\s+(?:loi|r[ée]glementation)"
+    r"^\s*(?:[-–•·▪➢►■□✓→]\s*)?(?P<label>recommandation|rappel\s+(?:au|du)\s+droit|rappel\s+[àa]\s+la\s+(?:loi|r[éeè]glementation)"
+    r"|rappel\s+r[éeè]glementaire|rappel\s+(?:au|du)\s+respect\s+de\s+la\s+(?:loi|r[éeè]glementation)"
     r"|obligation\s+de\s+faire)"
     r"\s*(?:(?P<num>(?:n\s*[°º]|n[o°]\.?|num[ée]ro)?\s*\d{1,2}(?:\s*bis)?)|(?P<unique>unique))?"
     r"\s*(?P<sep>[:.\-–)]|$)\s*(?P<text>.*)$", re.I | re.S)
@@ -165,5 +165,8 @@ def number_prefix(text: str) -> tuple[str | None, int]:
         return m.group("num"), m.start("text")
     m = BULLET_ITEM.match(text)
     if m:
+        inner = NUMBERED_ITEM.match(text[m.start("text"):])  # "– 1. Réorganiser …": a bulleted number
+        if inner:
+            return inner.group("num"), m.start("text") + inner.start("text")
         return None, m.start("text")
     return None, len(text) - len(text.lstrip())

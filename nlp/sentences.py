@@ -56,7 +56,7 @@ LEGAL_CUE = re.compile(
     r"\barticles?\b|\bart\.|\bcode\b|\bloi\b|\blois\b|\bd[ée]crets?\b|\bordonnance\b|\barr[êe]t[ée]\b"
     r"|\binstructions?\s+(?:budg[ée]taire|comptable|M\s?\d|codificatrice)|\bM\s?(?:14|21|22|4|49|52|57|71)\b"
     r"|\bcirculaire\b|\bjurisprudence\b|\bConseil\s+d['’][ÉE]tat\b|\bdirective\b|\br[èe]glement\b"
-    r"|\bréglementation\b|\br[ée]glementaire|\bl[ée]gale?s?\b|\blégislati|\bdispositions?\b"
+    r"|\br[éeè]glementation\b|\br[éeè]glementaire|\bl[ée]gale?s?\b|\blégislati|\bdispositions?\b"
     r"|\bdoi(?:t|vent)\b|\bdevr(?:ait|aient|a|ont)\b|\best\s+tenue?s?\b|\bsont\s+tenue?s?\b|\bobligations?\b|\bobligatoire"
     r"|\bimpos|\bil\s+appartient\b|\bne\s+(?:peut|peuvent|saurait|sauraient|pouvait)\b|\bn['’](?:est|était)\s+pas\s+autoris"
     r"|\binterdi|\bprincipe\s+d[eu]|\bCGCT\b|\bCGI\b|\bCSP\b|\bcomptabilit[ée]\s+publique\b|\bn[ée]cessairement\b"
@@ -72,8 +72,8 @@ _NOT_A_RAPPEL = re.compile(
     r"|l['’]enjeu|les?\s+constats?|les?\s+observations?\s+(?:du|de\s+son|formul)|que\s+lors|que\s+(?:le|son)\s+pr[ée]c[ée]dent)"
     r"|il\s+est\s+rappel[ée]\s+(?:ci-dessous|ci-après|ici\s+que\s+le\s+pr[ée]c[ée]dent)", re.I)
 #: a text cited: what makes even "rappelle la nécessité de …" a rappel au droit
-_TEXT_CITED = re.compile(r"\barticles?\b|\bart\.|\bcode\b|\bloi\b|\bd[ée]crets?\b|\br[ée]glementation\b"
-                         r"|\br[ée]glementaire|\bCGCT\b|\binstruction\b", re.I)
+_TEXT_CITED = re.compile(r"\barticles?\b|\bart\.|\bcode\b|\bloi\b|\bd[ée]crets?\b|\br[éeè]glementation\b"
+                         r"|\br[éeè]glementaire|\bCGCT\b|\binstruction\b", re.I)
 _NOT_A_RECOMMENDATION = re.compile(r"\bne\s+(?:lui\s+)?(?:recommande|préconise)\b|\bn['’]est\s+pas\s+recommandé", re.I)
 
 

@@ -18,6 +18,7 @@ from operator import attrgetter
 
 from constats.domain import Document, Section
 from nlp.items import RECOMMENDS, STATUS_TAG, is_imperative, parse_label, parse_list_item
+from nlp.noise import is_toc_line
 from nlp.sentences import EARLIER
 
 _NUMBERING = re.compile(
@@ -49,7 +50,7 @@ KIND_RULES: list[tuple[str, re.Pattern]] = [
     ("reponse", re.compile(r"^r[ée]ponses?\b", re.I)),
     ("glossaire", re.compile(r"^(?:glossaire|liste des (?:abr[ée]viations|sigles)|sigles\b|abr[ée]viations)", re.I)),
     ("synthese", re.compile(r"^(?:synth[èe]se|r[ée]sum[ée]\b)", re.I)),
-    ("rappels", re.compile(r"rappels? (?:au|du) (?:droit|respect)|rappels? à la (?:r[ée]glementation|loi)"
+    ("rappels", re.compile(r"rappels? (?:au|du) (?:droit|respect)|rappels? à la (?:r[éeè]glementation|loi)"
                            r"|rappels? des? (?:obligations|lois)|rappels? d['’]obligations? juridiques?"
                            r"|^(?:les\s+)?obligations?\s+de\s+faire\b", re.I)),
     ("recommandations", re.compile(r"recommandations?\b", re.I)),
@@ -113,8 +114,8 @@ def heading_style(line: Line, base: float) -> tuple | None:
     text = line.text.strip()
     if line.table or not text or len(text) > 220 or "\t" in text or "↩" in text:
         return None
-    if _NOT_HEADING.match(text) or sum(map(str.isdigit, text)) > 0.25 * len(text):
-        return None
+    if _NOT_HEADING.match(text) or sum(map(str.isdigit, text)) > 0.25 * len(text) or is_toc_line(text):
+        return None  # (a line with leaders and a page, "3 ……… page 86", is an entry, never a title)
     m = _NUMBERING.match(text)
     big = line.size >= base + 0.9
     title = m.group("title") if m else text

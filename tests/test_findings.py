@@ -620,3 +620,50 @@ def test_a_title_in_capitals_is_neither_a_list_item_nor_a_sub_item():
     assert [(f.number, f.text) for f in _recs(understand(render_paragraphs(paras), "r34"))] == [
         ("1", "se donner les moyens d'assurer la continuité du service d'aide à domicile."),
         ("2", "optimiser le recouvrement des créances avec le comptable public.")]
+
+
+def test_a_rappel_table_spelt_reglementation_with_grave_accent_and_wrapped_header_cells():
+    # a "Recommandation" table then a "Rappel à la règlementation" table (the 1990 spelling), each
+    # with status columns whose header cells wrap ("En cours de" / "réalisation"): the second
+    # table's row is a rappel au droit and the wrapped words do not close the list
+    rec = ("<table><tr><td>Recommandation</td><td>Réalisée</td><td>En cours de réalisation</td>"
+           "<td>Non réalisée</td></tr><tr><td>Réévaluer les mesures budgétaires visant à restaurer "
+           "l'autofinancement.</td><td></td><td>X</td><td></td></tr></table>")
+    rap = ("<table><tr><td style='width:60pt'>Rappel à la règlementation</td><td style='width:30pt'>Réalisé</td>"
+           "<td style='width:30pt'>En cours de réalisation</td><td style='width:30pt'>Non réalisé</td></tr>"
+           "<tr><td>Respecter l'obligation d'une mise en concurrence prévue par le code des marchés publics pour "
+           "l'accueil périscolaire.</td><td></td><td></td><td>X</td></tr></table>")
+    report = understand(render_paragraphs(["Synthèse", FILLER, rec, rap, "PROCÉDURE", FILLER * 2]), "r35")
+    assert [f.text[:20] for f in _recs(report)] == ["Réévaluer les mesure"]
+    assert [(f.text[:20], f.status) for f in _recs(report, "rappel_au_droit")] == [
+        ("Respecter l'obligati", "non_mise_en_oeuvre")]
+
+
+def test_number_cells_read_apart_from_their_text_number_the_items_in_sequence():
+    # a summary table whose "N°" cells come out as lines of their own (alone, or with the leaders
+    # and page of the label they replace): each number goes to the item below it
+    paras = ["Synthèse", FILLER, "RECOMMANDATIONS", "N° Recommandation", "1",
+             "Établir une cartographie des risques internes et achever celle des risques externes.", "2",
+             "Renforcer le contrôle des processus financiers et comptables de la région.",
+             "3 ……………………………………….page 86", "Effectuer les opérations de fin d'exercice dans les délais.",
+             "PROCÉDURE", FILLER * 2]
+    assert [(f.number, f.text[:20]) for f in _recs(understand(render_paragraphs(paras), "r36"))] == [
+        ("1", "Établir une cartogra"), ("2", "Renforcer le contrôl"), ("3", "Effectuer les opérat")]
+
+
+def test_a_number_out_of_sequence_is_no_number_cell():
+    paras = ["Synthèse", FILLER, "RECOMMANDATIONS", "Établir une cartographie des risques internes et externes.",
+             "12", "Renforcer le contrôle des processus financiers et comptables de la région.",
+             "PROCÉDURE", FILLER * 2]
+    assert [f.number for f in _recs(understand(render_paragraphs(paras), "r37"))] == [None, None]
+
+
+def test_a_label_over_a_table_header_row_takes_the_row_below_and_a_bulleted_number():
+    table = ("<table><tr><td>N°</td><td>Recommandation</td></tr></table>")
+    paras = ["Synthèse", FILLER, "RECOMMANDATIONS", "Recommandation n° 3 :", table,
+             "Effectuer les opérations de fin d'exercice dans les délais réglementaires.",
+             "1. LA GESTION", FILLER, "Recommandation", "– 4. Réorganiser les outils de contrôle de la délégation.",
+             FILLER, "2. LES ACHATS", FILLER]
+    assert [(f.number, f.text) for f in _recs(understand(render_paragraphs(paras), "r38"))] == [
+        ("3", "Effectuer les opérations de fin d'exercice dans les délais réglementaires."),
+        ("4", "Réorganiser les outils de contrôle de la délégation.")]
