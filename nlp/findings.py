@@ -69,8 +69,8 @@ _TRAILING_LABEL = re.compile(r"\b(?:rappels?\s+(?:au|du)\s+droit|rappels?\s+[àa
 
 
 #: a number alone on its line, or with the leaders and page of a summary table ("2 | ……… page 86")
-_BARE_NUMBER = re.compile(r"^\s*(?:n\s*°\s*)?(?P<num>\d{1,2})\s*[.)]?\s*(?:\s+(?:[.…·_]\s*){3,}\s*(?:p(?:age|\.)?\s*)?\d{0,4})?\s*$",
-                          re.I)
+_BARE_NUMBER = re.compile(r"^\s*(?:n\s*°\s*)?(?P<num>\d{1,2})\s*[.)]?\s*"
+                          r"(?:\s+(?:[.…·_]\s*){3,}\s*(?:p(?:age|\.)?\s*)?\d{0,4})?\s*$", re.I)
 _NATURE_CELL = re.compile(r"^(?:rappels?\s+(?:au|du)\s+droit|rappels?\s+[àa]\s+la\s+(?:r[éeè]glementation|loi)"
                           r"|rappels?\s+d['’]obligations?\s+juridiques?|recommandations?)\s*(?:n\s*°\s*\d+)?$", re.I)
 

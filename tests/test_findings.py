@@ -600,7 +600,8 @@ def test_list_items_opening_on_a_circumstance_before_the_infinitive():
 
 
 def test_numbered_table_row_opening_on_a_circumstance_keeps_its_number():
-    table = ("<table><tr><td>1</td><td>Améliorer l'information délivrée lors du débat d'orientation budgétaire.</td></tr>"
+    table = ("<table><tr><td>1</td>"
+             "<td>Améliorer l'information délivrée lors du débat d'orientation budgétaire.</td></tr>"
              "<tr><td>2</td><td>En coordination avec le comptable public, fiabiliser l'état de l'actif.</td></tr>"
              "</table>")
     report = understand(render_paragraphs(["SYNTHÈSE", FILLER, "RECOMMANDATIONS", table, "PROCÉDURE", FILLER * 2]),
