@@ -517,3 +517,154 @@ def test_earlier_findings_that_share_only_their_opening_are_two_suivi_items():
              "La chambre avait observé que trois agents étaient mis à disposition sans convention ni arrêté.",
              "2. LA GESTION DU PATRIMOINE", FILLER]
     assert len(_recs(understand(render_paragraphs(paras), "r35"), "suivi")) == 2
+
+
+# --- nlp-1.11: generic reading rules (synthetic inputs) ---------------------------------------------------------
+
+@pytest.mark.parametrize("sentence", [
+    "La chambre rappelle qu'il revient à l'office de transmettre ses titres au comptable, seul chargé du recouvrement.",
+    "La chambre rappelle à l'établissement qu'il lui incombe de transmettre ses indicateurs à l'agence.",
+    "Elle rappelle qu'il relève de la responsabilité de l'ordonnateur d'organiser ses contrôles internes.",
+    "La chambre rappelle que le conseil d'administration est seul compétent pour fixer ces règles.",
+    "La chambre rappelle que l'ouverture d'un compte épargne temps est de droit si un agent en fait la demande.",
+])
+def test_a_rappel_of_who_the_law_makes_answerable_is_a_rappel_au_droit(sentence):
+    from nlp.sentences import sentence_kind
+
+    assert sentence_kind(sentence) == "rappel_au_droit"
+
+
+@pytest.mark.parametrize("sentence", [
+    "La chambre rappelle que le budget a progressé de 4 % en 2014.",
+    "La chambre rappelle que ce service est le seul de l'établissement dont l'activité est forte.",
+    "La chambre rappelle à la commune que ce soutien comporte un risque de mise en cause de sa responsabilité.",
+])
+def test_a_fact_recalled_stays_no_rappel_even_near_those_words(sentence):
+    from nlp.sentences import sentence_kind
+
+    assert sentence_kind(sentence) is None
+
+
+def test_a_quote_the_paragraph_never_closes_does_not_hold_the_next_sentences():
+    from nlp.sentences import in_paragraph_items
+
+    text = ("Les agents bénéficient de 25 jours de congés. Des « jours de récupération peuvent être octroyés aux "
+            "agents, soit entre 5 et 16 jours. La chambre rappelle que l'attribution de ces jours doit compenser "
+            "une durée de travail supérieure à la durée légale.")
+    [(kind, a, b)] = in_paragraph_items(text)
+    assert (kind, text[a:b]) == ("rappel_au_droit", "La chambre rappelle que l'attribution de ces jours doit "
+                                 "compenser une durée de travail supérieure à la durée légale.")
+    quoted = ("L'article dispose que « le budget est voté. Il est exécutoire ». La chambre rappelle que le budget "
+              "doit être sincère.")
+    assert [quoted[a:b] for _, a, b in in_paragraph_items(quoted)] == [
+        "La chambre rappelle que le budget doit être sincère."]
+
+
+def test_part_titles_in_the_body_type_open_their_parts():
+    # no font cue, one word or in mixed case, first heading of the report: "Synthèse" and
+    # "Recommandations" still open their sections; the items below are the list's
+    paras = ["Synthèse", FILLER, FILLER,
+             "PRINCIPALES recommandations",
+             "Mettre en conformité les statuts avec les dispositions du code général des collectivités.",
+             "Activer le dispositif de suivi des actions prévu par le plan de déplacements urbains.",
+             "1. LA GESTION DU STATIONNEMENT", FILLER, FILLER]
+    report = understand(render_paragraphs(paras), "r30")
+    kinds = {s.title: s.kind for s in report.sections}
+    assert kinds.get("Synthèse") == "synthese" and kinds.get("PRINCIPALES recommandations") == "recommandations"
+    assert [f.text[:20] for f in _recs(report)] == ["Mettre en conformité", "Activer le dispositi"]
+
+
+def test_a_recommendation_box_label_stays_a_label_not_a_part_title():
+    paras = ["1. LA GESTION DES RÉGIES", FILLER, "Recommandation",
+             "Mettre en place un contrôle régulier des régies de recettes.", FILLER,
+             "2. LES RESSOURCES HUMAINES", FILLER]
+    report = understand(render_paragraphs(paras), "r31")
+    assert not any(s.kind == "recommandations" for s in report.sections)
+    assert [f.text for f in _recs(report)] == ["Mettre en place un contrôle régulier des régies de recettes."]
+
+
+def test_list_items_opening_on_a_circumstance_before_the_infinitive():
+    from nlp.items import is_instruction
+
+    paras = ["SYNTHÈSE", FILLER, "RECOMMANDATIONS",
+             "En coordination avec le comptable public, fiabiliser l'état de l'actif de la collectivité.",
+             "Dans les délais prévus par la réglementation, veiller à faire produire les rapports du délégataire.",
+             "Pour ce qui est des finances de la commune, élaborer une stratégie de redressement.",
+             "PROCÉDURE", FILLER * 2]
+    assert [f.text[:20] for f in _recs(understand(render_paragraphs(paras), "r32"))] == [
+        "En coordination avec", "Dans les délais prév", "Pour ce qui est des "]
+    # a circumstance before a reference, a subject or a dated clause is no instruction
+    assert not is_instruction("Pour un compte rendu de ces projections, voir l'étude de la direction.")
+    assert not is_instruction("Par ailleurs, à compter de 2013, la commune a choisi un autre mode de gestion.")
+    assert not is_instruction("En l'espèce, le directeur a bénéficié d'un premier contrat.")
+
+
+def test_numbered_table_row_opening_on_a_circumstance_keeps_its_number():
+    table = ("<table><tr><td>1</td>"
+             "<td>Améliorer l'information délivrée lors du débat d'orientation budgétaire.</td></tr>"
+             "<tr><td>2</td><td>En coordination avec le comptable public, fiabiliser l'état de l'actif.</td></tr>"
+             "</table>")
+    report = understand(render_paragraphs(["SYNTHÈSE", FILLER, "RECOMMANDATIONS", table, "PROCÉDURE", FILLER * 2]),
+                        "r33")
+    assert [(f.number, f.text[:20]) for f in _recs(report)] == [("1", "Améliorer l'informat"),
+                                                                ("2", "En coordination avec")]
+
+
+def test_a_title_in_capitals_is_neither_a_list_item_nor_a_sub_item():
+    paras = ["SYNTHÈSE", FILLER, "RECOMMANDATIONS",
+             "Au terme de ses travaux, la chambre adresse les recommandations suivantes :",
+             "– 4. LE MAINTIEN À DOMICILE DES PERSONNES ÂGÉES",
+             "– Recommandation n° 1 : se donner les moyens d'assurer la continuité du service d'aide à domicile.",
+             "– 6. LA FIABILITÉ DES COMPTES",
+             "– Recommandation n° 2 : optimiser le recouvrement des créances avec le comptable public.",
+             "PROCÉDURE", FILLER * 2]
+    assert [(f.number, f.text) for f in _recs(understand(render_paragraphs(paras), "r34"))] == [
+        ("1", "se donner les moyens d'assurer la continuité du service d'aide à domicile."),
+        ("2", "optimiser le recouvrement des créances avec le comptable public.")]
+
+
+def test_a_rappel_table_spelt_reglementation_with_grave_accent_and_wrapped_header_cells():
+    # a "Recommandation" table then a "Rappel à la règlementation" table (the 1990 spelling), each
+    # with status columns whose header cells wrap ("En cours de" / "réalisation"): the second
+    # table's row is a rappel au droit and the wrapped words do not close the list
+    rec = ("<table><tr><td>Recommandation</td><td>Réalisée</td><td>En cours de réalisation</td>"
+           "<td>Non réalisée</td></tr><tr><td>Réévaluer les mesures budgétaires visant à restaurer "
+           "l'autofinancement.</td><td></td><td>X</td><td></td></tr></table>")
+    rap = ("<table><tr><td style='width:60pt'>Rappel à la règlementation</td><td style='width:30pt'>Réalisé</td>"
+           "<td style='width:30pt'>En cours de réalisation</td><td style='width:30pt'>Non réalisé</td></tr>"
+           "<tr><td>Respecter l'obligation d'une mise en concurrence prévue par le code des marchés publics pour "
+           "l'accueil périscolaire.</td><td></td><td></td><td>X</td></tr></table>")
+    report = understand(render_paragraphs(["Synthèse", FILLER, rec, rap, "PROCÉDURE", FILLER * 2]), "r35")
+    assert [f.text[:20] for f in _recs(report)] == ["Réévaluer les mesure"]
+    assert [(f.text[:20], f.status) for f in _recs(report, "rappel_au_droit")] == [
+        ("Respecter l'obligati", "non_mise_en_oeuvre")]
+
+
+def test_number_cells_read_apart_from_their_text_number_the_items_in_sequence():
+    # a summary table whose "N°" cells come out as lines of their own (alone, or with the leaders
+    # and page of the label they replace): each number goes to the item below it
+    paras = ["Synthèse", FILLER, "RECOMMANDATIONS", "N° Recommandation", "1",
+             "Établir une cartographie des risques internes et achever celle des risques externes.", "2",
+             "Renforcer le contrôle des processus financiers et comptables de la région.",
+             "3 ……………………………………….page 86", "Effectuer les opérations de fin d'exercice dans les délais.",
+             "PROCÉDURE", FILLER * 2]
+    assert [(f.number, f.text[:20]) for f in _recs(understand(render_paragraphs(paras), "r36"))] == [
+        ("1", "Établir une cartogra"), ("2", "Renforcer le contrôl"), ("3", "Effectuer les opérat")]
+
+
+def test_a_number_out_of_sequence_is_no_number_cell():
+    paras = ["Synthèse", FILLER, "RECOMMANDATIONS", "Établir une cartographie des risques internes et externes.",
+             "12", "Renforcer le contrôle des processus financiers et comptables de la région.",
+             "PROCÉDURE", FILLER * 2]
+    assert [f.number for f in _recs(understand(render_paragraphs(paras), "r37"))] == [None, None]
+
+
+def test_a_label_over_a_table_header_row_takes_the_row_below_and_a_bulleted_number():
+    table = ("<table><tr><td>N°</td><td>Recommandation</td></tr></table>")
+    paras = ["Synthèse", FILLER, "RECOMMANDATIONS", "Recommandation n° 3 :", table,
+             "Effectuer les opérations de fin d'exercice dans les délais réglementaires.",
+             "1. LA GESTION", FILLER, "Recommandation", "– 4. Réorganiser les outils de contrôle de la délégation.",
+             FILLER, "2. LES ACHATS", FILLER]
+    assert [(f.number, f.text) for f in _recs(understand(render_paragraphs(paras), "r38"))] == [
+        ("3", "Effectuer les opérations de fin d'exercice dans les délais réglementaires."),
+        ("4", "Réorganiser les outils de contrôle de la délégation.")]
