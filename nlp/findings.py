@@ -32,7 +32,6 @@ from nlp.items import (
     STATUS_TAG,
     SUB_ITEM,
     Item,
-    in_capitals,
     is_imperative,
     number_prefix,
     parse_label,
@@ -63,15 +62,12 @@ _ENDS_GROUPS = re.compile(r"proc[ée]dure|synth[èe]se|sommaire|introduction|ann
 #: the header row of a recapitulation table ("N° | Recommandation | Réalisée | …")
 _RECAP_HEADER = re.compile(r"recommandation|rappel|intitul", re.I)
 #: a list's label at the end of a line that runs a title into it ("… Rappel du droit :")
-_TRAILING_LABEL = re.compile(r"\b(?:rappels?\s+(?:au|du)\s+droit|rappels?\s+[àa]\s+la\s+r[éeè]glementation"
+_TRAILING_LABEL = re.compile(r"\b(?:rappels?\s+(?:au|du)\s+droit|rappels?\s+[àa]\s+la\s+r[ée]glementation"
                              r"|(?:rappels?\s+des\s+)?obligations?\s+de\s+faire|rappels?\s+d['’]obligations?\s+juridiques?"
                              r"|recommandations?)\s*:\s*$", re.I)
 
 
-#: a number alone on its line, or with the leaders and page of a summary table ("2 | ……… page 86")
-_BARE_NUMBER = re.compile(r"^\s*(?:n\s*°\s*)?(?P<num>\d{1,2})\s*[.)]?\s*"
-                          r"(?:\s+(?:[.…·_]\s*){3,}\s*(?:p(?:age|\.)?\s*)?\d{0,4})?\s*$", re.I)
-_NATURE_CELL = re.compile(r"^(?:rappels?\s+(?:au|du)\s+droit|rappels?\s+[àa]\s+la\s+(?:r[éeè]glementation|loi)"
+_NATURE_CELL = re.compile(r"^(?:rappels?\s+(?:au|du)\s+droit|rappels?\s+[àa]\s+la\s+(?:r[ée]glementation|loi)"
                           r"|rappels?\s+d['’]obligations?\s+juridiques?|recommandations?)\s*(?:n\s*°\s*\d+)?$", re.I)
 
 
@@ -158,7 +154,6 @@ class _Scanner:
         prev_kind = "body"
         skip_next = False
         header_at = -2  # the line of the last recapitulation table header
-        number_cell: tuple[int, str] = (-2, "")  # a number alone on its line (a table's "N°" cell)
         for i, line in enumerate(self.lines):
             if skip_next:
                 skip_next = False
@@ -166,11 +161,6 @@ class _Scanner:
             if self.out and self.out[-1].start < line.start and line.end <= self.out[-1].end:
                 continue  # a line the item above already took (its text cut by a repeated table header)
             kind_here = _section_kind(self.index, line.start)
-            bare = _BARE_NUMBER.match(line.text)
-            if bare:
-                # "1" (or "1 | ……… page 86") alone: the number cell of a table read apart from its
-                # text cell, given to the item on the next line when it is the next in sequence
-                number_cell = (i, str(int(bare.group("num"))))
             if kind_here in NO_FINDINGS or "↩" in line.text or (is_noise(line.text)
                                                                 and not self._label_with_page(i)):
                 lenient = lenient and kind_here not in NO_FINDINGS
@@ -180,8 +170,6 @@ class _Scanner:
                 lenient, misses = True, 0  # a récapitulatif may go on under headings of its own
             prev_kind = kind_here
             in_list = kind_here in LIST_SECTIONS or lenient
-            if bare and in_list:
-                continue
             text = line.text
             heading = self.heading_level.get(line.start)
             if heading is not None and STATUS_TAG.match(text):
@@ -237,14 +225,10 @@ class _Scanner:
                 # "Partiellement mise en œuvre." pushed to a paragraph of its own (a page break)
                 self.out[-1].status = status_match(text)
                 continue
-            if not line.table and len(text) <= 30 and (header_at == i - 1 or self._wrapped_cell_end(i)):
+            if header_at == i - 1 and len(text) <= 30 and not line.table:
                 continue  # the end of a wrapped header cell ("En cours de" / "réalisation")
-            j = i - 1
-            while j > 0 and self._wrapped_cell_end(j):
-                j -= 1  # a title row over the header may wrap too ("Rappel à la" / "règlementation")
-            above = self.lines[j].text if j >= 0 else ""
-            first_cell = above.split("\t", 1)[0].strip().rstrip(" :")  # a title cell spanning the row
-            titled = len(first_cell) < 60 and bool(_NATURE_CELL.match(first_cell))
+            above = self.lines[i - 1].text if i > 0 else ""
+            titled = len(above) < 60 and bool(_NATURE_CELL.match(above.strip().rstrip(" :")))
             if line.table and (titled or _RECAP_HEADER.search(text)):
                 cols = self._status_columns(line)
                 if cols:
@@ -279,11 +263,10 @@ class _Scanner:
             if line.table:
                 cols = self._status_columns(line)
                 if cols:
-                    status_columns, header_at = cols, i
+                    status_columns = cols
                     continue
                 cand = self._table_row(line, kind_here, group_kind, group_status, status_columns)
                 if cand:
-                    cand.number = cand.number or self._number_cell(number_cell, i)
                     self._cell_continuation(i, cand)
                     self.out.append(cand)
                 continue
@@ -301,8 +284,6 @@ class _Scanner:
                     item = Item(None, None, off)
             if item:
                 misses = 0
-                if item.number is None:
-                    item = Item(item.kind, self._number_cell(number_cell, i), item.offset)
                 start, end, status = _clean_span(self.doc, line.start + item.offset, line.end)
                 kind = "suivi" if kind_here == "suivi" else (
                     group_kind or ("rappel_au_droit" if kind_here == "rappels" else "recommandation"))
@@ -320,23 +301,6 @@ class _Scanner:
                 if misses >= 2 or (self.out and self.out[-1].source == "list"):
                     lenient = False
         return self.out
-
-    def _number_cell(self, number_cell: tuple[int, str], i: int) -> str | None:
-        """The number of the "N°" cell just above line ``i``, when it goes on the list's numbering
-        (1 first, else the last numbered item's number + 1): never a stray page number."""
-        at, number = number_cell
-        if at != i - 1:
-            return None
-        last = next((c.number for c in reversed(self.out) if c.number), None)
-        expected = int(last) + 1 if last and last.isdigit() else 1
-        return number if int(number) == expected else None
-
-    def _wrapped_cell_end(self, i: int) -> bool:
-        """A short lower-case line right under a table row: the end of one of its cells that the
-        layout wrapped ("Rappel à la" / "règlementation", "En cours de" / "réalisation")."""
-        text = self.lines[i].text.strip()
-        return (i > 0 and self.lines[i - 1].table and not self.lines[i].table and 0 < len(text) <= 30
-                and text[:1].islower())
 
     def _boxed(self, i: int) -> bool:
         """A body paragraph that is one instruction on its own ("Poursuivre la démarche de
@@ -368,9 +332,6 @@ class _Scanner:
                 return None
             j = i + 1
             nxt = self.lines[j]
-            if _HEADER_ROW.match(" ".join(nxt.text.split())) and j + 1 < len(self.lines):
-                j += 1  # "Recommandation n° 3 :" over a table whose header row ("N° | Recommandation") comes first
-                nxt = self.lines[j]
             if (len(nxt.text) < 90 and nxt.text.rstrip().endswith(":") and j + 1 < len(self.lines)
                     and not SUB_ITEM.match(self.lines[j + 1].text)):
                 j += 1  # "Suivi comptable du centre de santé :" titles the recommendation below it
@@ -392,8 +353,8 @@ class _Scanner:
         if SUB_ITEM.match(first) or first.rstrip().endswith(":"):
             for nxt in self.lines[j + 1: j + 12]:
                 if (nxt.table or nxt.start in self.heading_starts or not SUB_ITEM.match(nxt.text)
-                        or parse_label(nxt.text) or in_capitals(nxt.text)):
-                    break  # (a title in capitals after a dash, "– 6. LA FIABILITÉ DES COMPTES", is no sub-item)
+                        or parse_label(nxt.text)):
+                    break
                 end = nxt.end
         start, end, status = _clean_span(self.doc, start, end)
         if end - start < 10:

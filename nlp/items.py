@@ -12,8 +12,8 @@ import re
 from dataclasses import dataclass
 
 LABEL = re.compile(
-    r"^\s*(?:[-–•·▪➢►■□✓→]\s*)?(?P<label>recommandation|rappel\s+(?:au|du)\s+droit|rappel\s+[àa]\s+la\s+(?:loi|r[éeè]glementation)"
-    r"|rappel\s+r[éeè]glementaire|rappel\s+(?:au|du)\s+respect\s+de\s+la\s+(?:loi|r[éeè]glementation)"
+    r"^\s*(?:[-–•·▪➢►■□✓→]\s*)?(?P<label>recommandation|rappel\s+(?:au|du)\s+droit|rappel\s+[àa]\s+la\s+(?:loi|r[ée]glementation)"
+    r"|rappel\s+r[ée]glementaire|rappel\s+(?:au|du)\s+respect\s+de\s+la\s+(?:loi|r[ée]glementation)"
     r"|obligation\s+de\s+faire)"
     r"\s*(?:(?P<num>(?:n\s*[°º]|n[o°]\.?|num[ée]ro)?\s*\d{1,2}(?:\s*bis)?)|(?P<unique>unique))?"
     r"\s*(?P<sep>[:.\-–)]|$)\s*(?P<text>.*)$", re.I | re.S)
@@ -63,36 +63,6 @@ def is_imperative(text: str) -> bool:
     return bool(_INFINITIVE.search(word))
 
 
-#: a circumstance set before an instruction: "En coordination avec le comptable public, fiabiliser …",
-#: "Dans les délais prévus par la réglementation, veiller à …", "Pour ce qui est des finances, élaborer …"
-_CIRCUMSTANCE = re.compile(
-    r"(?:en|dans|pour|à|a|au|aux|afin|conformément|concernant|s['’]agissant|compte\s+tenu|lors|dès|sur|par|avec"
-    r"|après|avant|d['’]ici|sous|le\s+cas\s+échéant|à\s+l['’]avenir|à\s+terme|désormais|dorénavant)\b"
-    r"[^,;:.!?]{0,120},\s*(?=(?:ne\s+(?:pas|plus)\s+|s['’]|se\s+|mieux\s+)?[^\W\d_]+\b)", re.I)
-#: infinitives that send the reader elsewhere (a footnote's "Pour …, voir …"), not instructions
-_REFERS = re.compile(r"(?:voir|se\s+reporter|se\s+référer|consulter|lire)\b", re.I)
-
-
-def is_instruction(text: str) -> bool:
-    """An infinitive instruction, straight ("Fiabiliser l'actif") or after a circumstance ("En liaison
-    avec le comptable, fiabiliser l'actif") — the forms of a recommendation in a list."""
-    t = text.strip().lstrip("«“\"'‘ ")
-    if is_imperative(t):
-        return True
-    m = _CIRCUMSTANCE.match(t)
-    if not m:
-        return False
-    rest = t[m.end():]
-    return rest[:1].islower() and not _REFERS.match(rest) and not rest.lower().startswith(("à ", "a ")) \
-        and is_imperative(rest)
-
-
-def in_capitals(text: str) -> bool:
-    """A line set in capitals ("6. LA FIABILITÉ DES COMPTES"): a title, never an item's text."""
-    letters = [c for c in text if c.isalpha()]
-    return len(letters) >= 6 and sum(c.isupper() for c in letters) >= 0.9 * len(letters)
-
-
 @dataclass
 class Item:
     """One item found in a line: kind hint, number, and where its text is within the line."""
@@ -139,7 +109,7 @@ def parse_list_item(text: str, *, loose: bool = False) -> Item | None:
     m = NUMBERED_ITEM.match(text)
     if m:
         rest = m.group("text")
-        if is_instruction(rest) or RECOMMENDS.match(rest) or (loose and len(rest) > 20 and not in_capitals(rest)):
+        if is_imperative(rest) or RECOMMENDS.match(rest) or (loose and len(rest) > 20):
             return Item(None, m.group("num"), m.start("text"))
         return None
     m = BULLET_ITEM.match(text)
@@ -150,10 +120,10 @@ def parse_list_item(text: str, *, loose: bool = False) -> Item | None:
             # "– 1. Exploiter …": a list style that bullets numbered items
             inner = parse_list_item(rest, loose=loose)
             return Item(inner.kind, inner.number, m.start("text") + inner.offset) if inner else None
-        if is_instruction(rest) or RECOMMENDS.match(rest):
+        if is_imperative(rest) or RECOMMENDS.match(rest):
             return Item(None, None, m.start("text"))
         return None
-    if (is_instruction(text) or RECOMMENDS.match(text.strip())) and len(text.strip()) > 15:
+    if (is_imperative(text) or RECOMMENDS.match(text.strip())) and len(text.strip()) > 15:
         return Item(None, None, len(text) - len(text.lstrip()))
     return None
 
@@ -165,8 +135,5 @@ def number_prefix(text: str) -> tuple[str | None, int]:
         return m.group("num"), m.start("text")
     m = BULLET_ITEM.match(text)
     if m:
-        inner = NUMBERED_ITEM.match(text[m.start("text"):])  # "– 1. Réorganiser …": a bulleted number
-        if inner:
-            return inner.group("num"), m.start("text") + inner.start("text")
         return None, m.start("text")
     return None, len(text) - len(text.lstrip())

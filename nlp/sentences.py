@@ -56,24 +56,19 @@ LEGAL_CUE = re.compile(
     r"\barticles?\b|\bart\.|\bcode\b|\bloi\b|\blois\b|\bd[ée]crets?\b|\bordonnance\b|\barr[êe]t[ée]\b"
     r"|\binstructions?\s+(?:budg[ée]taire|comptable|M\s?\d|codificatrice)|\bM\s?(?:14|21|22|4|49|52|57|71)\b"
     r"|\bcirculaire\b|\bjurisprudence\b|\bConseil\s+d['’][ÉE]tat\b|\bdirective\b|\br[èe]glement\b"
-    r"|\br[éeè]glementation\b|\br[éeè]glementaire|\bl[ée]gale?s?\b|\blégislati|\bdispositions?\b"
+    r"|\bréglementation\b|\br[ée]glementaire|\bl[ée]gale?s?\b|\blégislati|\bdispositions?\b"
     r"|\bdoi(?:t|vent)\b|\bdevr(?:ait|aient|a|ont)\b|\best\s+tenue?s?\b|\bsont\s+tenue?s?\b|\bobligations?\b|\bobligatoire"
     r"|\bimpos|\bil\s+appartient\b|\bne\s+(?:peut|peuvent|saurait|sauraient|pouvait)\b|\bn['’](?:est|était)\s+pas\s+autoris"
     r"|\binterdi|\bprincipe\s+d[eu]|\bCGCT\b|\bCGI\b|\bCSP\b|\bcomptabilit[ée]\s+publique\b|\bn[ée]cessairement\b"
-    r"|\bexige|\bprescri|\brequi[se]|\bconform[ée]ment\b|\bau\s+regard\s+d"
-    # who the law makes answerable: "il (lui) revient de", "il lui incombe", "relève de la responsabilité
-    # de l'ordonnateur", "seul compétent / chargé / responsable", a right ("est de droit")
-    r"|\bil\s+(?:lui\s+|leur\s+)?revient\b|\bincomb|\brel[èe]ve(?:nt)?\s+de\s+la\s+(?:seule\s+)?(?:responsabilit|comp[ée]tence)"
-    r"|\bseule?s?\s+(?:responsables?|charg[ée]e?s?|comp[ée]tente?s?|habilit[ée]e?s?)\b|\b(?:est|sont|étant)\s+de\s+droit\b",
-    re.I)
+    r"|\bexige|\bprescri|\brequi[se]|\bconform[ée]ment\b|\bau\s+regard\s+d", re.I)
 #: recalled but not an obligation: a necessity, a good practice, a fact
 _NOT_A_RAPPEL = re.compile(
     r"rappel(?:l)?e\s+(?:(?:donc|également|aussi)\s+)?(?:la\s+n[ée]cessit[ée]|l['’]importance|l['’]int[ée]r[êe]t"
     r"|l['’]enjeu|les?\s+constats?|les?\s+observations?\s+(?:du|de\s+son|formul)|que\s+lors|que\s+(?:le|son)\s+pr[ée]c[ée]dent)"
     r"|il\s+est\s+rappel[ée]\s+(?:ci-dessous|ci-après|ici\s+que\s+le\s+pr[ée]c[ée]dent)", re.I)
 #: a text cited: what makes even "rappelle la nécessité de …" a rappel au droit
-_TEXT_CITED = re.compile(r"\barticles?\b|\bart\.|\bcode\b|\bloi\b|\bd[ée]crets?\b|\br[éeè]glementation\b"
-                         r"|\br[éeè]glementaire|\bCGCT\b|\binstruction\b", re.I)
+_TEXT_CITED = re.compile(r"\barticles?\b|\bart\.|\bcode\b|\bloi\b|\bd[ée]crets?\b|\br[ée]glementation\b"
+                         r"|\br[ée]glementaire|\bCGCT\b|\binstruction\b", re.I)
 _NOT_A_RECOMMENDATION = re.compile(r"\bne\s+(?:lui\s+)?(?:recommande|préconise)\b|\bn['’]est\s+pas\s+recommandé", re.I)
 
 
@@ -86,9 +81,8 @@ def sentences(text: str) -> Iterator[tuple[int, int]]:
         head = text[pos:m.start()]
         if _ABBREV.search(head.rstrip("»”\")")):
             continue
-        if head.count("«") > head.count("»") and len(head) < 1500 and "»" in text[m.start():]:
+        if head.count("«") > head.count("»") and len(head) < 1500:
             continue  # a text quoted in the sentence ("… dispose que « Le budget … . Il … »") goes on
-            # (a quote the paragraph never closes, a slip of the source, holds nothing open)
         if m.start() - pos >= 2:
             yield pos, m.start()
         pos = m.end()

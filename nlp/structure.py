@@ -18,7 +18,6 @@ from operator import attrgetter
 
 from constats.domain import Document, Section
 from nlp.items import RECOMMENDS, STATUS_TAG, is_imperative, parse_label, parse_list_item
-from nlp.noise import is_toc_line
 from nlp.sentences import EARLIER
 
 _NUMBERING = re.compile(
@@ -50,7 +49,7 @@ KIND_RULES: list[tuple[str, re.Pattern]] = [
     ("reponse", re.compile(r"^r[ée]ponses?\b", re.I)),
     ("glossaire", re.compile(r"^(?:glossaire|liste des (?:abr[ée]viations|sigles)|sigles\b|abr[ée]viations)", re.I)),
     ("synthese", re.compile(r"^(?:synth[èe]se|r[ée]sum[ée]\b)", re.I)),
-    ("rappels", re.compile(r"rappels? (?:au|du) (?:droit|respect)|rappels? à la (?:r[éeè]glementation|loi)"
+    ("rappels", re.compile(r"rappels? (?:au|du) (?:droit|respect)|rappels? à la (?:r[ée]glementation|loi)"
                            r"|rappels? des? (?:obligations|lois)|rappels? d['’]obligations? juridiques?"
                            r"|^(?:les\s+)?obligations?\s+de\s+faire\b", re.I)),
     ("recommandations", re.compile(r"recommandations?\b", re.I)),
@@ -114,8 +113,8 @@ def heading_style(line: Line, base: float) -> tuple | None:
     text = line.text.strip()
     if line.table or not text or len(text) > 220 or "\t" in text or "↩" in text:
         return None
-    if _NOT_HEADING.match(text) or sum(map(str.isdigit, text)) > 0.25 * len(text) or is_toc_line(text):
-        return None  # (a line with leaders and a page, "3 ……… page 86", is an entry, never a title)
+    if _NOT_HEADING.match(text) or sum(map(str.isdigit, text)) > 0.25 * len(text):
+        return None
     m = _NUMBERING.match(text)
     big = line.size >= base + 0.9
     title = m.group("title") if m else text
@@ -148,8 +147,6 @@ def heading_style(line: Line, base: float) -> tuple | None:
         return ("arabic",)
     if ends_sentence and not (big or line.bold):
         return None
-    if not (big or line.bold) and _front_title(text):
-        return ("title",)
     if big or (line.bold and len(text) <= 160 and not text.endswith(".")):
         return ("font", round(line.size), line.bold, _is_caps(text))
     if _is_caps(text) and len(text) <= 150 and (len(text.split()) >= 2 or kind_of_title(text)):
@@ -158,18 +155,6 @@ def heading_style(line: Line, base: float) -> tuple | None:
             and not _DANGLING.search(text)):
         return ("plain",)
     return None
-
-
-#: the kinds of the report's own parts whose title may stand alone on a line with no font cue
-_FRONT_KINDS = ("synthese", "recommandations", "rappels", "procedure")
-
-
-def _front_title(text: str) -> bool:
-    """A line that is only the title of one of the report's parts ("Synthèse", "Recommandations",
-    "PRINCIPALES recommandations", "Procédure"), set in the body's type: a heading by its wording,
-    one word or several, first heading of the report or not (never a "Recommandation" box label)."""
-    return (len(text) <= 60 and not text.endswith(")") and "\t" not in text
-            and kind_of_title(text) in _FRONT_KINDS and parse_label(text) is None)
 
 
 def heading_number(text: str) -> tuple[str | None, str]:
@@ -251,7 +236,7 @@ def style_rank(style: tuple) -> tuple:
     if kind == "font":
         return (0, -style[1], not style[3], not style[2])
     order = {"chapter": 1, "roman": 2, "caps": 3, "dot": 4, "upper": 5, "letter-num": 6, "arabic": 7,
-             "lower": 8, "plain": 9, "title": 9}  # a part's title in the body's type sits with the plain titles
+             "lower": 8, "plain": 9}
     return (order[kind], style[1] if kind == "dot" else 0)
 
 
