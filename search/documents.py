@@ -187,7 +187,7 @@ _OPTIONAL_TYPES: dict[str, tuple[type, ...]] = {
     "section_path": (list,), "themes": (list,), "postal_codes": (list,), "date": (str,),
     "confidence": (int, float), "low_confidence": (bool,), "sector": (str,),
     "report_title": (str,), "lemmas": (str,), "pdf_url": (str,), "title": (str,),
-    "name": (str,), "text_terms": (str,), "heading_terms": (str,),
+    "name": (str,), TEXT_TERMS: (str,), HEADING_TERMS: (str,),
 }
 
 
