@@ -50,6 +50,7 @@ class CrawlSummary:
     failed: int = 0
     withdrawn: int = 0
     requests: int = 0
+    retries: int = 0  # requests sent again after a timeout, a network error, a 5xx or a 429
     elapsed: float = 0.0
     error: str | None = None
     errors: list[dict] = field(default_factory=list)  # {url, code, message}
@@ -207,7 +208,8 @@ def run_crawl(source: Source, settings, *, since: date | None = None, chamber: s
             collect(block_until=0)
         finally:
             pool.shutdown(wait=True)
-            summary.requests = getattr(getattr(source, "fetcher", None), "stats", {}).get("requests", 0)
+            stats = getattr(getattr(source, "fetcher", None), "stats", {})
+            summary.requests, summary.retries = stats.get("requests", 0), stats.get("retries", 0)
             summary.elapsed = round(time.monotonic() - started, 3)
             with session_scope(db) as s:
                 state.finish_crawl(s, summary.crawl_id, summary.status, summary.counts(), summary.error)

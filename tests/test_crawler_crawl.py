@@ -85,6 +85,7 @@ def test_crawl_with_faults_stores_every_good_report_once(faulty_site, db_url, tm
     for path in good_paths:  # each good file downloaded once, recovered faults included
         assert site.count(path, 200, complete=True) == 1, path
     assert summary.duplicates == 1 and summary.failed == len(bad_paths)
+    assert summary.retries >= 2 + 1  # the two 500s and the 429 at least, asked again
     assert {e["code"] for e in summary.errors} == set(bad_paths.values())
 
     # a second crawl: known files asked conditionally, nothing downloaded again
@@ -93,8 +94,10 @@ def test_crawl_with_faults_stores_every_good_report_once(faulty_site, db_url, tm
     again = crawl_source("ccomptes", settings, base_url=site.base_url, on_new_file=lambda *a: handed.append(a))
     assert again.status == "done" and again.new_reports == 0 and handed == []
     second = site.requests[n_before:]
-    for path in good_paths:
-        assert [(r.status, r.conditional) for r in second if r.path == path] == [(304, True)]
+    asked = {path: [(r.status, r.conditional) for r in second if r.path == path] for path in good_paths}
+    assert all(a and set(a) == {(304, True)} for a in asked.values()), asked
+    # once each; a 304 slower than the timeout on a loaded machine is asked again, and counted
+    assert sum(len(a) - 1 for a in asked.values()) <= again.retries, (asked, again.retries)
     assert stored_hashes(store) == sorted(expected)
     with session_scope(db_url) as s:
         crawls = recent_crawls(s)
