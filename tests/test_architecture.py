@@ -3,10 +3,11 @@
 Runtime packages import only downward, in the order of ``LAYERS`` (README, "What each part
 is"); packages of one layer do not import each other; no two modules import each other,
 directly or in a circle; the runtime never imports the lab (``lab``, ``bench``) nor the
-tests; imports sit at the top of their file (inside a function only for a heavy optional
-third-party dependency, marked ``noqa: PLC0415 - <why>``); no ``except ImportError`` guards
-a module of the project. ``check_tree`` is tested on small trees that break each rule, so
-that the contract is seen failing on the kinds of cycle the project once had.
+tests, and the lab never imports the benchmarks; imports sit at the top of their file
+(inside a function only for a heavy optional third-party dependency, marked ``noqa: PLC0415
+- <why>``); no ``except ImportError`` guards a module of the project. ``check_tree`` is
+tested on small trees that break each rule, so that the contract is seen failing on the
+kinds of cycle the project once had.
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ LAYERS: list[tuple[str, ...]] = [
     ("cli",),                 # the `constats` command
 ]
 LAB = ("lab", "bench")        # may import the runtime; the runtime never imports them
+#: the benchmarks may drive the lab's tools (archives, replicas); the lab never imports a benchmark
 PROJECT = {p for layer in LAYERS for p in layer} | set(LAB) | {"tests"}
 
 
@@ -171,6 +173,8 @@ def check_tree(root: Path, packages: list[str]) -> list[str]:
                 problems.append(f"{where} under `except ImportError`")
             if runtime and imp.in_function:
                 problems.append(f"{where} inside a function")
+            if top == "lab" and target_top == "bench":
+                problems.append(f"{where}: the lab never imports the benchmarks (bench is above it)")
             if runtime and target_top in (*LAB, "tests"):
                 problems.append(f"{where}: the runtime never imports the lab or the tests")
             elif runtime and target_top != top:
@@ -234,6 +238,9 @@ def test_the_contract_holds_on_a_clean_tree(tmp_path):
     # nlp once rendered with the replica: the runtime importing the lab
     ({"nlp/eval_run.py": "from lab.replica.render import render\n", "lab/replica/render.py": "render = 1\n"},
      "the runtime never imports the lab"),
+    # a lab script once drove bench_classify's helpers
+    ({"lab/scripts/ab.py": "from bench import bench_classify\n", "bench/bench_classify.py": "X = 1\n"},
+     "the lab never imports the benchmarks"),
     # worker/pipeline ↔ worker/tasks
     ({"worker/pipeline.py": "from worker import tasks\n", "worker/tasks.py": "from worker import pipeline\n"},
      "modules import each other in a circle: worker.pipeline → worker.tasks"),

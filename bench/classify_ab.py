@@ -1,6 +1,6 @@
 """Interleaved A/B of ``classify_findings``: the packaged theme artefact against another one.
 
-    PYTHONPATH=. python lab/scripts/themes_classify_ab.py OTHER.joblib [--rounds 6]
+    python -m bench.classify_ab OTHER.joblib [--rounds 6]
 
 The same findings and vectors as ``python -m bench classify`` (``BENCH_CLASSIFY_N``, default
 2,000 here), classified by both artefacts in alternating order, round after round, so that a
