@@ -69,7 +69,10 @@ KIND_RULES: list[tuple[str, str]] = [
     ("office_tourisme", r"office\s+(?:\w+\s+)?(?:de|du)\s+tourisme|office\s+intercommunal\s+de\s+tourisme"),
     ("oph", r"office\s+public\s+(?:de\s+l.|d.)?(?:habitat|hlm)|\boph\b|\bopac\b|habitat\b"),
     ("hopital", r"centre\s+hospitalier|h[ôo]pita|\bchu\b|\bchr\b|hospitali|\behpad\b|maison\s+de\s+retraite"),
-    ("sem", r"soci[ée]t[ée]\s+d.[ée]conomie\s+mixte|\bsaem\b|\bsem\b|soci[ée]t[ée]\s+publique\s+locale|\bspl\b"),
+    # "société (anonyme) d'économie mixte (locale)", SAEM(L), SEML; a "société d'équipement" (SEDA, SODEMEL) is
+    # the SEM d'aménagement of its département
+    ("sem", r"soci[ée]t[ée]\s+(?:anonyme\s+)?d.[ée]conomie\s+mixte|\bsaeml?\b|\bseml?\b|soci[ée]t[ée]\s+publique"
+            r"\s+locale|\bspl\b|soci[ée]t[ée]\s+d.[ée]quipement\b"),
     ("syndicat", r"syndicat|\bsivu\b|\bsivom\b|\bsyndicats?\b"),
     ("epci", r"communaut[ée]\s+(?:de\s+communes|d.agglom[ée]ration|urbaine)|m[ée]tropole|\bepci\b"),
     ("association", r"association"),

@@ -15,7 +15,7 @@ import pytest
 
 from constats.domain import ReportMetadata, sha256_hex
 from lab.replica.render import render_html
-from nlp.metadata import deliberation_date, find_body_name, report_year
+from nlp.metadata import body_kind, deliberation_date, find_body_name, report_year
 from nlp.report import understand
 from nlp.seat import letter_date, seat_insee
 from store import repo
@@ -204,3 +204,16 @@ def test_the_seat_ending_a_name_after_a():
     assert seat_insee("", "Office de tourisme à Amiens", "80") == "80021"
     assert seat_insee("", "Syndicat mixte a vocation multiple", "80") is None
 
+
+@pytest.mark.parametrize(("name", "kind"), [
+    ("société anonyme d’économie mixte du Super Lioran", "sem"),
+    ("Société anonyme d'économie mixte locale de développement du Dunkerquois", "sem"),
+    ("SOCIETE D’ECONOMIE MIXTE LOCALE « Bastia Aménagement »", "sem"),
+    ("SAEML Vallée des Loisirs", "sem"),
+    ("Société d’équipement du département de la Marne (SEDEM)", "sem"),
+    ("société publique locale d'aménagement", "sem"),
+    ("Société anonyme d’HLM La Roseraie", "autre"),
+    ("Syndicat mixte d’équipement de la vallée", "syndicat"),
+])
+def test_body_kind_of_a_mixed_economy_company_in_its_written_forms(name, kind):
+    assert body_kind(name) == kind
