@@ -217,3 +217,21 @@ def test_the_seat_ending_a_name_after_a():
 ])
 def test_body_kind_of_a_mixed_economy_company_in_its_written_forms(name, kind):
     assert body_kind(name) == kind
+
+
+def test_a_producer_that_keeps_each_printed_line_breaks_no_name_nor_date():
+    # the letter and the procedure laid out one printed line a line: the body's name and the statement
+    # of the final deliberation go on over the break
+    front = ("Monsieur le Maire,\nJe vous prie de bien vouloir trouver ci-joint le rapport sur la gestion de\n"
+             "la commune de\nMézidon-Canon pour les exercices 2010 et suivants.\n")
+    assert find_body_name(front) == "commune de Mézidon-Canon"
+    front = ("Objet : rapport d’observations définitives relatif à la gestion de la communauté\n"
+             "d’agglomération du Grand Évreux\nà Monsieur le Président\n")
+    assert find_body_name(front) == "communauté d’agglomération du Grand Évreux"
+    procedure = ("Après avoir entendu le rapporteur et pris connaissance des conclusions du procureur\n"
+                 "financier, la chambre a\narrêté, le 24 novembre 2015, le présent rapport d’observations\n"
+                 "définitives.\n")
+    assert deliberation_date(procedure) == date(2015, 11, 24)
+    # a break before a new line, a list item or the addressee stays a break
+    assert find_body_name("la gestion de la commune de Lormont\nLa chambre a examiné\n") == "commune de Lormont"
+    assert find_body_name("la gestion de la commune de Lormont\nà Monsieur le Maire\n") == "commune de Lormont"
