@@ -199,6 +199,15 @@ def test_a_cover_name_over_two_lines_is_joined_only_when_its_first_line_cannot_e
     assert find_body_name(front) == name
 
 
+def test_the_seat_from_the_title_in_the_page_header_when_the_cover_has_none():
+    # a layout that prints the report's title beside the chamber's name instead of on the cover
+    front = ("Chambre régionale des comptes Île-de-France\tCommune d’Argenteuil\nRAPPORT D'OBSERVATIONS DÉFINITIVES\n"
+             "(Val-d'Oise)\nSommaire\nLe centre communal d’action sociale de la commune emploie 115 agents.\n")
+    assert seat_insee(front, "centre communal d’action sociale", "95") == "95018"
+    assert seat_insee("Chambre régionale des comptes Île-de-France\tRapport\n", "centre communal d’action sociale",
+                      "95") is None
+
+
 def test_the_seat_ending_a_name_after_a():
     assert seat_insee("", "Association « historial de la grande guerre » a peronne", "80") == "80620"
     assert seat_insee("", "Office de tourisme à Amiens", "80") == "80021"
