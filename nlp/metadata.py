@@ -124,12 +124,6 @@ _TABLE_DELIB = re.compile(r"^\s*D[ée]lib[ée]r[ée]\s+(?:de|par)\s+la\s+chambre
                           r"(\d{1,2})/(\d{1,2})/((?:19|20)\d{2})\b", re.I | re.M)
 
 
-#: a date that bounds a period ("Depuis le 1er janvier 2016, en application du décret …", "à compter
-#: du", "jusqu'au", "avant le"): a starting point or a deadline, never the day of a deliberation
-_BOUND_DATED = re.compile(r"(?:\bdepuis|\bcompter|\bpartir|\bjusqu['’]\s*(?:au|à)|\bavant|\bapr[èe]s|\bplus\s+tard"
-                          r"|\bdès)\s+(?:le|la|du|au)?\s*$", re.I)
-
-
 #: the last word of a line that needs the next one (an article, a preposition)
 _OPEN_END = re.compile(r"(?:^|[\s(])(?:de|du|des|la|le|les|l['’]|d['’]|et|à|au|aux|en|sur)$", re.I)
 
@@ -163,10 +157,9 @@ _TEXT_DATED = re.compile(r"\b(?:loi|d[ée]cret|ordonnance|arr[êe]t[ée]|circula
 
 def _letter_dated(text: str, x: re.Match) -> bool:
     """A letter's date: "Par lettre du 13 octobre 2016", or a head line "(Metz, )le 15 juin 2016";
-    or a text's: "la loi du 17 juillet 1978", "l'arrêté n° 15-138 du 16 février 2015"; or a bound
-    of a period: "Depuis le 1er janvier 2016", "à compter du 1er mars 2016"."""
+    or a text's: "la loi du 17 juillet 1978", "l'arrêté n° 15-138 du 16 février 2015"."""
     before = text[max(0, x.start() - 40):x.start()]
-    if _LETTER_BETWEEN.search(before[-20:]) or _TEXT_DATED.search(before) or _BOUND_DATED.search(before):
+    if _LETTER_BETWEEN.search(before[-20:]) or _TEXT_DATED.search(before):
         return True
     a = text.rfind("\n", 0, x.start()) + 1
     b = text.find("\n", x.end())
@@ -221,7 +214,7 @@ def deliberation_date(text: str) -> date | None:
     best: tuple[int, date] | None = None
     for m in _DELIB.finditer(text):
         d = _date(m)
-        if d is None or _BOUND_DATED.search(text[max(0, m.start(1) - 40):m.start(1)]):
+        if d is None:
             continue
         window = text[max(0, m.start() - 150): m.end() + 200].lower()
         sentence_end = text.find(".", m.end())

@@ -145,14 +145,6 @@ def test_the_body_named_in_a_letter_table_ends_at_its_cell():
     ("Ils ont été entendus par la chambre le 9 novembre 2015. Lors de sa séance du même jour, la chambre a arrêté "
      "les observations définitives qui figurent dans le présent rapport, que le courrier accompagne.",
      date(2015, 11, 9)),
-    # a date that bounds a period is no deliberation: the letter's "Depuis le 1er janvier 2016, en application
-    # du décret …" right after "les observations définitives arrêtées par la chambre"
-    ("Je vous prie de bien vouloir trouver ci-joint le rapport comportant les observations définitives arrêtées "
-     "par la chambre régionale des comptes sur la gestion de la commune de Vergèze.\nDepuis le 1er\xa0janvier "
-     "2016, en application des dispositions du décret n° 2015-1199 du 30 septembre 2015, le rapport est publié.\n"
-     "Délibéré à la chambre régionale des comptes de Languedoc-Roussillon le 8 décembre 2015.\n", date(2015, 12, 8)),
-    ("Les observations définitives arrêtées par la chambre seront communicables à compter du 3 mai 2016.", None),
-    ("La chambre a arrêté ses observations définitives, applicables jusqu'au 31 décembre 2016.", None),
 ])
 def test_deliberation_date_in_the_forms_of_the_corpus(text, expected):
     assert deliberation_date(text) == expected
