@@ -517,3 +517,30 @@ def test_earlier_findings_that_share_only_their_opening_are_two_suivi_items():
              "La chambre avait observé que trois agents étaient mis à disposition sans convention ni arrêté.",
              "2. LA GESTION DU PATRIMOINE", FILLER]
     assert len(_recs(understand(render_paragraphs(paras), "r35"), "suivi")) == 2
+
+
+def test_bare_status_tags_after_their_items_tag_them_and_group_titles_still_head_their_items():
+    # the follow-up tags of an Aquitaine récapitulation laid out without their brackets, as titles:
+    # each tags the item above it (items and tags alternate), not the item below
+    paras = ["RAPPEL DES RECOMMANDATIONS", FILLER, "<h3>GESTION DES SERVICES</h3>",
+             "– renforcer le contenu de la convention de mise à disposition des services techniques",
+             "<h3>Recommandation de gestion partiellement mise en œuvre</h3>",
+             "– mettre en place un document unique d'évaluation des risques professionnels",
+             "<h3>Recommandation juridique mise en œuvre</h3>",
+             "– valoriser les travaux en régie éligibles au fonds de compensation de la TVA",
+             "<h3>Recommandation de gestion à suivre</h3>", "<h2>LA PROCÉDURE</h2>", FILLER * 2]
+    report = understand(render_paragraphs(paras), "r9")
+    assert [(f.status, f.text[:20]) for f in _recs(report)] == [
+        ("en_cours", "renforcer le contenu"), ("totalement_mise_en_oeuvre", "mettre en place un d"),
+        ("non_mise_en_oeuvre", "valoriser les travau")]
+    # group titles without a colon, each over several items: they head the items below them
+    paras = ["RÉCAPITULATION DES RECOMMANDATIONS", FILLER,
+             "<h3>Recommandations totalement mises en œuvre</h3>",
+             "– adopter un règlement budgétaire et financier",
+             "– réduire le délai global de paiement des fournisseurs",
+             "<h3>Recommandations à mettre en œuvre</h3>",
+             "– conclure un pacte financier et fiscal avec l'intercommunalité",
+             "– fiabiliser l'état de la dette annexé au compte administratif",
+             "<h2>LA PROCÉDURE</h2>", FILLER * 2]
+    report = understand(render_paragraphs(paras), "r9b")
+    assert [f.status for f in _recs(report)] == ["totalement_mise_en_oeuvre"] * 2 + ["non_mise_en_oeuvre"] * 2
