@@ -344,6 +344,12 @@ class _Scanner:
         programmation pluriannuelle … ."): a recommendation whose box or label the layout lost.
         Not a line of a list (a neighbour in the infinitive, or an introduction ending with ':')."""
         text = self.lines[i].text.strip()
+        head, status = split_trailing_status_text(text)
+        if status is not None and head != text:
+            # it closes on its follow-up status ("… . Recommandation non mise en œuvre."): the chamber's
+            # mark of an item, even among other instructions (a list of them, each with its status)
+            return (40 <= len(head) <= 600 and head[-1:] in ".;" and bool(_BOX_VERB.match(head))
+                    and is_imperative(head) and not _VERB_OF_SUBJECT.search(head.split(". ", 1)[0]))
         if not 40 <= len(text) <= 600 or text[-1:] != "." or not _BOX_VERB.match(text) or not is_imperative(text):
             return False
         if _VERB_OF_SUBJECT.search(text.split(". ", 1)[0]):

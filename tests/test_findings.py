@@ -544,3 +544,22 @@ def test_bare_status_tags_after_their_items_tag_them_and_group_titles_still_head
              "<h2>LA PROCÉDURE</h2>", FILLER * 2]
     report = understand(render_paragraphs(paras), "r9b")
     assert [f.status for f in _recs(report)] == ["totalement_mise_en_oeuvre"] * 2 + ["non_mise_en_oeuvre"] * 2
+
+
+def test_instructions_closing_on_their_status_are_items_even_side_by_side():
+    # a "Recommandations" box whose instructions follow one another, each closing on its status:
+    # the status marks each of them as an item (instructions side by side are otherwise prose)
+    paras = ["2. LA FIABILITÉ DES COMPTES", FILLER, "Recommandations",
+             "Améliorer le suivi des immobilisations en liaison avec le comptable public. "
+             "Recommandation non mise en œuvre.",
+             "Reconsidérer les relations financières entre le budget principal et les budgets annexes. "
+             "Recommandation partiellement mise en œuvre.",
+             "3. LES RESSOURCES HUMAINES", FILLER]
+    report = understand(render_paragraphs(paras), "r11")
+    assert [(f.status, f.text) for f in _recs(report)] == [
+        ("non_mise_en_oeuvre", "Améliorer le suivi des immobilisations en liaison avec le comptable public."),
+        ("en_cours", "Reconsidérer les relations financières entre le budget principal et les budgets annexes.")]
+    # instructions side by side without a status stay prose
+    paras[3:5] = ["Améliorer le suivi des immobilisations en liaison avec le comptable public.",
+                  "Reconsidérer les relations financières entre le budget principal et les budgets annexes."]
+    assert _recs(understand(render_paragraphs(paras), "r11b")) == []
