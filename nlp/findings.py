@@ -252,7 +252,10 @@ class _Scanner:
                     head = text.split("\t", 3)
                     hk = _header_kind(" ".join(head[:3])) or (_header_kind(above) if titled else None)
                     if hk:
-                        groups = [g for g in groups if g[0] != 98] + [(98, None, hk)]
+                        # the rows keep the status of a group title above the table ("… restant à
+                        # suivre :"); a tick in a status column still overrides it
+                        outer = next((g[1] for g in reversed(groups) if g[0] != 98 and g[1]), None)
+                        groups = [g for g in groups if g[0] != 98] + [(98, outer, hk)]
                     continue
             tail = _TRAILING_LABEL.search(text)
             if tail and len(text) < 200 and not line.table:

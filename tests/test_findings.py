@@ -582,3 +582,17 @@ def test_follow_up_section_titled_with_the_adjective_after_the_noun_and_its_them
 
     assert [kind_of_title(t) for t in ("Contrôles antérieurs", "Résultats du contrôle précédent",
                                        "Les contrôles de gestion")] == ["suivi", "suivi", None]
+
+
+def test_status_table_under_a_group_title_keeps_the_group_status_for_unticked_rows():
+    # "Recommandations … restant à suivre :" over a table with status columns whose rows carry no
+    # tick: the rows keep the group's status
+    table = ("<table><tr><td>N°</td><td>Recommandation</td><td>Mise en œuvre</td>"
+             "<td>En cours de mise en œuvre</td><td>Non mise en œuvre</td></tr>"
+             "<tr><td>1</td><td>Procéder à un examen d'ensemble des régies de recettes et d'avances.</td>"
+             "<td></td><td></td><td></td></tr></table>")
+    paras = ["RÉCAPITULATION DES RECOMMANDATIONS", FILLER,
+             "Recommandations faites au cours du présent contrôle et restant à suivre :", table,
+             "PROCÉDURE", FILLER * 2]
+    report = understand(render_paragraphs(paras), "r13")
+    assert [(f.status, f.text[:20]) for f in _recs(report)] == [("non_mise_en_oeuvre", "Procéder à un examen")]
