@@ -67,9 +67,6 @@ _TRAILING_LABEL = re.compile(r"\b(?:rappels?\s+(?:au|du)\s+droit|rappels?\s+[àa
                              r"|recommandations?)\s*:\s*$", re.I)
 
 
-#: a bullet of a follow-up list: a theme, a colon, what the earlier audit found ("La fiabilité des comptes : …")
-_THEMED = re.compile(r"^[A-ZÀÂÉÈÊÎÔÛÇ][^:;.!?]{2,80}?\s?:\s+\S.{20,}", re.S)
-
 #: a status tag without its brackets ("Recommandation juridique partiellement mise en œuvre",
 #: "Rappel à suivre."): the kind word, a short qualifier and the status, no colon
 _BARE_TAG = re.compile(r"^\s*(?:[-–•·▪➢►■□✓→]\s*)?[\[(]?\s*(?:recommandations?|rappels?)\b"
@@ -287,12 +284,6 @@ class _Scanner:
                     self.out.append(cand)
                 continue
             item = parse_list_item(text, loose=kind_here in LIST_SECTIONS)
-            if item is None and kind_here == "suivi" and not line.table:
-                # a follow-up list takes the earlier observations up theme by theme ("• La fiabilité
-                # des comptes : le rattachement des charges n'était pas effectué …"): each bullet is one
-                bullet = BULLET_ITEM.match(text)
-                if bullet and _THEMED.match(text[bullet.start("text"):]):
-                    item = Item(None, None, bullet.start("text"))
             if item is None and group_items and len(text) > 25 and not line.table:
                 item = Item(None, None, 0)  # a plain paragraph under "Rappel du droit :"
             if (item is None and not line.table and i > 0 and self.out and self.out[-1].source == "list"

@@ -44,11 +44,7 @@ KIND_RULES: list[tuple[str, re.Pattern]] = [
     ("toc", re.compile(r"^(?:sommaire|table des mati[èe]res)\b", re.I)),
     ("suivi", re.compile(r"^(?:annexe\s*\S{0,4}\s*[:\-–.]?\s*)?(?:le |la |les |l['’])?(?:suivi|suites?)\b.{0,40}?"
                          r"\b(?:recommandations|observations|pr[ée]c[ée]dent|dernier|contr[ôo]le)"
-                         r"|^.{0,60}(?:pr[ée]c[ée]dent|dernier)\s+(?:contr[ôo]le|rapport|examen)"
-                         # the same audit nouns with the adjective after them: "Le contrôle précédent et
-                         # les suites données", "Résultats du contrôle précédent", "Contrôles antérieurs"
-                         r"|^.{0,60}\b(?:contr[ôo]les?|rapports?|examens?)\s+(?:pr[ée]c[ée]dents?|ant[ée]rieurs?)\b",
-                         re.I)),
+                         r"|^.{0,60}(?:pr[ée]c[ée]dent|dernier)\s+(?:contr[ôo]le|rapport|examen)", re.I)),
     ("annexe", re.compile(r"^annexes?\b", re.I)),
     ("reponse", re.compile(r"^r[ée]ponses?\b", re.I)),
     ("glossaire", re.compile(r"^(?:glossaire|liste des (?:abr[ée]viations|sigles)|sigles\b|abr[ée]viations)", re.I)),

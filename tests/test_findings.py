@@ -565,25 +565,6 @@ def test_instructions_closing_on_their_status_are_items_even_side_by_side():
     assert _recs(understand(render_paragraphs(paras), "r11b")) == []
 
 
-def test_follow_up_section_titled_with_the_adjective_after_the_noun_and_its_themed_bullets():
-    # "Le contrôle précédent et les suites données": a follow-up section; its bullets take the
-    # earlier observations up theme by theme, each a suivi item
-    paras = ["1. PRÉSENTATION DE LA COMMUNE", FILLER,
-             "2. LE CONTRÔLE PRÉCÉDENT ET LES SUITES DONNÉES",
-             "Le précédent examen de la gestion portait sur les exercices 2003 à 2008.",
-             "<ul><li>La fiabilité des comptes : le rattachement des charges et des produits n'était pas "
-             "effectué.</li><li>La gestion des ressources humaines : le décompte des heures des agents "
-             "était imprécis.</li></ul>",
-             "3. LA SITUATION FINANCIÈRE", FILLER]
-    report = understand(render_paragraphs(paras), "r12")
-    assert [f.text[:26] for f in report.findings if f.kind == "suivi"] == [
-        "La fiabilité des comptes :", "La gestion des ressources "]
-    from nlp.structure import kind_of_title  # noqa: PLC0415
-
-    assert [kind_of_title(t) for t in ("Contrôles antérieurs", "Résultats du contrôle précédent",
-                                       "Les contrôles de gestion")] == ["suivi", "suivi", None]
-
-
 def test_status_table_under_a_group_title_keeps_the_group_status_for_unticked_rows():
     # "Recommandations … restant à suivre :" over a table with status columns whose rows carry no
     # tick: the rows keep the group's status
