@@ -130,6 +130,11 @@ def _section_kind(index: SectionIndex, offset: int) -> str:
 def _group_context(text: str) -> tuple[bool, Status, str | None]:
     """Is ``text`` a group title inside a list ("Recommandations à suivre :")? → (yes, status, kind)."""
     t = text.strip()
+    cells = t.split("\t")
+    if len(cells) >= 3 and all(len(c.split()) == 1 for c in cells):
+        # a title whose spaced-out words were read as the cells of a table row
+        # ("RECOMMANDATIONS | SUIVIES | D'EFFET | DEPUIS | LES | OBSERVATIONS")
+        t = " ".join(cells)
     if len(t) > 160 or "\t" in t:
         return False, None, None
     if parse_label(t):

@@ -577,3 +577,14 @@ def test_status_table_under_a_group_title_keeps_the_group_status_for_unticked_ro
              "PROCÉDURE", FILLER * 2]
     report = understand(render_paragraphs(paras), "r13")
     assert [(f.status, f.text[:20]) for f in _recs(report)] == [("non_mise_en_oeuvre", "Procéder à un examen")]
+
+
+def test_group_title_whose_words_were_read_as_table_cells():
+    # a justified title in capitals read as a row of one-word cells is still the group's title
+    table = ("<table><tr><td>RECOMMANDATIONS</td><td>SUIVIES</td><td>D'EFFET</td><td>DEPUIS</td>"
+             "<td>LES</td><td>OBSERVATIONS</td></tr></table>")
+    paras = ["<h2>RÉCAPITULATION DES RECOMMANDATIONS</h2>", table,
+             "Recommandation n° 2 : faire délibérer le conseil d'administration sur les règles de la commande "
+             "publique.", "<h2>LA PROCÉDURE</h2>", FILLER * 2]
+    report = understand(render_paragraphs(paras), "r15")
+    assert [(f.number, f.status) for f in _recs(report)] == [("2", "totalement_mise_en_oeuvre")]
