@@ -67,6 +67,11 @@ _TRAILING_LABEL = re.compile(r"\b(?:rappels?\s+(?:au|du)\s+droit|rappels?\s+[àa
                              r"|recommandations?)\s*:\s*$", re.I)
 
 
+#: a status tag without its brackets ("Recommandation juridique partiellement mise en œuvre",
+#: "Rappel à suivre."): the kind word, a short qualifier and the status, no colon
+_BARE_TAG = re.compile(r"^\s*(?:[-–•·▪➢►■□✓→]\s*)?[\[(]?\s*(?:recommandations?|rappels?)\b"
+                       r"[^:\t]{0,100}?[\])]?\s*\.?\s*$", re.I)
+
 _NATURE_CELL = re.compile(r"^(?:rappels?\s+(?:au|du)\s+droit|rappels?\s+[àa]\s+la\s+(?:r[ée]glementation|loi)"
                           r"|rappels?\s+d['’]obligations?\s+juridiques?|recommandations?)\s*(?:n\s*°\s*\d+)?$", re.I)
 
@@ -125,6 +130,11 @@ def _section_kind(index: SectionIndex, offset: int) -> str:
 def _group_context(text: str) -> tuple[bool, Status, str | None]:
     """Is ``text`` a group title inside a list ("Recommandations à suivre :")? → (yes, status, kind)."""
     t = text.strip()
+    cells = t.split("\t")
+    if len(cells) >= 3 and all(len(c.split()) == 1 for c in cells):
+        # a title whose spaced-out words were read as the cells of a table row
+        # ("RECOMMANDATIONS | SUIVIES | D'EFFET | DEPUIS | LES | OBSERVATIONS")
+        t = " ".join(cells)
     if len(t) > 160 or "\t" in t:
         return False, None, None
     if parse_label(t):
@@ -144,6 +154,7 @@ class _Scanner:
         self.heading_starts = {s.start for s in sections}
         self.index = SectionIndex(sections)
         self.heading_level = {s.start: s.level for s in sections if s.kind not in ("cover", "letter")}
+        self.tag_mode = False  # the list alternates item / bare status tag (``_trailing_bare_tag``)
 
     def run(self) -> list[Candidate]:
         lenient = False  # list context outside a list section (after an opener or a list section)
@@ -175,6 +186,10 @@ class _Scanner:
             if heading is not None and STATUS_TAG.match(text):
                 # "[Recommandation partiellement mise en œuvre]" set apart like a title: still the
                 # tag of the item above it (or a line of the legend, which tags nothing)
+                self._tag_previous(i, text, kind_here)
+                continue
+            if in_list and self._trailing_bare_tag(i):
+                # the same tag whose brackets the layout lost, after its item: not a group title
                 self._tag_previous(i, text, kind_here)
                 continue
             if heading is not None and not parse_label(text):
@@ -239,7 +254,10 @@ class _Scanner:
                     head = text.split("\t", 3)
                     hk = _header_kind(" ".join(head[:3])) or (_header_kind(above) if titled else None)
                     if hk:
-                        groups = [g for g in groups if g[0] != 98] + [(98, None, hk)]
+                        # the rows keep the status of a group title above the table ("… restant à
+                        # suivre :"); a tick in a status column still overrides it
+                        outer = next((g[1] for g in reversed(groups) if g[0] != 98 and g[1]), None)
+                        groups = [g for g in groups if g[0] != 98] + [(98, outer, hk)]
                     continue
             tail = _TRAILING_LABEL.search(text)
             if tail and len(text) < 200 and not line.table:
@@ -302,11 +320,44 @@ class _Scanner:
                     lenient = False
         return self.out
 
+    def _bare_tag(self, j: int) -> bool:
+        """A line that is only a status tag, brackets or not ("Recommandation de gestion partiellement
+        mise en œuvre", "[Rappel à suivre]"); a colon makes it a group title, never a tag."""
+        text = self.lines[j].text
+        return (len(text) <= 120 and not self.lines[j].table and bool(_BARE_TAG.match(text))
+                and status_match(text) is not None and parse_label(text) is None)
+
+    def _trailing_bare_tag(self, i: int) -> bool:
+        """Is the bare status line ``i`` the tag of the item just above it rather than the title of
+        the items below? So when the list alternates item / tag: the line above is an item and the
+        next item (past theme titles) is followed by such a line too; once a list is seen to
+        alternate, every bare status line right after an item is its tag."""
+        if i == 0 or not self._bare_tag(i) or STATUS_TAG.match(self.lines[i].text):
+            return False
+        prev = self.lines[i - 1]
+        if not self.out or self.out[-1].start < prev.start:
+            return False  # no item just above: a group title (or a legend line)
+        j = i + 1
+        while (j < len(self.lines) and j < i + 4 and self.lines[j].start in self.heading_starts
+               and not self._bare_tag(j)):
+            j += 1  # theme titles between the tag and the next item
+        alternates = (j + 1 < len(self.lines) and not self._bare_tag(j) and len(self.lines[j].text) > 20
+                      and self.lines[j].start not in self.heading_starts and self._bare_tag(j + 1))
+        if alternates:
+            self.tag_mode = True
+        return alternates or self.tag_mode
+
     def _boxed(self, i: int) -> bool:
         """A body paragraph that is one instruction on its own ("Poursuivre la démarche de
         programmation pluriannuelle … ."): a recommendation whose box or label the layout lost.
         Not a line of a list (a neighbour in the infinitive, or an introduction ending with ':')."""
         text = self.lines[i].text.strip()
+        head, status = split_trailing_status_text(text)
+        if status is not None and head != text:
+            # it closes on its follow-up status ("… . Recommandation non mise en œuvre."): the chamber's
+            # mark of an item, even among other instructions (a list of them, each with its status)
+            return (40 <= len(head) <= 600 and head[-1:] in ".;" and bool(_BOX_VERB.match(head))
+                    and is_imperative(head) and not _VERB_OF_SUBJECT.search(head.split(". ", 1)[0]))
         if not 40 <= len(text) <= 600 or text[-1:] != "." or not _BOX_VERB.match(text) or not is_imperative(text):
             return False
         if _VERB_OF_SUBJECT.search(text.split(". ", 1)[0]):

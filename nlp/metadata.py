@@ -69,7 +69,10 @@ KIND_RULES: list[tuple[str, str]] = [
     ("office_tourisme", r"office\s+(?:\w+\s+)?(?:de|du)\s+tourisme|office\s+intercommunal\s+de\s+tourisme"),
     ("oph", r"office\s+public\s+(?:de\s+l.|d.)?(?:habitat|hlm)|\boph\b|\bopac\b|habitat\b"),
     ("hopital", r"centre\s+hospitalier|h[ôo]pita|\bchu\b|\bchr\b|hospitali|\behpad\b|maison\s+de\s+retraite"),
-    ("sem", r"soci[ée]t[ée]\s+d.[ée]conomie\s+mixte|\bsaem\b|\bsem\b|soci[ée]t[ée]\s+publique\s+locale|\bspl\b"),
+    # "société (anonyme) d'économie mixte (locale)", SAEM(L), SEML; a "société d'équipement" (SEDA, SODEMEL) is
+    # the SEM d'aménagement of its département
+    ("sem", r"soci[ée]t[ée]\s+(?:anonyme\s+)?d.[ée]conomie\s+mixte|\bsaeml?\b|\bseml?\b|soci[ée]t[ée]\s+publique"
+            r"\s+locale|\bspl\b|soci[ée]t[ée]\s+d.[ée]quipement\b"),
     ("syndicat", r"syndicat|\bsivu\b|\bsivom\b|\bsyndicats?\b"),
     ("epci", r"communaut[ée]\s+(?:de\s+communes|d.agglom[ée]ration|urbaine)|m[ée]tropole|\bepci\b"),
     ("association", r"association"),
@@ -121,6 +124,33 @@ _TABLE_DELIB = re.compile(r"^\s*D[ée]lib[ée]r[ée]\s+(?:de|par)\s+la\s+chambre
                           r"(\d{1,2})/(\d{1,2})/((?:19|20)\d{2})\b", re.I | re.M)
 
 
+#: the last word of a line that needs the next one (an article, a preposition)
+_OPEN_END = re.compile(r"(?:^|[\s(])(?:de|du|des|la|le|les|l['’]|d['’]|et|à|au|aux|en|sur)$", re.I)
+
+
+#: a line that opens the letter's address ("à Monsieur le Maire"): never the end of a sentence above
+_ADDRESSEE = re.compile(r"à\s+(?:Monsieur|Madame|M\.|Mme)\b")
+
+
+def _soft_breaks(text: str) -> str:
+    """The text with the line breaks that fall inside a sentence made spaces (same length, same
+    offsets): a producer that keeps each printed line breaks "la gestion de la commune de" /
+    "Mézidon-Canon" or "la chambre a" / "arrêté, le 24 novembre 2015, le présent rapport". A break
+    is soft when the next line opens in lower case or on a digit after a word, a digit or a comma,
+    or when the line ends on a word that needs the next ("de", "du", "la", "d’" …)."""
+
+    def join(m: re.Match) -> str:
+        i = m.start()
+        before, after = text[max(0, i - 8):i], text[i + 1:i + 2]
+        if not after or after.isspace() or _ADDRESSEE.match(text, i + 1):
+            return "\n"
+        if (after.islower() or after.isdigit()) and (before[-1:].isalnum() or before[-1:] == ","):
+            return " "
+        return " " if _OPEN_END.search(before) else "\n"
+
+    return re.sub(r"\n", join, text)
+
+
 _TEXT_DATED = re.compile(r"\b(?:loi|d[ée]cret|ordonnance|arr[êe]t[ée]|circulaire|instruction)"
                          r"(?:\s+n\s*[°o]\s*[\w./-]+)?\s+du\s*$", re.I)
 
@@ -170,6 +200,7 @@ def _final_deliberation(text: str) -> date | None:
 
 def deliberation_date(text: str) -> date | None:
     """The date the chamber adopted the final observations (not the provisional ones)."""
+    text = _soft_breaks(text)
     final = _final_deliberation(text)
     if final:
         return final
@@ -270,7 +301,7 @@ def find_body_name(front: str) -> str | None:
         body = cover.group("body").strip()
         if body.isupper() and re.search(r"\s(?:DE|DU|DES|D['’])\s*[A-ZÉÈÎ]", body):
             return _tidy_name(_with_cover_continuation(body, front, cover.end()))
-    m = _BODY.search(front)
+    m = _BODY.search(_soft_breaks(front))
     if m:
         return _tidy_name(m.group("body"))
     m = _COVER_BODY.search(front[:6000])

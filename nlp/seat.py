@@ -150,10 +150,16 @@ def seat_insee(front: str, body_name: str | None, departement: str | None) -> st
 _COVER_TITLE = re.compile(r"RAPPORT\s+D.OBSERVATIONS\s+D[ÉE]FINITIVES\s+(?P<title>[^()\n]{3,200}?)\s*\(", re.I)
 
 
+#: the report's title in the page header beside the chamber's name ("Chambre régionale des comptes
+#: Île-de-France | Commune d’Argenteuil"), where a layout prints it instead of on the cover
+_HEADER_TITLE = re.compile(r"^chambre\s+r[ée]gionale[^\n\t]*\t\s*(?P<title>[^\n\t()]{3,120}?)\s*$", re.I | re.M)
+
+
 def _cover_names(front: str) -> list[str]:
     """The cover's title when the body's name gives no place ("CCAS de la ville de Marseille",
-    "Communauté d'agglomération – Colmar – Haut-Rhin"): the title, then each dashed part of it."""
-    m = _COVER_TITLE.search(front[:3000])
+    "Communauté d'agglomération – Colmar – Haut-Rhin"): the title, then each dashed part of it;
+    the title in the page header when the cover has none."""
+    m = _COVER_TITLE.search(front[:3000]) or _HEADER_TITLE.search(front[:2000])
     if not m:
         return []
     title = re.sub(r"\s+", " ", m.group("title")).strip()

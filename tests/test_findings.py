@@ -517,3 +517,74 @@ def test_earlier_findings_that_share_only_their_opening_are_two_suivi_items():
              "La chambre avait observé que trois agents étaient mis à disposition sans convention ni arrêté.",
              "2. LA GESTION DU PATRIMOINE", FILLER]
     assert len(_recs(understand(render_paragraphs(paras), "r35"), "suivi")) == 2
+
+
+def test_bare_status_tags_after_their_items_tag_them_and_group_titles_still_head_their_items():
+    # the follow-up tags of an Aquitaine récapitulation laid out without their brackets, as titles:
+    # each tags the item above it (items and tags alternate), not the item below
+    paras = ["RAPPEL DES RECOMMANDATIONS", FILLER, "<h3>GESTION DES SERVICES</h3>",
+             "– renforcer le contenu de la convention de mise à disposition des services techniques",
+             "<h3>Recommandation de gestion partiellement mise en œuvre</h3>",
+             "– mettre en place un document unique d'évaluation des risques professionnels",
+             "<h3>Recommandation juridique mise en œuvre</h3>",
+             "– valoriser les travaux en régie éligibles au fonds de compensation de la TVA",
+             "<h3>Recommandation de gestion à suivre</h3>", "<h2>LA PROCÉDURE</h2>", FILLER * 2]
+    report = understand(render_paragraphs(paras), "r9")
+    assert [(f.status, f.text[:20]) for f in _recs(report)] == [
+        ("en_cours", "renforcer le contenu"), ("totalement_mise_en_oeuvre", "mettre en place un d"),
+        ("non_mise_en_oeuvre", "valoriser les travau")]
+    # group titles without a colon, each over several items: they head the items below them
+    paras = ["RÉCAPITULATION DES RECOMMANDATIONS", FILLER,
+             "<h3>Recommandations totalement mises en œuvre</h3>",
+             "– adopter un règlement budgétaire et financier",
+             "– réduire le délai global de paiement des fournisseurs",
+             "<h3>Recommandations à mettre en œuvre</h3>",
+             "– conclure un pacte financier et fiscal avec l'intercommunalité",
+             "– fiabiliser l'état de la dette annexé au compte administratif",
+             "<h2>LA PROCÉDURE</h2>", FILLER * 2]
+    report = understand(render_paragraphs(paras), "r9b")
+    assert [f.status for f in _recs(report)] == ["totalement_mise_en_oeuvre"] * 2 + ["non_mise_en_oeuvre"] * 2
+
+
+def test_instructions_closing_on_their_status_are_items_even_side_by_side():
+    # a "Recommandations" box whose instructions follow one another, each closing on its status:
+    # the status marks each of them as an item (instructions side by side are otherwise prose)
+    paras = ["2. LA FIABILITÉ DES COMPTES", FILLER, "Recommandations",
+             "Améliorer le suivi des immobilisations en liaison avec le comptable public. "
+             "Recommandation non mise en œuvre.",
+             "Reconsidérer les relations financières entre le budget principal et les budgets annexes. "
+             "Recommandation partiellement mise en œuvre.",
+             "3. LES RESSOURCES HUMAINES", FILLER]
+    report = understand(render_paragraphs(paras), "r11")
+    assert [(f.status, f.text) for f in _recs(report)] == [
+        ("non_mise_en_oeuvre", "Améliorer le suivi des immobilisations en liaison avec le comptable public."),
+        ("en_cours", "Reconsidérer les relations financières entre le budget principal et les budgets annexes.")]
+    # instructions side by side without a status stay prose
+    paras[3:5] = ["Améliorer le suivi des immobilisations en liaison avec le comptable public.",
+                  "Reconsidérer les relations financières entre le budget principal et les budgets annexes."]
+    assert _recs(understand(render_paragraphs(paras), "r11b")) == []
+
+
+def test_status_table_under_a_group_title_keeps_the_group_status_for_unticked_rows():
+    # "Recommandations … restant à suivre :" over a table with status columns whose rows carry no
+    # tick: the rows keep the group's status
+    table = ("<table><tr><td>N°</td><td>Recommandation</td><td>Mise en œuvre</td>"
+             "<td>En cours de mise en œuvre</td><td>Non mise en œuvre</td></tr>"
+             "<tr><td>1</td><td>Procéder à un examen d'ensemble des régies de recettes et d'avances.</td>"
+             "<td></td><td></td><td></td></tr></table>")
+    paras = ["RÉCAPITULATION DES RECOMMANDATIONS", FILLER,
+             "Recommandations faites au cours du présent contrôle et restant à suivre :", table,
+             "PROCÉDURE", FILLER * 2]
+    report = understand(render_paragraphs(paras), "r13")
+    assert [(f.status, f.text[:20]) for f in _recs(report)] == [("non_mise_en_oeuvre", "Procéder à un examen")]
+
+
+def test_group_title_whose_words_were_read_as_table_cells():
+    # a justified title in capitals read as a row of one-word cells is still the group's title
+    table = ("<table><tr><td>RECOMMANDATIONS</td><td>SUIVIES</td><td>D'EFFET</td><td>DEPUIS</td>"
+             "<td>LES</td><td>OBSERVATIONS</td></tr></table>")
+    paras = ["<h2>RÉCAPITULATION DES RECOMMANDATIONS</h2>", table,
+             "Recommandation n° 2 : faire délibérer le conseil d'administration sur les règles de la commande "
+             "publique.", "<h2>LA PROCÉDURE</h2>", FILLER * 2]
+    report = understand(render_paragraphs(paras), "r15")
+    assert [(f.number, f.status) for f in _recs(report)] == [("2", "totalement_mise_en_oeuvre")]

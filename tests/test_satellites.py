@@ -15,7 +15,7 @@ import pytest
 
 from constats.domain import ReportMetadata, sha256_hex
 from lab.replica.render import render_html
-from nlp.metadata import deliberation_date, find_body_name, report_year
+from nlp.metadata import body_kind, deliberation_date, find_body_name, report_year
 from nlp.report import understand
 from nlp.seat import letter_date, seat_insee
 from store import repo
@@ -191,7 +191,48 @@ def test_a_cover_name_over_two_lines_is_joined_only_when_its_first_line_cannot_e
     assert find_body_name(front) == name
 
 
+def test_the_seat_from_the_title_in_the_page_header_when_the_cover_has_none():
+    # a layout that prints the report's title beside the chamber's name instead of on the cover
+    front = ("Chambre régionale des comptes Île-de-France\tCommune d’Argenteuil\nRAPPORT D'OBSERVATIONS DÉFINITIVES\n"
+             "(Val-d'Oise)\nSommaire\nLe centre communal d’action sociale de la commune emploie 115 agents.\n")
+    assert seat_insee(front, "centre communal d’action sociale", "95") == "95018"
+    assert seat_insee("Chambre régionale des comptes Île-de-France\tRapport\n", "centre communal d’action sociale",
+                      "95") is None
+
+
 def test_the_seat_ending_a_name_after_a():
     assert seat_insee("", "Association « historial de la grande guerre » a peronne", "80") == "80620"
     assert seat_insee("", "Office de tourisme à Amiens", "80") == "80021"
     assert seat_insee("", "Syndicat mixte a vocation multiple", "80") is None
+
+
+@pytest.mark.parametrize(("name", "kind"), [
+    ("société anonyme d’économie mixte du Super Lioran", "sem"),
+    ("Société anonyme d'économie mixte locale de développement du Dunkerquois", "sem"),
+    ("SOCIETE D’ECONOMIE MIXTE LOCALE « Bastia Aménagement »", "sem"),
+    ("SAEML Vallée des Loisirs", "sem"),
+    ("Société d’équipement du département de la Marne (SEDEM)", "sem"),
+    ("société publique locale d'aménagement", "sem"),
+    ("Société anonyme d’HLM La Roseraie", "autre"),
+    ("Syndicat mixte d’équipement de la vallée", "syndicat"),
+])
+def test_body_kind_of_a_mixed_economy_company_in_its_written_forms(name, kind):
+    assert body_kind(name) == kind
+
+
+def test_a_producer_that_keeps_each_printed_line_breaks_no_name_nor_date():
+    # the letter and the procedure laid out one printed line a line: the body's name and the statement
+    # of the final deliberation go on over the break
+    front = ("Monsieur le Maire,\nJe vous prie de bien vouloir trouver ci-joint le rapport sur la gestion de\n"
+             "la commune de\nMézidon-Canon pour les exercices 2010 et suivants.\n")
+    assert find_body_name(front) == "commune de Mézidon-Canon"
+    front = ("Objet : rapport d’observations définitives relatif à la gestion de la communauté\n"
+             "d’agglomération du Grand Évreux\nà Monsieur le Président\n")
+    assert find_body_name(front) == "communauté d’agglomération du Grand Évreux"
+    procedure = ("Après avoir entendu le rapporteur et pris connaissance des conclusions du procureur\n"
+                 "financier, la chambre a\narrêté, le 24 novembre 2015, le présent rapport d’observations\n"
+                 "définitives.\n")
+    assert deliberation_date(procedure) == date(2015, 11, 24)
+    # a break before a new line, a list item or the addressee stays a break
+    assert find_body_name("la gestion de la commune de Lormont\nLa chambre a examiné\n") == "commune de Lormont"
+    assert find_body_name("la gestion de la commune de Lormont\nà Monsieur le Maire\n") == "commune de Lormont"
