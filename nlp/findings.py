@@ -39,7 +39,7 @@ from nlp.items import (
 )
 from nlp.noise import is_noise
 from nlp.observations import make_finding, paragraph_findings
-from nlp.roles import RoleModel, SentenceContext, default_model, features, stems
+from nlp.roles import STOP_WORDS, RoleModel, SentenceContext, default_model, features, stems
 from nlp.sentences import EARLIER, cue_sentences, earlier_sentences, sentence_kind
 from nlp.status import TRAILING_STATUS, narrative_status, split_trailing_status_text, status_match
 from nlp.structure import Line, SectionIndex, lines_of
@@ -795,9 +795,6 @@ RESTATES = 0.34
 #: body paragraph that states the recommendation its box then lists rewords it more (chosen on
 #: development reports)
 RESTATES_NEAR = 0.25
-_STOP = frozenset("dans pour avec sans sous entre cette ces leur leurs elle elles afin ainsi plus moins être avoir "
-                  "faire mettre place celle celui ceux dont tout tous toute toutes chambre commune recommande "
-                  "rappelle également notamment".split())
 
 
 def _stems(text: str) -> set[str]:
@@ -805,7 +802,7 @@ def _stems(text: str) -> set[str]:
     "la chambre recommande à … de" prefix, the "la chambre avait relevé" of a follow-up (every
     earlier finding opens so: it says nothing of what) and frequent words left out."""
     text = EARLIER.sub(" ", _RECOMMENDS_PREFIX.sub("", text))
-    return {w[:6] for w in re.findall(r"[^\W\d_]{4,}", text.lower()) if w not in _STOP}
+    return {w[:6] for w in re.findall(r"[^\W\d_]{4,}", text.lower()) if w not in STOP_WORDS}
 
 
 def _overlaps(spans: list[tuple[int, int]], start: int, end: int) -> bool:

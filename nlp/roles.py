@@ -38,9 +38,11 @@ _BINDING = re.compile(r"\bdoi(?:t|vent)\b|\best\s+tenue?\b|\bobligation|\bil\s+a
 _OBJECT = re.compile(r"(?:recommande|préconise|rappelle|recommandé|préconisé|rappelé)\s+(?:donc\s+)?"
                      r"(?:à|au|aux)\s", re.I)
 _NEGATION = re.compile(r"\bne\s+(?:lui\s+)?(?:recommande|rappelle)|\bn['’]est\s+pas", re.I)
-_STOP = frozenset("dans pour avec sans sous entre cette ces leur leurs elle elles afin ainsi plus moins être avoir "
-                  "faire mettre place celle celui ceux dont tout tous toute toutes chambre commune recommande "
-                  "rappelle également notamment".split())
+#: words too frequent in findings to tell one from another (left out of ``stems``)
+STOP_WORDS = frozenset(
+    "dans pour avec sans sous entre cette ces leur leurs elle elles afin ainsi plus moins être avoir "
+    "faire mettre place celle celui ceux dont tout tous toute toutes chambre commune recommande "
+    "rappelle également notamment".split())
 _PREFIX = re.compile(r"^.{0,160}?\b(?:recommand|préconis|rappel)\w*\s+(?:[àa]\s+[^,]{0,80}?\s+)?"
                      r"(?:de\s+|d['’]|que\s+|qu['’])", re.I)
 
@@ -48,7 +50,7 @@ _PREFIX = re.compile(r"^.{0,160}?\b(?:recommand|préconis|rappel)\w*\s+(?:[àa]\
 def stems(text: str) -> frozenset[str]:
     """Content words cut to six letters, the "la chambre recommande à … de" prefix left out."""
     text = _PREFIX.sub("", text)
-    return frozenset(w[:6] for w in re.findall(r"[^\W\d_]{4,}", text.lower()) if w not in _STOP)
+    return frozenset(w[:6] for w in re.findall(r"[^\W\d_]{4,}", text.lower()) if w not in STOP_WORDS)
 
 
 @dataclass
