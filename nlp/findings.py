@@ -352,6 +352,8 @@ class _Scanner:
         programmation pluriannuelle … ."): a recommendation whose box or label the layout lost.
         Not a line of a list (a neighbour in the infinitive, or an introduction ending with ':')."""
         text = self.lines[i].text.strip()
+        if len(text) < 40 or not _BOX_VERB.match(text):
+            return False  # both readings below need it (cheap, before the status's search)
         head, status = split_trailing_status_text(text)
         if status is not None and head != text:
             # it closes on its follow-up status ("… . Recommandation non mise en œuvre."): the chamber's
