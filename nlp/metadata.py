@@ -21,7 +21,7 @@ from nlp.chambers import (
 from nlp.geo import link_body
 from nlp.geo_chambers import canonical_chamber
 from nlp.geo_chambers import chamber_for_departement as chamber_for_departement_in
-from nlp.seat import letter_date, seat_insee
+from nlp.seat import HEADER_AFTER_CHAMBER, letter_date, seat_insee
 
 FRONT_CHARS = 25_000
 _MONTHS = {m: i for i, m in enumerate(
@@ -289,7 +289,7 @@ def _chamber_for(departement: str, year: int | None) -> str | None:
 
 #: the body's name in the page header beside the chamber's ("Chambre régionale des comptes
 #: Île-de-France | Centre hospitalier de Houdan"), when neither the text nor the cover names it
-_HEADER_BODY = re.compile(r"^chambre\s+r[ée]gionale[^\n\t]*\t\s*(?P<body>(?:commune|ville|communaut[ée]|centre|syndicat"
+_HEADER_BODY = re.compile(HEADER_AFTER_CHAMBER + r"(?P<body>(?:commune|ville|communaut[ée]|centre|syndicat"
                           r"|office|soci[ée]t[ée]|r[ée]gion|d[ée]partement|association|[ée]tablissement|m[ée]tropole"
                           r"|groupement)\b[^\n\t]{3,120})$", re.I | re.M)
 

@@ -152,7 +152,10 @@ _COVER_TITLE = re.compile(r"RAPPORT\s+D.OBSERVATIONS\s+D[ÉE]FINITIVES\s+(?P<tit
 
 #: the report's title in the page header beside the chamber's name ("Chambre régionale des comptes
 #: Île-de-France | Commune d’Argenteuil"), where a layout prints it instead of on the cover
-_HEADER_TITLE = re.compile(r"^chambre\s+r[ée]gionale[^\n\t]*\t\s*(?P<title>[^\n\t()]{3,120}?)\s*$", re.I | re.M)
+#: the start of that page header line, up to the cell after the chamber's name (also read by
+#: ``nlp.metadata`` for the body's name)
+HEADER_AFTER_CHAMBER = r"^chambre\s+r[ée]gionale[^\n\t]*\t\s*"
+_HEADER_TITLE = re.compile(HEADER_AFTER_CHAMBER + r"(?P<title>[^\n\t()]{3,120}?)\s*$", re.I | re.M)
 
 
 def _cover_names(front: str) -> list[str]:
