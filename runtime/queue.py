@@ -124,9 +124,11 @@ def enqueue_report(app: Celery, report_id: str) -> AsyncResult:
     return app.send_task(PROCESS, args=(report_id,))
 
 
-def confirm_index(app: Celery, report_id: str, tasks: list[list], countdown: float = 1.0) -> AsyncResult:
-    """Check later that Meilisearch applied a report's tasks (write-behind indexing)."""
-    return app.send_task(CONFIRM_INDEX, args=(report_id, tasks), countdown=countdown)
+def confirm_index(app: Celery, report_id: str, tasks: list[list], digest: str | None = None,
+                  countdown: float = 1.0) -> AsyncResult:
+    """Check later that Meilisearch applied a report's tasks (write-behind indexing) built from
+    the store's state ``digest`` (``worker.pipeline.stored_digest``)."""
+    return app.send_task(CONFIRM_INDEX, args=(report_id, tasks, digest), countdown=countdown)
 
 
 def start_crawl(app: Celery, params: dict[str, Any]) -> AsyncResult:

@@ -417,6 +417,16 @@ def send_report_documents(session, client: MeiliClient, report_id: str, embedder
     return Pending(report_id, tasks, summary)
 
 
+def withdraw_report(client: MeiliClient, prefix: str, report_id: str) -> list[tuple[str, int]]:
+    """Remove a report's findings and its report document from the index (not waited for: an
+    index applies its tasks in the order received, so documents sent later stay)."""
+    names = index_settings.index_names(prefix)
+    quoted = report_id.replace('"', "")
+    findings = client.delete_documents_by_filter(names["findings"], f'report_id = "{quoted}"')
+    report = client.delete_documents(names["reports"], [report_id])
+    return [(names["findings"], int(findings["taskUid"])), (names["reports"], int(report["taskUid"]))]
+
+
 def pending_state(client: MeiliClient, tasks: Iterable[tuple[str, int] | list]) -> str:
     """``succeeded`` when every task did, ``failed`` when one failed or was cancelled, else
     ``processing``."""

@@ -296,7 +296,11 @@ def test_the_database_killed_mid_batch_converges_after_it_returns(pg_rig, long_b
     """PostgreSQL crashes (SIGKILL to the server) while the worker is mid-batch: the API answers
     503 at once instead of stalling, the tasks that meet the outage give up without recording
     anything (they cannot), and once the server is back (crash recovery), the reconciler hands
-    the stalled reports over: every report ends indexed, none twice."""
+    the stalled reports over: every report ends indexed, none twice. The test server commits
+    asynchronously (``lab.postgres``), so the kill can also lose the last commits: an extraction
+    whose documents had already left for Meilisearch is then gone from the store, and the report
+    must not end ``indexed`` with them (``worker.pipeline.confirm_index``; a CI run once ended
+    with 12 findings in the index and not in the store)."""
     from fastapi.testclient import TestClient
 
     from api.app import create_app

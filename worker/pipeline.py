@@ -12,11 +12,13 @@ the report when it starts a stage, so the reconciler never takes a live stage fo
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import tempfile
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -33,7 +35,14 @@ from nlp.report import EXTRACTOR_VERSION, understand, with_themes
 from runtime import queue
 from runtime.services import Services
 from search.client import MeiliError, MeiliTaskError, MeiliUnavailable
-from search.indexer import INDEX_VERSION, finding_vectors, index_reports, pending_state, send_report_documents
+from search.indexer import (
+    INDEX_VERSION,
+    finding_vectors,
+    index_reports,
+    pending_state,
+    send_report_documents,
+    withdraw_report,
+)
 from store import repo
 
 log = logging.getLogger(__name__)
@@ -184,15 +193,32 @@ def _fail(services: Services, report_id: str, code: str, message: str) -> str | 
     return None
 
 
+#: the statuses whose findings are in the store: what indexing may send
+EXTRACTED = ("extracted", "indexed")
+
+
 def _open_for_indexing(services: Services, report_id: str) -> bool:
-    """Whether the report is there and not failed; if so it is touched (the reconciler sees it
-    in progress)."""
+    """Whether the report's extraction is in the store (neither failed nor lost, as it is after
+    a database crash that lost its last commits); if so it is touched (the reconciler sees it
+    in progress). A report not extracted is left to the reconciler, which extracts it again."""
     with services.session() as session:
         row = repo.get_report(session, report_id)
-        if row is None or row.status == "failed":
+        if row is None or row.status not in EXTRACTED:
+            if row is not None and row.status != "failed":
+                log.warning("index: %s is %s, not extracted: left to the reconciler", report_id, row.status)
             return False
         repo.touch(session, report_id)
     return True
+
+
+def stored_digest(row: Any) -> str:
+    """What the store holds of a report for its documents: its versions and its findings' ids.
+    ``send_index`` returns it with the tasks and ``confirm_index`` compares: a report whose store
+    changed in between (re-extracted, or its extraction lost by a database crash) is not marked
+    indexed with the documents of another state."""
+    ids = sorted(f.id for f in row.findings)
+    text = "|".join([row.extractor_version or "", row.classifier_version or "", *ids])
+    return hashlib.sha256(text.encode()).hexdigest()[:16]
 
 
 def index_report(services: Services, report_id: str) -> str | None:
@@ -220,10 +246,18 @@ def _raise_if_unavailable(exc: Exception) -> None:
         raise TransientError(f"Meilisearch unavailable: {exc}") from exc
 
 
-def send_index(services: Services, report_id: str) -> list[list] | None:
-    """Write-behind indexing of a report: its documents sent, not waited for. Returns the
-    Meilisearch tasks ([index uid, task uid]) to confirm, ``None`` when there is nothing to
-    index."""
+@dataclass(frozen=True)
+class Sent:
+    """A report's documents sent to Meilisearch, not yet applied: the tasks ([index uid, task
+    uid]) to confirm and the ``stored_digest`` of the state they were built from."""
+
+    tasks: list[list]
+    digest: str
+
+
+def send_index(services: Services, report_id: str) -> Sent | None:
+    """Write-behind indexing of a report: its documents sent, not waited for. Returns what
+    ``confirm_index`` needs, ``None`` when there is nothing to index."""
     if not _open_for_indexing(services, report_id):
         return None
     with services.session() as session:
@@ -237,13 +271,22 @@ def send_index(services: Services, report_id: str) -> list[list] | None:
             session.rollback()
             _fail(services, report_id, "index_error", str(exc))
             return None
-    return [list(t) for t in pending.tasks] if pending is not None else None
+        digest = stored_digest(row)
+    return Sent([list(t) for t in pending.tasks], digest) if pending is not None else None
 
 
-def confirm_index(services: Services, report_id: str, tasks: list[list]) -> str:
+def confirm_index(services: Services, report_id: str, tasks: list[list], digest: str | None = None) -> str:
     """``indexed`` once Meilisearch applied the report's tasks (the report is marked so),
     ``processing`` while it has not; a failed task has the report indexed again the waiting
-    way (``index_report``, which isolates rejected documents)."""
+    way (``index_report``, which isolates rejected documents).
+
+    The report is marked only when the store still holds what was sent (``digest``; ``None``
+    from a message of an older worker: not checked). Otherwise the store changed in between:
+    re-extracted, the report is indexed again the waiting way (which drops stale findings);
+    no longer extracted (a database crash lost the extraction's commit after the documents
+    left), its documents are withdrawn and it is left, ``stale``, to the reconciler, which
+    extracts and indexes it again. A report marked ``indexed`` never has another state's
+    documents in the index."""
     try:
         state = pending_state(services.meili_admin(), tasks)
     except (httpx.HTTPError, MeiliError) as exc:
@@ -256,9 +299,31 @@ def confirm_index(services: Services, report_id: str, tasks: list[list]) -> str:
         return "indexed" if index_report(services, report_id) else "failed"
     with services.session() as session:
         row = repo.get_report(session, report_id)
-        if row is not None and row.status != "failed":
+        if row is None or row.status == "failed":
+            return "failed" if row is not None else "stale"
+        extracted = row.status in EXTRACTED
+        if extracted and (digest is None or stored_digest(row) == digest):
             repo.mark_indexed(session, report_id, INDEX_VERSION)
-    return "indexed"
+            return "indexed"
+    if extracted:
+        log.warning("index: the store of %s changed since its documents were sent, indexed again", report_id)
+        return "indexed" if index_report(services, report_id) else "failed"
+    _withdraw(services, report_id)
+    return "stale"
+
+
+def _withdraw(services: Services, report_id: str) -> None:
+    """Remove a report's documents from the index (its extraction is no longer in the store),
+    unless a worker is extracting it again at this moment: that worker's documents follow."""
+    with claim(services, "extract", report_id, services.settings.extract_timeout_s + 60) as mine:
+        if not mine:
+            return
+        log.warning("index: %s is no longer extracted in the store, its documents withdrawn", report_id)
+        try:
+            withdraw_report(services.meili_admin(), services.prefix, report_id)
+        except (httpx.HTTPError, MeiliError) as exc:
+            _raise_if_unavailable(exc)
+            raise
 
 
 def process_report(services: Services, report_id: str) -> str | None:

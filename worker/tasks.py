@@ -53,18 +53,19 @@ def _index(report_id: str) -> str | None:
     """Write-behind: send the documents, confirm later (eager runs and the baseline wait)."""
     if not pipeline.WRITE_BEHIND or celery_app.conf.task_always_eager:
         return pipeline.index_report(services(), report_id)
-    tasks = pipeline.send_index(services(), report_id)
-    if tasks is None:
+    sent = pipeline.send_index(services(), report_id)
+    if sent is None:
         return None
-    queue.confirm_index(celery_app, report_id, tasks)
+    queue.confirm_index(celery_app, report_id, sent.tasks, sent.digest)
     return report_id
 
 
 @celery_app.task(name=queue.CONFIRM_INDEX, bind=True, max_retries=600, **{k: v for k, v in RETRY.items()
                                                                           if k != "max_retries"})
-def confirm_index(self, report_id: str, tasks: list[list]) -> str:
-    """Mark the report indexed once Meilisearch applied its tasks (checked every 1-2 s)."""
-    state = pipeline.confirm_index(services(), report_id, tasks)
+def confirm_index(self, report_id: str, tasks: list[list], digest: str | None = None) -> str:
+    """Mark the report indexed once Meilisearch applied its tasks (checked every 1-2 s) and
+    the store still holds what was sent (``pipeline.confirm_index``)."""
+    state = pipeline.confirm_index(services(), report_id, tasks, digest)
     if state == "processing":
         raise self.retry(countdown=1.0 if self.request.retries < 30 else 5.0)
     return state
