@@ -95,6 +95,9 @@ _BOX_VERB = re.compile(r"(?:Ne\s+pas\s+|S['’]|Se\s+)?[A-ZÉÈÊÀ][a-zéèêë
 _VERB_OF_SUBJECT = re.compile(r"\b(?:est|sont|était|serait|seraient|constitue|constituerait|permet|permettrait|paraît"
                               r"|semble|demeure|reste|apparaît)\b")
 _MARK = re.compile(r"^\s*(?:x|☒|✓|✔|oui|•)\s*\d?\s*$", re.I)
+#: a part of a table cell after a cell closing on a colon: a sub-item opening on a dash or in lower
+#: case, long enough not to be a tick, a page or a short status word
+_CELL_PART = re.compile(r"^\s*(?:[-–•·▪]\s*)?[a-zàâçéèêëîïôûù«].{14,}$", re.S)
 
 
 #: a status as the report states it: (taxonomy code, the report's own wording)
@@ -526,13 +529,21 @@ class _Scanner:
             return None
         idx, item = best
         cell_start = offsets[idx] + (len(cells[idx]) - len(cells[idx].lstrip()))
-        start, end, status = _clean_span(self.doc, cell_start + item.offset, offsets[idx] + len(cells[idx]))
+        last = idx
+        if cells[idx].rstrip().endswith(":"):
+            # a cell closing on a colon ("Respecter le CGCT en :") goes on in the paragraphs of the
+            # same cell, read as cells of their own ("tenant une comptabilité … ;" | "- rattachant …"):
+            # they are parts of the item (gold convention 3), up to the first tick, page or status
+            while last + 1 < len(cells) and _CELL_PART.match(cells[last + 1]) \
+                    and not (len(cells[last + 1]) < 80 and status_match(cells[last + 1])):
+                last += 1
+        start, end, status = _clean_span(self.doc, cell_start + item.offset, offsets[last] + len(cells[last]))
         number = item.number
         if number is None and idx > 0 and re.fullmatch(r"\s*\d{1,2}\s*[.)]?\s*", cells[idx - 1]):
             number = cells[idx - 1].strip().rstrip(".)")  # "N°" just before the text (after a "Nature")
         block = self._block(line)
         for j, c in enumerate(cells):
-            if j == idx:
+            if idx <= j <= last:
                 continue
             if _MARK.match(c) and block is not None and len(block.cells) == len(cells):
                 x0, x1 = block.cells[j]
@@ -543,7 +554,7 @@ class _Scanner:
                 status = status_match(c)
         # a "Nature" cell of a table mixing both kinds ("Rappel au droit | 3 | Délibérer … | X")
         nature = next((_header_kind(c) for j, c in enumerate(cells)
-                       if j != idx and len(c.strip()) < 40 and _NATURE_CELL.match(c.strip())), None)
+                       if not idx <= j <= last and len(c.strip()) < 40 and _NATURE_CELL.match(c.strip())), None)
         kind = "suivi" if kind_here == "suivi" else (
             item.kind or nature or group_kind or ("rappel_au_droit" if kind_here == "rappels" else "recommandation"))
         return Candidate(kind, number, start, end, status or group_status, "table")

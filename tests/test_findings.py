@@ -588,3 +588,24 @@ def test_group_title_whose_words_were_read_as_table_cells():
              "publique.", "<h2>LA PROCÉDURE</h2>", FILLER * 2]
     report = understand(render_paragraphs(paras), "r15")
     assert [(f.number, f.status) for f in _recs(report)] == [("2", "totalement_mise_en_oeuvre")]
+
+
+def test_table_cell_closing_on_a_colon_keeps_its_parts_in_the_cells_after_it():
+    """A table row whose text cell introduces its parts with a colon ("… en :"), the parts set in
+    the next cells of the row (a merged cell of the source split up), is one item, parts included,
+    up to the tick and the page."""
+    from lab.replica.render import render_html as project_render
+
+    table = ("<table><tr><td></td><td>Réalisé</td><td>Non réalisé</td><td>Page</td></tr>"
+             "<tr><td>Appliquer les règles comptables de l'instruction en vigueur en :</td>"
+             "<td>tenant un inventaire physique des biens de l'établissement ;</td>"
+             "<td>rattachant chaque charge à l'exercice qui la concerne.</td><td></td><td>X</td><td>9</td></tr>"
+             "<tr><td>Délibérer chaque année sur le tableau des effectifs de la collectivité.</td>"
+             "<td>X</td><td></td><td>12</td></tr></table>")
+    html = (f"<html><body><p>{FILLER}</p><h1>RAPPELS À LA RÉGLEMENTATION</h1>{table}"
+            f"<h1>PROCÉDURE</h1><p>{FILLER * 2}</p></body></html>")
+    report = understand(project_render(html, title="Commune de Testville", chamber=None), "r12c")
+    assert [_norm(f.text) for f in _recs(report, "rappel_au_droit")] == [
+        "Appliquer les règles comptables de l'instruction en vigueur en : tenant un inventaire physique des "
+        "biens de l'établissement ; rattachant chaque charge à l'exercice qui la concerne.",
+        "Délibérer chaque année sur le tableau des effectifs de la collectivité."]
