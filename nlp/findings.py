@@ -95,6 +95,11 @@ _BOX_VERB = re.compile(r"(?:Ne\s+pas\s+|S['’]|Se\s+)?[A-ZÉÈÊÀ][a-zéèêë
 _VERB_OF_SUBJECT = re.compile(r"\b(?:est|sont|était|serait|seraient|constitue|constituerait|permet|permettrait|paraît"
                               r"|semble|demeure|reste|apparaît)\b")
 _MARK = re.compile(r"^\s*(?:x|☒|✓|✔|oui|•)\s*\d?\s*$", re.I)
+#: the bare title of a list of findings ("Recommandations", "Principales recommandations", "Rappels à la
+#: réglementation", "Rappels au droit"), without a colon (with one it is a label: ``parse_label``)
+_LIST_TITLE = re.compile(r"^\W*(?:principales\s+|liste\s+des\s+)?(?:recommandations|rappels?\s+(?:au|du)\s+droit"
+                         r"|rappels?\s+[àa]\s+la\s+r[ée]glementation|rappels?\s+d['’]obligations?\s+juridiques?)"
+                         r"\s*$", re.I)
 #: a part of a table cell after a cell closing on a colon: a sub-item opening on a dash or in lower
 #: case, long enough not to be a tick, a page or a short status word
 _CELL_PART = re.compile(r"^\s*(?:[-–•·▪]\s*)?[a-zàâçéèêëîïôûù«].{14,}$", re.S)
@@ -217,6 +222,14 @@ class _Scanner:
             # 1. labelled items
             item = parse_label(text)
             nxt_text = self.lines[i + 1].text if i + 1 < len(self.lines) else ""
+            if (not item and not in_list and not line.table and len(text) <= 60 and _LIST_TITLE.match(text)
+                    and nxt_text and not parse_label(nxt_text) and (BULLET_ITEM.match(nxt_text)
+                                                                   or NUMBERED_ITEM.match(nxt_text))):
+                # "Recommandations" / "Rappels à la réglementation" set like body text (no heading
+                # style) right over bulleted or numbered items: the list's title, of its kind
+                lenient, misses = True, 0
+                groups = [(99, None, _header_kind(text))]
+                continue
             if (item and item.needs_text and not item.number and text.rstrip().endswith(":")
                     and nxt_text and not parse_label(nxt_text)
                     and (BULLET_ITEM.match(nxt_text) or NUMBERED_ITEM.match(nxt_text)

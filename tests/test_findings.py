@@ -609,3 +609,16 @@ def test_table_cell_closing_on_a_colon_keeps_its_parts_in_the_cells_after_it():
         "Appliquer les règles comptables de l'instruction en vigueur en : tenant un inventaire physique des "
         "biens de l'établissement ; rattachant chaque charge à l'exercice qui la concerne.",
         "Délibérer chaque année sur le tableau des effectifs de la collectivité."]
+
+
+def test_bare_list_title_set_as_body_text_over_bulleted_items():
+    """"Recommandations" without a colon nor a heading's style, right over bulleted items: the
+    items are the report's recommendations (the title set like a paragraph of the summary)."""
+    paragraphs = ["SYNTHÈSE", FILLER, "Recommandations",
+                  "<ul><li>Adopter un plan pluriannuel d'investissement assorti de son financement.</li>"
+                  "<li>Fiabiliser l'état de la dette annexé aux documents budgétaires.</li></ul>",
+                  FILLER, "1. LA GESTION DE LA COLLECTIVITÉ", FILLER * 2]
+    report = understand(render_paragraphs(paragraphs), "r12t")
+    assert [_norm(f.text) for f in _recs(report)] == [
+        "Adopter un plan pluriannuel d'investissement assorti de son financement.",
+        "Fiabiliser l'état de la dette annexé aux documents budgétaires."]
