@@ -100,6 +100,8 @@ _MARK = re.compile(r"^\s*(?:x|☒|✓|✔|oui|•)\s*\d?\s*$", re.I)
 _LIST_TITLE = re.compile(r"^\W*(?:principales\s+|liste\s+des\s+)?(?:recommandations|rappels?\s+(?:au|du)\s+droit"
                          r"|rappels?\s+[àa]\s+la\s+r[ée]glementation|rappels?\s+d['’]obligations?\s+juridiques?)"
                          r"\s*$", re.I)
+#: a line holding only a label's leaders and page ("……………… page 21")
+_LEADERS_ONLY = re.compile(r"^\s*[.…·_]{3,}\s*(?:p(?:age|\.)?\s*)?\d{0,4}\s*$", re.I)
 #: a part of a table cell after a cell closing on a colon: a sub-item opening on a dash or in lower
 #: case, long enough not to be a tick, a page or a short status word
 _CELL_PART = re.compile(r"^\s*(?:[-–•·▪]\s*)?[a-zàâçéèêëîïôûù«].{14,}$", re.S)
@@ -401,6 +403,9 @@ class _Scanner:
                 return None
             j = i + 1
             nxt = self.lines[j]
+            if _LEADERS_ONLY.match(nxt.text) and j + 1 < len(self.lines):
+                j += 1  # the label's leaders and page pushed to a line of their own ("……… page 21")
+                nxt = self.lines[j]
             if (len(nxt.text) < 90 and nxt.text.rstrip().endswith(":") and j + 1 < len(self.lines)
                     and not SUB_ITEM.match(self.lines[j + 1].text)):
                 j += 1  # "Suivi comptable du centre de santé :" titles the recommendation below it

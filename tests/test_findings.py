@@ -622,3 +622,18 @@ def test_bare_list_title_set_as_body_text_over_bulleted_items():
     assert [_norm(f.text) for f in _recs(report)] == [
         "Adopter un plan pluriannuel d'investissement assorti de son financement.",
         "Fiabiliser l'état de la dette annexé aux documents budgétaires."]
+
+
+def test_label_whose_page_leaders_fell_on_a_line_of_their_own():
+    """"Recommandation n° 1 :" / "……… page 21" / the item's text: the leaders' line (a label
+    justified or too long for its line) is no text; the item is the line below it."""
+    paras = ["1. LA GESTION DES SERVICES", FILLER,
+             "Au terme de ses travaux, la chambre adresse les recommandations suivantes :",
+             "Recommandation n° 1 :", "…………………………………………………………………… page 21",
+             "Mettre en place un contrôle interne des régies de recettes de la collectivité.",
+             "Recommandation n° 2 :", "…………………………………………………………………… page 24",
+             "Délibérer sur le régime indemnitaire de l'ensemble des agents de la collectivité.",
+             "PROCÉDURE", FILLER * 2]
+    assert [(f.number, f.text) for f in _recs(understand(render_paragraphs(paras), "r12l"))] == [
+        ("1", "Mettre en place un contrôle interne des régies de recettes de la collectivité."),
+        ("2", "Délibérer sur le régime indemnitaire de l'ensemble des agents de la collectivité.")]
