@@ -100,6 +100,8 @@ _MARK = re.compile(r"^\s*(?:x|☒|✓|✔|oui|•)\s*\d?\s*$", re.I)
 _LIST_TITLE = re.compile(r"^\W*(?:principales\s+|liste\s+des\s+)?(?:recommandations|rappels?\s+(?:au|du)\s+droit"
                          r"|rappels?\s+[àa]\s+la\s+r[ée]glementation|rappels?\s+d['’]obligations?\s+juridiques?)"
                          r"\s*$", re.I)
+#: a title in capitals (two words or more, no digit) run into the lower-case item that follows it
+_RUN_IN_TITLE = re.compile(r"^(?=[^\s]*[A-ZÀÂÉÈÊÎÔÛÇ]{2})(?:[A-ZÀÂÉÈÊËÎÏÔÛÙÇŒ’'\-]+\s+){2,}(?=[a-zàâéèêîôûç])")
 #: a line holding only a label's leaders and page ("……………… page 21")
 _LEADERS_ONLY = re.compile(r"^\s*[.…·_]{3,}\s*(?:p(?:age|\.)?\s*)?\d{0,4}\s*$", re.I)
 #: a part of a table cell after a cell closing on a colon: a sub-item opening on a dash or in lower
@@ -128,6 +130,12 @@ def _clean_span(doc: Document, start: int, end: int) -> tuple[int, int, Status]:
     lead = len(text) - len(text.lstrip())
     text = text.strip()
     start += lead
+    title = _RUN_IN_TITLE.match(text)
+    if title and is_imperative(text[title.end():]):
+        # a theme title in capitals run into the item below it ("LA FIABILITÉ DES COMPTES
+        # constituer les provisions …"): the item opens on its verb
+        start += title.end()
+        text = text[title.end():]
     head, status = split_trailing_status_text(text)
     return start, start + len(head), status
 

@@ -637,3 +637,18 @@ def test_label_whose_page_leaders_fell_on_a_line_of_their_own():
     assert [(f.number, f.text) for f in _recs(understand(render_paragraphs(paras), "r12l"))] == [
         ("1", "Mettre en place un contrôle interne des régies de recettes de la collectivité."),
         ("2", "Délibérer sur le régime indemnitaire de l'ensemble des agents de la collectivité.")]
+
+
+def test_theme_title_in_capitals_run_into_the_item_below_it():
+    """"LA FIABILITÉ DES COMPTES constituer …": a theme title in capitals run into the paragraph of
+    the first item of its group is no part of the item, which opens on its verb."""
+    paras = ["1. LA GESTION DES SERVICES", FILLER,
+             "Au terme de ses travaux, la chambre adresse les recommandations suivantes :",
+             "LA FIABILITÉ DES COMPTES constituer les provisions pour risques dès l'apparition du risque",
+             "[Recommandation partiellement mise en œuvre]",
+             "rattacher les charges et les produits à l'exercice qui les concerne",
+             "[Recommandation à suivre]",
+             "PROCÉDURE", FILLER * 2]
+    assert [(_norm(f.text), f.status) for f in _recs(understand(render_paragraphs(paras), "r12u"))] == [
+        ("constituer les provisions pour risques dès l'apparition du risque", "en_cours"),
+        ("rattacher les charges et les produits à l'exercice qui les concerne", "non_mise_en_oeuvre")]
