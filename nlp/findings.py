@@ -95,6 +95,18 @@ _BOX_VERB = re.compile(r"(?:Ne\s+pas\s+|S['’]|Se\s+)?[A-ZÉÈÊÀ][a-zéèêë
 _VERB_OF_SUBJECT = re.compile(r"\b(?:est|sont|était|serait|seraient|constitue|constituerait|permet|permettrait|paraît"
                               r"|semble|demeure|reste|apparaît)\b")
 _MARK = re.compile(r"^\s*(?:x|☒|✓|✔|oui|•)\s*\d?\s*$", re.I)
+#: the bare title of a list of findings ("Recommandations", "Principales recommandations", "Rappels à la
+#: réglementation", "Rappels au droit"), without a colon (with one it is a label: ``parse_label``)
+_LIST_TITLE = re.compile(r"^\W*(?:principales\s+|liste\s+des\s+)?(?:recommandations|rappels?\s+(?:au|du)\s+droit"
+                         r"|rappels?\s+[àa]\s+la\s+r[ée]glementation|rappels?\s+d['’]obligations?\s+juridiques?)"
+                         r"\s*$", re.I)
+#: a title in capitals (two words or more, no digit) run into the lower-case item that follows it
+_RUN_IN_TITLE = re.compile(r"^(?=[^\s]*[A-ZÀÂÉÈÊÎÔÛÇ]{2})(?:[A-ZÀÂÉÈÊËÎÏÔÛÙÇŒ’'\-]+\s+){2,}(?=[a-zàâéèêîôûç])")
+#: a line holding only a label's leaders and page ("……………… page 21")
+_LEADERS_ONLY = re.compile(r"^\s*[.…·_]{3,}\s*(?:p(?:age|\.)?\s*)?\d{0,4}\s*$", re.I)
+#: a part of a table cell after a cell closing on a colon: a sub-item opening on a dash or in lower
+#: case, long enough not to be a tick, a page or a short status word
+_CELL_PART = re.compile(r"^\s*(?:[-–•·▪]\s*)?[a-zàâçéèêëîïôûù«].{14,}$", re.S)
 
 
 #: a status as the report states it: (taxonomy code, the report's own wording)
@@ -118,6 +130,12 @@ def _clean_span(doc: Document, start: int, end: int) -> tuple[int, int, Status]:
     lead = len(text) - len(text.lstrip())
     text = text.strip()
     start += lead
+    title = _RUN_IN_TITLE.match(text)
+    if title and is_imperative(text[title.end():]):
+        # a theme title in capitals run into the item below it ("LA FIABILITÉ DES COMPTES
+        # constituer les provisions …"): the item opens on its verb
+        start += title.end()
+        text = text[title.end():]
     head, status = split_trailing_status_text(text)
     return start, start + len(head), status
 
@@ -214,6 +232,14 @@ class _Scanner:
             # 1. labelled items
             item = parse_label(text)
             nxt_text = self.lines[i + 1].text if i + 1 < len(self.lines) else ""
+            if (not item and not in_list and not line.table and len(text) <= 60 and _LIST_TITLE.match(text)
+                    and nxt_text and not parse_label(nxt_text) and (BULLET_ITEM.match(nxt_text)
+                                                                   or NUMBERED_ITEM.match(nxt_text))):
+                # "Recommandations" / "Rappels à la réglementation" set like body text (no heading
+                # style) right over bulleted or numbered items: the list's title, of its kind
+                lenient, misses = True, 0
+                groups = [(99, None, _header_kind(text))]
+                continue
             if (item and item.needs_text and not item.number and text.rstrip().endswith(":")
                     and nxt_text and not parse_label(nxt_text)
                     and (BULLET_ITEM.match(nxt_text) or NUMBERED_ITEM.match(nxt_text)
@@ -385,6 +411,9 @@ class _Scanner:
                 return None
             j = i + 1
             nxt = self.lines[j]
+            if _LEADERS_ONLY.match(nxt.text) and j + 1 < len(self.lines):
+                j += 1  # the label's leaders and page pushed to a line of their own ("……… page 21")
+                nxt = self.lines[j]
             if (len(nxt.text) < 90 and nxt.text.rstrip().endswith(":") and j + 1 < len(self.lines)
                     and not SUB_ITEM.match(self.lines[j + 1].text)):
                 j += 1  # "Suivi comptable du centre de santé :" titles the recommendation below it
@@ -526,13 +555,21 @@ class _Scanner:
             return None
         idx, item = best
         cell_start = offsets[idx] + (len(cells[idx]) - len(cells[idx].lstrip()))
-        start, end, status = _clean_span(self.doc, cell_start + item.offset, offsets[idx] + len(cells[idx]))
+        last = idx
+        if cells[idx].rstrip().endswith(":"):
+            # a cell closing on a colon ("Respecter le CGCT en :") goes on in the paragraphs of the
+            # same cell, read as cells of their own ("tenant une comptabilité … ;" | "- rattachant …"):
+            # they are parts of the item (gold convention 3), up to the first tick, page or status
+            while last + 1 < len(cells) and _CELL_PART.match(cells[last + 1]) \
+                    and not (len(cells[last + 1]) < 80 and status_match(cells[last + 1])):
+                last += 1
+        start, end, status = _clean_span(self.doc, cell_start + item.offset, offsets[last] + len(cells[last]))
         number = item.number
         if number is None and idx > 0 and re.fullmatch(r"\s*\d{1,2}\s*[.)]?\s*", cells[idx - 1]):
             number = cells[idx - 1].strip().rstrip(".)")  # "N°" just before the text (after a "Nature")
         block = self._block(line)
         for j, c in enumerate(cells):
-            if j == idx:
+            if idx <= j <= last:
                 continue
             if _MARK.match(c) and block is not None and len(block.cells) == len(cells):
                 x0, x1 = block.cells[j]
@@ -543,7 +580,7 @@ class _Scanner:
                 status = status_match(c)
         # a "Nature" cell of a table mixing both kinds ("Rappel au droit | 3 | Délibérer … | X")
         nature = next((_header_kind(c) for j, c in enumerate(cells)
-                       if j != idx and len(c.strip()) < 40 and _NATURE_CELL.match(c.strip())), None)
+                       if not idx <= j <= last and len(c.strip()) < 40 and _NATURE_CELL.match(c.strip())), None)
         kind = "suivi" if kind_here == "suivi" else (
             item.kind or nature or group_kind or ("rappel_au_droit" if kind_here == "rappels" else "recommandation"))
         return Candidate(kind, number, start, end, status or group_status, "table")

@@ -81,8 +81,10 @@ def sentences(text: str) -> Iterator[tuple[int, int]]:
         head = text[pos:m.start()]
         if _ABBREV.search(head.rstrip("»”\")")):
             continue
-        if head.count("«") > head.count("»") and len(head) < 1500:
-            continue  # a text quoted in the sentence ("… dispose que « Le budget … . Il … »") goes on
+        if head.count("«") > head.count("»") and len(head) < 1500 and "»" in text[m.start():]:
+            # a text quoted in the sentence ("… dispose que « Le budget … . Il … »") goes on; a
+            # « the paragraph never closes (its closing mark lost) holds nothing
+            continue
         if m.start() - pos >= 2:
             yield pos, m.start()
         pos = m.end()

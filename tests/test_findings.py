@@ -588,3 +588,67 @@ def test_group_title_whose_words_were_read_as_table_cells():
              "publique.", "<h2>LA PROCÉDURE</h2>", FILLER * 2]
     report = understand(render_paragraphs(paras), "r15")
     assert [(f.number, f.status) for f in _recs(report)] == [("2", "totalement_mise_en_oeuvre")]
+
+
+def test_table_cell_closing_on_a_colon_keeps_its_parts_in_the_cells_after_it():
+    """A table row whose text cell introduces its parts with a colon ("… en :"), the parts set in
+    the next cells of the row (a merged cell of the source split up), is one item, parts included,
+    up to the tick and the page."""
+    from lab.replica.render import render_html as project_render
+
+    table = ("<table><tr><td></td><td>Réalisé</td><td>Non réalisé</td><td>Page</td></tr>"
+             "<tr><td>Appliquer les règles comptables de l'instruction en vigueur en :</td>"
+             "<td>tenant un inventaire physique des biens de l'établissement ;</td>"
+             "<td>rattachant chaque charge à l'exercice qui la concerne.</td><td></td><td>X</td><td>9</td></tr>"
+             "<tr><td>Délibérer chaque année sur le tableau des effectifs de la collectivité.</td>"
+             "<td>X</td><td></td><td>12</td></tr></table>")
+    html = (f"<html><body><p>{FILLER}</p><h1>RAPPELS À LA RÉGLEMENTATION</h1>{table}"
+            f"<h1>PROCÉDURE</h1><p>{FILLER * 2}</p></body></html>")
+    report = understand(project_render(html, title="Commune de Testville", chamber=None), "r12c")
+    assert [_norm(f.text) for f in _recs(report, "rappel_au_droit")] == [
+        "Appliquer les règles comptables de l'instruction en vigueur en : tenant un inventaire physique des "
+        "biens de l'établissement ; rattachant chaque charge à l'exercice qui la concerne.",
+        "Délibérer chaque année sur le tableau des effectifs de la collectivité."]
+
+
+def test_bare_list_title_set_as_body_text_over_bulleted_items():
+    """"Recommandations" without a colon nor a heading's style, right over bulleted items: the
+    items are the report's recommendations (the title set like a paragraph of the summary)."""
+    paragraphs = ["SYNTHÈSE", FILLER, "Recommandations",
+                  "<ul><li>Adopter un plan pluriannuel d'investissement assorti de son financement.</li>"
+                  "<li>Fiabiliser l'état de la dette annexé aux documents budgétaires.</li></ul>",
+                  FILLER, "1. LA GESTION DE LA COLLECTIVITÉ", FILLER * 2]
+    report = understand(render_paragraphs(paragraphs), "r12t")
+    assert [_norm(f.text) for f in _recs(report)] == [
+        "Adopter un plan pluriannuel d'investissement assorti de son financement.",
+        "Fiabiliser l'état de la dette annexé aux documents budgétaires."]
+
+
+def test_label_whose_page_leaders_fell_on_a_line_of_their_own():
+    """"Recommandation n° 1 :" / "……… page 21" / the item's text: the leaders' line (a label
+    justified or too long for its line) is no text; the item is the line below it."""
+    paras = ["1. LA GESTION DES SERVICES", FILLER,
+             "Au terme de ses travaux, la chambre adresse les recommandations suivantes :",
+             "Recommandation n° 1 :", "…………………………………………………………………… page 21",
+             "Mettre en place un contrôle interne des régies de recettes de la collectivité.",
+             "Recommandation n° 2 :", "…………………………………………………………………… page 24",
+             "Délibérer sur le régime indemnitaire de l'ensemble des agents de la collectivité.",
+             "PROCÉDURE", FILLER * 2]
+    assert [(f.number, f.text) for f in _recs(understand(render_paragraphs(paras), "r12l"))] == [
+        ("1", "Mettre en place un contrôle interne des régies de recettes de la collectivité."),
+        ("2", "Délibérer sur le régime indemnitaire de l'ensemble des agents de la collectivité.")]
+
+
+def test_theme_title_in_capitals_run_into_the_item_below_it():
+    """"LA FIABILITÉ DES COMPTES constituer …": a theme title in capitals run into the paragraph of
+    the first item of its group is no part of the item, which opens on its verb."""
+    paras = ["1. LA GESTION DES SERVICES", FILLER,
+             "Au terme de ses travaux, la chambre adresse les recommandations suivantes :",
+             "LA FIABILITÉ DES COMPTES constituer les provisions pour risques dès l'apparition du risque",
+             "[Recommandation partiellement mise en œuvre]",
+             "rattacher les charges et les produits à l'exercice qui les concerne",
+             "[Recommandation à suivre]",
+             "PROCÉDURE", FILLER * 2]
+    assert [(_norm(f.text), f.status) for f in _recs(understand(render_paragraphs(paras), "r12u"))] == [
+        ("constituer les provisions pour risques dès l'apparition du risque", "en_cours"),
+        ("rattacher les charges et les produits à l'exercice qui les concerne", "non_mise_en_oeuvre")]

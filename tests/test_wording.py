@@ -171,3 +171,12 @@ NOISE = [
 @pytest.mark.parametrize(("line", "noise"), NOISE)
 def test_captions_and_toc_lines_are_noise(line, noise):
     assert is_noise(line) is noise
+
+
+def test_a_quote_the_paragraph_never_closes_does_not_hold_the_next_sentences():
+    text = ("Les agents bénéficient de jours « de récupération accordés sans délibération. "
+            "La chambre rappelle que la durée annuelle du travail doit être fixée par une délibération "
+            "conformément au décret applicable.")
+    [(kind, a, b)] = in_paragraph_items(text)
+    assert kind == "rappel_au_droit"
+    assert text[a:b].startswith("La chambre rappelle que")
