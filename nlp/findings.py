@@ -285,8 +285,9 @@ class _Scanner:
                         outer = next((g[1] for g in reversed(groups) if g[0] != 98 and g[1]), None)
                         groups = [g for g in groups if g[0] != 98] + [(98, outer, hk)]
                     continue
-            tail = _TRAILING_LABEL.search(text)
-            if tail and len(text) < 200 and not line.table:
+            tail = (_TRAILING_LABEL.search(text) if len(text) < 200 and not line.table
+                    and text.rstrip().endswith(":") else None)  # cheap tests first: the label ends in ':'
+            if tail:
                 # "Listes des rappels du droit et des recommandations Rappel du droit :" (a title
                 # run into the label of the list below it)
                 lenient, misses = True, 0
