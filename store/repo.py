@@ -54,8 +54,10 @@ def report_year(meta: ReportMetadata | None, publication: PublicationRow | None)
     return None, None
 
 
-def get_report(session: Session, report_id: str) -> ReportRow | None:
-    return session.get(ReportRow, report_id)
+def get_report(session: Session, report_id: str, *, lock: bool = False) -> ReportRow | None:
+    """The report's row; with ``lock``, locked until the session ends (``SELECT … FOR UPDATE``
+    where the database has it): a concurrent writer of the row waits."""
+    return session.get(ReportRow, report_id, with_for_update=lock or None)
 
 
 def mark_failed(session: Session, report_id: str, code: str, message: str) -> None:

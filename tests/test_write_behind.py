@@ -9,6 +9,7 @@ import pytest
 from sqlalchemy import delete, select
 
 from lab.replica.render import TEXT_VARIANTS, render_sample, sample_reports
+from search.indexer import pending_state
 from search.settings import index_names
 from store import repo
 from store.models import FindingRow, ReportRow
@@ -100,7 +101,12 @@ def test_a_store_changed_between_send_and_confirm_is_not_marked_with_the_old_doc
         s.execute(delete(FindingRow).where(FindingRow.report_id == rid))
         row = s.get(ReportRow, rid)
         row.status, row.structure, row.extractor_version, row.index_version = "fetched", None, None, None
-    assert _confirm(svc, rid, sent) == "stale"
+    _eventually(lambda: pending_state(svc.meili_admin(), sent.tasks) == "succeeded")
+    with pipeline.claim(svc, "extract", rid, 60) as mine:  # a worker extracting it again: wait for it
+        assert mine
+        assert pipeline.confirm_index(svc, rid, sent.tasks, sent.digest) == "processing"
+        assert _finding_ids(svc, rid) == stored
+    assert _confirm(svc, rid, sent) == "unextracted"
     with svc.session() as s:
         assert repo.get_report(s, rid).status == "fetched"
     reports = svc.meili_admin()
@@ -112,5 +118,12 @@ def test_a_store_changed_between_send_and_confirm_is_not_marked_with_the_old_doc
 
     # what the reconciler hands over: extract and index again
     assert pipeline.extract_report(svc, rid) == rid
-    assert _confirm(svc, rid, pipeline.send_index(svc, rid)) == "indexed"
+    sent = pipeline.send_index(svc, rid)
+    assert _confirm(svc, rid, sent) == "indexed"
     assert _finding_ids(svc, rid) == _stored_ids(svc, rid) == stored
+
+    # a message of an older worker (no digest) is not taken on trust: indexed again from the store
+    with svc.session() as s:
+        s.execute(delete(FindingRow).where(FindingRow.id == gone))
+    assert pipeline.confirm_index(svc, rid, sent.tasks, None) == "indexed"
+    assert _finding_ids(svc, rid) == _stored_ids(svc, rid) == stored - {gone}

@@ -44,6 +44,7 @@ from search.indexer import (
     withdraw_report,
 )
 from store import repo
+from store.models import ReportRow
 
 log = logging.getLogger(__name__)
 
@@ -194,7 +195,7 @@ def _fail(services: Services, report_id: str, code: str, message: str) -> str | 
 
 
 #: the statuses whose findings are in the store: what indexing may send
-EXTRACTED = ("extracted", "indexed")
+FINDINGS_STORED = ("extracted", "indexed")
 
 
 def _open_for_indexing(services: Services, report_id: str) -> bool:
@@ -203,7 +204,7 @@ def _open_for_indexing(services: Services, report_id: str) -> bool:
     in progress). A report not extracted is left to the reconciler, which extracts it again."""
     with services.session() as session:
         row = repo.get_report(session, report_id)
-        if row is None or row.status not in EXTRACTED:
+        if row is None or row.status not in FINDINGS_STORED:
             if row is not None and row.status != "failed":
                 log.warning("index: %s is %s, not extracted: left to the reconciler", report_id, row.status)
             return False
@@ -211,7 +212,7 @@ def _open_for_indexing(services: Services, report_id: str) -> bool:
     return True
 
 
-def stored_digest(row: Any) -> str:
+def stored_digest(row: ReportRow) -> str:
     """What the store holds of a report for its documents: its versions and its findings' ids.
     ``send_index`` returns it with the tasks and ``confirm_index`` compares: a report whose store
     changed in between (re-extracted, or its extraction lost by a database crash) is not marked
@@ -276,17 +277,18 @@ def send_index(services: Services, report_id: str) -> Sent | None:
 
 
 def confirm_index(services: Services, report_id: str, tasks: list[list], digest: str | None = None) -> str:
-    """``indexed`` once Meilisearch applied the report's tasks (the report is marked so),
-    ``processing`` while it has not; a failed task has the report indexed again the waiting
-    way (``index_report``, which isolates rejected documents).
+    """Once Meilisearch applied the report's tasks, mark the report ``indexed`` if the store
+    still holds what was sent (``digest``, under a lock on the row so that no re-extraction
+    commits in between). Returns ``processing`` while the tasks are not applied (or while a
+    worker extracts the report again): ask again later.
 
-    The report is marked only when the store still holds what was sent (``digest``; ``None``
-    from a message of an older worker: not checked). Otherwise the store changed in between:
-    re-extracted, the report is indexed again the waiting way (which drops stale findings);
-    no longer extracted (a database crash lost the extraction's commit after the documents
-    left), its documents are withdrawn and it is left, ``stale``, to the reconciler, which
-    extracts and indexes it again. A report marked ``indexed`` never has another state's
-    documents in the index."""
+    Otherwise the index does not hold the store's state. Still extracted (re-extracted since
+    the send, a failed task, or no digest from an older worker's message), the report is
+    indexed again the waiting way (``index_report``: rejected documents isolated, stale
+    findings dropped). No longer extracted (a database crash lost the extraction's commit
+    after the documents left), its documents are withdrawn and it is left, ``unextracted``, to
+    the reconciler, which extracts and indexes it again. ``failed``: the report is failed;
+    ``gone``: no such report. A report marked ``indexed`` here has its store's documents."""
     try:
         state = pending_state(services.meili_admin(), tasks)
     except (httpx.HTTPError, MeiliError) as exc:
@@ -294,36 +296,46 @@ def confirm_index(services: Services, report_id: str, tasks: list[list], digest:
         state = "failed"  # the task is unknown to Meilisearch (its data was lost): index again
     if state == "processing":
         return state
-    if state == "failed":
-        log.warning("index: a Meilisearch task of %s failed, indexed again batch by batch", report_id)
-        return "indexed" if index_report(services, report_id) else "failed"
     with services.session() as session:
-        row = repo.get_report(session, report_id)
-        if row is None or row.status == "failed":
-            return "failed" if row is not None else "stale"
-        extracted = row.status in EXTRACTED
-        if extracted and (digest is None or stored_digest(row) == digest):
+        row = repo.get_report(session, report_id, lock=True)
+        if row is None:
+            return "gone"
+        if row.status == "failed":
+            return "failed"
+        stored = row.status in FINDINGS_STORED
+        if state == "succeeded" and stored and digest is not None and stored_digest(row) == digest:
             repo.mark_indexed(session, report_id, INDEX_VERSION)
             return "indexed"
-    if extracted:
-        log.warning("index: the store of %s changed since its documents were sent, indexed again", report_id)
-        return "indexed" if index_report(services, report_id) else "failed"
-    _withdraw(services, report_id)
-    return "stale"
+    if not stored:
+        return _withdraw(services, report_id)
+    if state == "failed":
+        log.warning("index: a Meilisearch task of %s failed, indexed again batch by batch", report_id)
+    else:
+        log.warning("index: the store of %s may have changed since its documents were sent, indexed again",
+                    report_id)
+    return "indexed" if index_report(services, report_id) else "failed"
 
 
-def _withdraw(services: Services, report_id: str) -> None:
-    """Remove a report's documents from the index (its extraction is no longer in the store),
-    unless a worker is extracting it again at this moment: that worker's documents follow."""
+def _withdraw(services: Services, report_id: str) -> str:
+    """Remove the documents of a report whose extraction is no longer in the store. Under the
+    extract claim, so that no worker extracts it meanwhile (one that holds the claim makes
+    this ``processing``: asked again once it is done), and after reading the row again: a
+    worker may have extracted it since the caller looked (then it is indexed again)."""
     with claim(services, "extract", report_id, services.settings.extract_timeout_s + 60) as mine:
         if not mine:
-            return
+            return "processing"
+        with services.session() as session:
+            row = repo.get_report(session, report_id)
+            stored = row is not None and row.status in FINDINGS_STORED
+        if stored:
+            return "indexed" if index_report(services, report_id) else "failed"
         log.warning("index: %s is no longer extracted in the store, its documents withdrawn", report_id)
         try:
             withdraw_report(services.meili_admin(), services.prefix, report_id)
         except (httpx.HTTPError, MeiliError) as exc:
             _raise_if_unavailable(exc)
             raise
+    return "unextracted"
 
 
 def process_report(services: Services, report_id: str) -> str | None:
