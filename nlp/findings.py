@@ -61,9 +61,12 @@ _ENDS_GROUPS = re.compile(r"proc[ée]dure|synth[èe]se|sommaire|introduction|ann
                           r"|suivi|suites|pr[ée]c[ée]dent", re.I)
 #: the header row of a recapitulation table ("N° | Recommandation | Réalisée | …")
 _RECAP_HEADER = re.compile(r"recommandation|rappel|intitul", re.I)
+#: the names of a list of rappels au droit ("Rappels au droit", "Rappel à la réglementation", "Rappels
+#: d'obligations juridiques"), as a title or a label
+_RAPPEL_LIST_NAMES = (r"rappels?\s+(?:au|du)\s+droit|rappels?\s+[àa]\s+la\s+r[ée]glementation"
+                      r"|rappels?\s+d['’]obligations?\s+juridiques?")
 #: a list's label at the end of a line that runs a title into it ("… Rappel du droit :")
-_TRAILING_LABEL = re.compile(r"\b(?:rappels?\s+(?:au|du)\s+droit|rappels?\s+[àa]\s+la\s+r[ée]glementation"
-                             r"|(?:rappels?\s+des\s+)?obligations?\s+de\s+faire|rappels?\s+d['’]obligations?\s+juridiques?"
+_TRAILING_LABEL = re.compile(rf"\b(?:{_RAPPEL_LIST_NAMES}|(?:rappels?\s+des\s+)?obligations?\s+de\s+faire"
                              r"|recommandations?)\s*:\s*$", re.I)
 
 
@@ -97,9 +100,8 @@ _VERB_OF_SUBJECT = re.compile(r"\b(?:est|sont|était|serait|seraient|constitue|c
 _MARK = re.compile(r"^\s*(?:x|☒|✓|✔|oui|•)\s*\d?\s*$", re.I)
 #: the bare title of a list of findings ("Recommandations", "Principales recommandations", "Rappels à la
 #: réglementation", "Rappels au droit"), without a colon (with one it is a label: ``parse_label``)
-_LIST_TITLE = re.compile(r"^\W*(?:principales\s+|liste\s+des\s+)?(?:recommandations|rappels?\s+(?:au|du)\s+droit"
-                         r"|rappels?\s+[àa]\s+la\s+r[ée]glementation|rappels?\s+d['’]obligations?\s+juridiques?)"
-                         r"\s*$", re.I)
+_LIST_TITLE = re.compile(rf"^\W*(?:principales\s+|liste\s+des\s+)?(?:recommandations|{_RAPPEL_LIST_NAMES})\s*$",
+                         re.I)
 #: a title in capitals (two words or more, no digit) run into the lower-case item that follows it
 _RUN_IN_TITLE = re.compile(r"^(?=[^\s]*[A-ZÀÂÉÈÊÎÔÛÇ]{2})(?:[A-ZÀÂÉÈÊËÎÏÔÛÙÇŒ’'\-]+\s+){2,}(?=[a-zàâéèêîôûç])")
 #: a line holding only a label's leaders and page ("……………… page 21")

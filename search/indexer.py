@@ -275,6 +275,11 @@ def existing_ids(client: MeiliClient, uid: str, filter_: str) -> set[str]:
 
 
 # ---------------------------------------------------------------------------- public API
+def report_filter(report_id: str) -> str:
+    """The Meilisearch filter of a report's findings."""
+    return 'report_id = "{}"'.format(report_id.replace('"', ""))
+
+
 def index_reports(session, client: MeiliClient, report_ids: Iterable[str], embedder,
                   prefix: str) -> IndexSummary:
     """Upsert the findings and report documents of ``report_ids``; drop their stale findings."""
@@ -290,8 +295,7 @@ def index_reports(session, client: MeiliClient, report_ids: Iterable[str], embed
             summary.skipped.append((rid, ["unknown report"]))
             continue
         findings = list(row.findings)
-        quoted = rid.replace('"', "")
-        before = existing_ids(client, names["findings"], f'report_id = "{quoted}"')
+        before = existing_ids(client, names["findings"], report_filter(rid))
         sent = _index_findings(client, names["findings"], [(f, row) for f in findings],
                                embedder, summary, session=session)
         stale = sorted(before - sent - {f.id for f in findings})
@@ -402,8 +406,7 @@ def send_report_documents(session, client: MeiliClient, report_id: str, embedder
     findings = list(row.findings)
     tasks: list[tuple[str, int]] = []
     if replace:
-        quoted = report_id.replace('"', "")
-        task = client.delete_documents_by_filter(names["findings"], f'report_id = "{quoted}"')
+        task = client.delete_documents_by_filter(names["findings"], report_filter(report_id))
         tasks.append((names["findings"], int(task["taskUid"])))
     for batch in _batches([(f, row) for f in findings], BATCH_SIZE):
         valid = _valid_documents(batch, embedder, summary, session=session)
@@ -421,8 +424,7 @@ def withdraw_report(client: MeiliClient, prefix: str, report_id: str) -> list[tu
     """Remove a report's findings and its report document from the index (not waited for: an
     index applies its tasks in the order received, so documents sent later stay)."""
     names = index_settings.index_names(prefix)
-    quoted = report_id.replace('"', "")
-    findings = client.delete_documents_by_filter(names["findings"], f'report_id = "{quoted}"')
+    findings = client.delete_documents_by_filter(names["findings"], report_filter(report_id))
     report = client.delete_documents(names["reports"], [report_id])
     return [(names["findings"], int(findings["taskUid"])), (names["reports"], int(report["taskUid"]))]
 

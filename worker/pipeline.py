@@ -55,6 +55,10 @@ log = logging.getLogger(__name__)
 WRITE_BEHIND = True
 
 
+#: the statuses whose findings are in the store: extraction done, what indexing may send
+FINDINGS_STORED = ("extracted", "indexed")
+
+
 class TransientError(Exception):
     """Worth retrying later: a service did not answer."""
 
@@ -141,7 +145,7 @@ def _extract(services: Services, report_id: str) -> str | None:
         if row is None:
             log.warning("extract: unknown report %s", report_id)
             return None
-        if (row.status in ("extracted", "indexed") and row.extractor_version == EXTRACTOR_VERSION
+        if (row.status in FINDINGS_STORED and row.extractor_version == EXTRACTOR_VERSION
                 and row.classifier_version == clf_version):
             return report_id  # already done by these versions
         sha, file_id = row.sha256, row.file_id
@@ -192,10 +196,6 @@ def _fail(services: Services, report_id: str, code: str, message: str) -> str | 
     with services.session() as session:
         repo.mark_failed(session, report_id, code, message)
     return None
-
-
-#: the statuses whose findings are in the store: what indexing may send
-FINDINGS_STORED = ("extracted", "indexed")
 
 
 def _open_for_indexing(services: Services, report_id: str) -> bool:
