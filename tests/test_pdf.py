@@ -200,3 +200,20 @@ def test_space_after_a_footnote_call_is_kept():
     doc = read_pdf(render_paragraphs(["Les éléments prévus par le code général des collectivités "
                                       "territoriales<sup>2</sup> (CGCT) sont fournis à l'assemblée."] + PARAS[:2]))
     assert "territoriales2 (CGCT) sont fournis" in doc.text
+
+
+def test_ligatures_drawn_by_chromium_keep_their_letters():
+    """Skia draws "ffi" as its first letter with the ligature's width and the others with none:
+    spans kept apart cut the line there and lost "fi" ("l'O" | "f" | "ce aux règles")."""
+    from lab.replica.producer_browser import chromium_path, print_pdf  # noqa: PLC0415
+
+    if chromium_path() is None:
+        pytest.skip("Chromium not installed")
+    page = ("<!doctype html><html lang='fr'><head><meta charset='utf-8'><style>body { font: 10pt 'DejaVu Sans'; }"
+            "td { border: 1px solid #000; padding: 2pt; }</style></head><body>"
+            "<p>Le conseil a délibéré sur la soumission de l'Office aux règles afin de fixer les offres.</p>"
+            "<table><tr><td>1</td><td>Sélectionner l'offre réellement la plus efficace, à la fin du marché.</td>"
+            "<td>Mise en œuvre</td></tr></table></body></html>")
+    text = " ".join(read_pdf(print_pdf(page), ocr=False).text.split())
+    assert "soumission de l'Office aux règles afin de fixer les offres." in text
+    assert "Sélectionner l'offre réellement la plus efficace, à la fin du marché." in text
