@@ -217,3 +217,31 @@ def test_ligatures_drawn_by_chromium_keep_their_letters():
     text = " ".join(read_pdf(print_pdf(page), ocr=False).text.split())
     assert "soumission de l'Office aux règles afin de fixer les offres." in text
     assert "Sélectionner l'offre réellement la plus efficace, à la fin du marché." in text
+
+
+def test_a_small_type_table_at_the_foot_of_the_page_is_not_read_as_notes():
+    """"1 | Maîtriser …" in small type at the foot of a page reads as a footnote, and everything
+    below it with it; a numbered row of the same table below ("3 | Sécuriser … | Non mise en
+    œuvre") shows they are the table's rows: notes end the page."""
+    from nlp.layout import RawPage, Unit, _mark_footnotes  # noqa: PLC0415
+
+    def unit(y: float, text: str, x: float = 72.0) -> Unit:
+        return Unit(1, [x, y, 500.0, y + 9], [text], 7.7, False, tabular="\t" in text)
+
+    def row(y: float, text: str, status: str) -> Unit:
+        return Unit(1, [72.0, y, 524.0, y + 19], [], 7.7, False, role="table",
+                    cells=[unit(y, text), unit(y, status, 481.0)])
+
+    page = RawPage(1, 595.0, 842.0, [])
+    body = Unit(1, [72.0, 100.0, 520.0, 600.0], ["Texte du rapport."], 9.0, False)
+    first = unit(690.0, "1\tMaîtriser l'équilibre financier de l'office.")
+    title = unit(702.0, "RECOMMANDATIONS EN COURS DE MISE EN ŒUVRE")
+    cut = unit(725.0, "de déterminer la date de réception des plis.", 86.0)
+    units = [body, first, title, row(715.0, "3\tSécuriser la procédure de passation des marchés en permettant",
+                                     "Non mise en œuvre"), cut]
+    _mark_footnotes(page, units, 9.0)
+    assert [u.role for u in units] == ["body", "body", "body", "table", "body"]
+    # real notes stay notes
+    notes = [body, unit(770.0, "1 Source : comptes de gestion."), unit(780.0, "2 Voir l'annexe.")]
+    _mark_footnotes(page, notes, 9.0)
+    assert [u.role for u in notes] == ["body", "footnote", "footnote"]
