@@ -55,11 +55,11 @@ def _cut_lines(lines: list[dict]) -> bool:
 
 
 def _touch(prev: dict, cur: dict) -> bool:
-    """``cur`` starts where ``prev`` stops, on its baseline, a letter on each side (mid-word)."""
+    """``cur`` starts where ``prev`` stops, on its baseline, with a letter (a word cut, or a word
+    opening with a ligature: "objectifs " | "f" | "xés"); not a cell of figures ("1 250" | " 980")."""
     a, b = prev["bbox"], cur["bbox"]
     return abs(b[0] - a[2]) < 0.05 and bool(prev["spans"]) and bool(cur["spans"]) and abs(b[3] - a[3]) < 0.5 \
-        and prev["spans"][-1]["text"][-1:].isalpha() \
-        and cur["spans"][0]["text"][:1].isalpha()
+        and cur["spans"][0]["text"][:1].isalpha() and not prev["spans"][-1]["text"][-1:].isdigit()
 
 
 def _join_cut_lines(page: pymupdf.Page, blocks: list[dict]) -> None:

@@ -245,3 +245,15 @@ def test_a_small_type_table_at_the_foot_of_the_page_is_not_read_as_notes():
     notes = [body, unit(770.0, "1 Source : comptes de gestion."), unit(780.0, "2 Voir l'annexe.")]
     _mark_footnotes(page, notes, 9.0)
     assert [u.role for u in notes] == ["body", "footnote", "footnote"]
+
+
+def test_a_word_opening_with_a_ligature_drawn_by_chromium_is_not_a_cell():
+    from lab.replica.producer_browser import chromium_path, print_pdf  # noqa: PLC0415
+
+    if chromium_path() is None:
+        pytest.skip("Chromium not installed")
+    sentence = "Mettre en place un suivi des objectifs fixés dans le contrat, à la fin de chaque exercice."
+    page = ("<!doctype html><html lang='fr'><head><meta charset='utf-8'><style>body { font: 10pt 'DejaVu Sans'; }"
+            f"</style></head><body><p>{sentence}</p></body></html>")
+    doc = read_pdf(print_pdf(page), ocr=False)
+    assert sentence in doc.text and "\t" not in doc.text
