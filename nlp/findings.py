@@ -53,9 +53,6 @@ _HEADER_WORDS = re.compile(r"non\s+r[ée]alis[ée]e?s?|en\s+cours(?:\s+de(?:\s+r
 #: the wrapped rest of a status cell ("En cours de" / "mise en œuvre"), alone on its line
 _STATUS_REST = re.compile(r"(?:(?:totalement|partiellement|non)\s+)?(?:(?:mise?s?\s+)?en\s+)?(?:œ|oe)uvre|"
                           r"(?:de\s+)?r[ée]alis(?:ation|[ée]e?s?)|en\s+cours(?:\s+de)?|sans\s+objet", re.I)
-#: a status cell in words as it opens ("Recommandation partiellement mise", "En cours de")
-_STATUS_START = re.compile(r"\s*(?:(?:recommandation|rappel)s?\s+)?"
-                           r"(?:totalement|partiellement|non\s|en\s+cours|mise?s?\s|r[ée]alis|sans\s+objet)", re.I)
 #: a title that closes the recapitulation's groups rather than subdividing them
 #: a line cut after a preposition or an article goes on below ("… avec la communauté de communes du")
 _DANGLING_END = re.compile(r"\b(?:du|de|des|la|le|les|en|à|au|aux|et|ou|d['’]|l['’]|par|pour|sur|dans|avec|un|une)$",
@@ -500,10 +497,9 @@ class _Scanner:
             if (nxt.table or nxt.start in self.heading_starts or not goes_on or len(t) > 400
                     or parse_label(t) or is_noise(t)):
                 break
-            if len(t) <= 30 and _STATUS_REST.fullmatch(t.rstrip(" .")) and \
-                    _STATUS_START.match(self.lines[i].text.rsplit("\t", 1)[-1]) and "\t" in self.lines[i].text:
-                # the wrapped rest of the row's status cell in words ("En cours de" / "mise en œuvre"),
-                # not the item's text going on (which may end "… la mise en" / "œuvre.")
+            if len(t) <= 30 and _STATUS_REST.fullmatch(t.rstrip(" .")):
+                # the status cell's wrapped rest ("En cours de" / "mise en œuvre"), not the item's text;
+                # with the row's last cell, the status ("… partiellement mise" / "en œuvre")
                 if cand.status is None:
                     cand.status = status_match(self.lines[i].text.rsplit("\t", 1)[-1] + " " + t)
                 continue
