@@ -50,9 +50,6 @@ _STATUS_HEADER = re.compile(r"r[ée]alis[ée]e|en cours|mise?s? en (?:œ|oe)uvre
 _HEADER_WORDS = re.compile(r"non\s+r[ée]alis[ée]e?s?|en\s+cours(?:\s+de(?:\s+r[ée]alisation)?)?|r[ée]alis[ée]e?s?"
                            r"|(?:(?:totalement|partiellement|non)\s+)?mise?s?\s+en\s+(?:œ|oe)uvre|^\s*mise?s?\s+en\s*$"
                            r"|sans\s+objet|[àa]\s+suivre", re.I)
-#: the wrapped rest of a status cell ("En cours de" / "mise en œuvre"), alone on its line
-_STATUS_REST = re.compile(r"(?:(?:totalement|partiellement|non)\s+)?(?:(?:mise?s?\s+)?en\s+)?(?:œ|oe)uvre|"
-                          r"(?:de\s+)?r[ée]alis(?:ation|[ée]e?s?)|en\s+cours(?:\s+de)?|sans\s+objet", re.I)
 #: a title that closes the recapitulation's groups rather than subdividing them
 #: a line cut after a preposition or an article goes on below ("… avec la communauté de communes du")
 _DANGLING_END = re.compile(r"\b(?:du|de|des|la|le|les|en|à|au|aux|et|ou|d['’]|l['’]|par|pour|sur|dans|avec|un|une)$",
@@ -497,12 +494,6 @@ class _Scanner:
             if (nxt.table or nxt.start in self.heading_starts or not goes_on or len(t) > 400
                     or parse_label(t) or is_noise(t)):
                 break
-            if len(t) <= 30 and _STATUS_REST.fullmatch(t.rstrip(" .")):
-                # the status cell's wrapped rest ("En cours de" / "mise en œuvre"), not the item's text;
-                # with the row's last cell, the status ("… partiellement mise" / "en œuvre")
-                if cand.status is None:
-                    cand.status = status_match(self.lines[i].text.rsplit("\t", 1)[-1] + " " + t)
-                continue
             if parts[-1].endswith("-") and t[0].islower():
                 parts[-1] += t  # "compte-" / "rendu": one word cut at its own hyphen
                 t = ""

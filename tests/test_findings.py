@@ -652,26 +652,3 @@ def test_theme_title_in_capitals_run_into_the_item_below_it():
     assert [(_norm(f.text), f.status) for f in _recs(understand(render_paragraphs(paras), "r12u"))] == [
         ("constituer les provisions pour risques dès l'apparition du risque", "en_cours"),
         ("rattacher les charges et les produits à l'exercice qui les concerne", "non_mise_en_oeuvre")]
-
-
-def test_the_wrapped_rest_of_a_status_cell_is_not_the_items_text():
-    """A status column in words, its cell wrapped ("Recommandation partiellement mise" / "en œuvre"):
-    the rest below the row is the status's, not the item's text going on (a browser-printed table)."""
-    from lab.replica.html_model import Block, ParsedHtml  # noqa: PLC0415
-    from lab.replica.layout import Furniture  # noqa: PLC0415
-    from lab.replica.producer_browser import VARIANTS, chromium_path, page_html, print_pdf  # noqa: PLC0415
-
-    if chromium_path() is None:
-        pytest.skip("Chromium not installed")
-    first = "Valoriser les aides en nature attribuées aux associations"
-    second = "Procéder à la reprise des provisions devenues inutiles et ajuster les crédits de l'exercice."
-    blocks = [Block("heading", "1 La gestion", level=1), Block("para", FILLER),
-              Block("heading", "Recommandations", level=1),
-              Block("para", f"Recommandation n° 1 : {first} [Recommandation partiellement mise en œuvre]"),
-              Block("para", f"Recommandation n° 2 : {second} [Recommandation non mise en œuvre]"),
-              Block("heading", "2 La procédure", level=1), Block("para", FILLER * 2)]
-    table = next(v for v in VARIANTS if v.name == "nav-tableau")
-    page = page_html(ParsedHtml(blocks, {}), table, Furniture(title="Commune de Testville",
-                                                              chamber="Chambre régionale des comptes Bretagne"))
-    report = understand(print_pdf(page), "r40")
-    assert [(f.text, f.status) for f in _recs(report)] == [(first, "en_cours"), (second, "non_mise_en_oeuvre")]
