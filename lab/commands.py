@@ -130,7 +130,7 @@ def train_cmd(
 @eval_app.command("extraction")
 def extraction(
     family: str = typer.Option(",".join(FAMILIES), help="Familles de mise en page, séparées par des virgules "
-                                                       "(story, reportlab, bureautique, scanne)."),
+                                                       "(story, reportlab, bureautique, navigateur, scanne)."),
     keys: str = typer.Option("", help="Seulement ces rapports de l'étalon (clés séparées par des virgules)."),
     split: str = typer.Option("", help="Seulement les rapports de développement (dev) ou de test (test)."),
     limit: int = typer.Option(0, help="Seulement les N premiers rapports retenus (0 : tous)."),

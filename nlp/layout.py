@@ -24,6 +24,8 @@ _DIGITS = re.compile(r"\d+")
 _SPACES = re.compile(r"\s+")
 _ENDS_SENTENCE = re.compile(r"[.!?:;»)\]…]\s*$")
 _FOOTNOTE_START = re.compile(r"^\s*(?:\(?\d{1,3}\)?|\*+|[¹²³⁴⁵⁶⁷⁸⁹⁰]+)\s*\S")
+#: a table cell opening with a row number and a cell of text ("3\tsécuriser …")
+_NUMBERED_CELL = re.compile(r"^\s*\d{1,3}\t\S")
 
 
 @dataclass
@@ -358,10 +360,20 @@ def _mark_footnotes(page: RawPage, units: list[Unit], body_size: float) -> None:
     content = [u for u in units if u.role in ("body", "table")]
     lowest_body = max((u.bbox[3] for u in content if u.size > body_size * 0.88), default=0)
     in_notes = False
+    # the units marked as notes so far, as they were: a numbered table row below shows them rows of
+    # a small-type table at the foot of the page ("1 | maîtriser …" then "3 | sécuriser … | Non mise
+    # en œuvre"), not notes (notes end the page)
+    marked: list[tuple[Unit, str, list[str], float, list[Unit]]] = []
     for u in sorted(content, key=lambda u: u.bbox[1]):
+        saved = (u, u.role, u.lines, u.size, u.cells)
         if u.role == "table":
             # a note number set beside its text reads as a two-cell row
             if len(u.cells) != 2 or not re.fullmatch(r"\(?\d{1,3}\)?|\*+", " ".join(u.cells[0].lines)):
+                if marked and abs(u.bbox[0] - marked[0][0].bbox[0]) < 2 and abs(u.size - marked[0][3]) < 0.5 \
+                        and _NUMBERED_CELL.match(u.cells[0].lines[0] if u.cells[0].lines else ""):
+                    for v, role, lines, size, cells in marked:
+                        v.role, v.lines, v.size, v.cells = role, lines, size, cells
+                    marked, in_notes = [], False
                 continue
             u.lines = [" ".join(u.cells[0].lines) + " " + " ".join(u.cells[1].lines)]
             u.size = u.cells[1].size
@@ -371,6 +383,7 @@ def _mark_footnotes(page: RawPage, units: list[Unit], body_size: float) -> None:
                 and (in_notes or u.starts_superscript or _FOOTNOTE_START.match(u.lines[0]))):
             u.role = "footnote"
             in_notes = True
+            marked.append(saved)
         elif not u.cells and u.role == "table":
             u.role = "body"
 

@@ -200,3 +200,60 @@ def test_space_after_a_footnote_call_is_kept():
     doc = read_pdf(render_paragraphs(["Les éléments prévus par le code général des collectivités "
                                       "territoriales<sup>2</sup> (CGCT) sont fournis à l'assemblée."] + PARAS[:2]))
     assert "territoriales2 (CGCT) sont fournis" in doc.text
+
+
+def test_ligatures_drawn_by_chromium_keep_their_letters():
+    """Skia draws "ffi" as its first letter with the ligature's width and the others with none:
+    spans kept apart cut the line there and lost "fi" ("l'O" | "f" | "ce aux règles")."""
+    from lab.replica.producer_browser import chromium_path, print_pdf  # noqa: PLC0415
+
+    if chromium_path() is None:
+        pytest.skip("Chromium not installed")
+    page = ("<!doctype html><html lang='fr'><head><meta charset='utf-8'><style>body { font: 10pt 'DejaVu Sans'; }"
+            "td { border: 1px solid #000; padding: 2pt; }</style></head><body>"
+            "<p>Le conseil a délibéré sur la soumission de l'Office aux règles afin de fixer les offres.</p>"
+            "<table><tr><td>1</td><td>Sélectionner l'offre réellement la plus efficace, à la fin du marché.</td>"
+            "<td>Mise en œuvre</td></tr></table></body></html>")
+    text = " ".join(read_pdf(print_pdf(page), ocr=False).text.split())
+    assert "soumission de l'Office aux règles afin de fixer les offres." in text
+    assert "Sélectionner l'offre réellement la plus efficace, à la fin du marché." in text
+
+
+def test_a_small_type_table_at_the_foot_of_the_page_is_not_read_as_notes():
+    """"1 | Maîtriser …" in small type at the foot of a page reads as a footnote, and everything
+    below it with it; a numbered row of the same table below ("3 | Sécuriser … | Non mise en
+    œuvre") shows they are the table's rows: notes end the page."""
+    from nlp.layout import RawPage, Unit, _mark_footnotes  # noqa: PLC0415
+
+    def unit(y: float, text: str, x: float = 72.0) -> Unit:
+        return Unit(1, [x, y, 500.0, y + 9], [text], 7.7, False, tabular="\t" in text)
+
+    def row(y: float, text: str, status: str) -> Unit:
+        return Unit(1, [72.0, y, 524.0, y + 19], [], 7.7, False, role="table",
+                    cells=[unit(y, text), unit(y, status, 481.0)])
+
+    page = RawPage(1, 595.0, 842.0, [])
+    body = Unit(1, [72.0, 100.0, 520.0, 600.0], ["Texte du rapport."], 9.0, False)
+    first = unit(690.0, "1\tMaîtriser l'équilibre financier de l'office.")
+    title = unit(702.0, "RECOMMANDATIONS EN COURS DE MISE EN ŒUVRE")
+    cut = unit(725.0, "de déterminer la date de réception des plis.", 86.0)
+    units = [body, first, title, row(715.0, "3\tSécuriser la procédure de passation des marchés en permettant",
+                                     "Non mise en œuvre"), cut]
+    _mark_footnotes(page, units, 9.0)
+    assert [u.role for u in units] == ["body", "body", "body", "table", "body"]
+    # real notes stay notes
+    notes = [body, unit(770.0, "1 Source : comptes de gestion."), unit(780.0, "2 Voir l'annexe.")]
+    _mark_footnotes(page, notes, 9.0)
+    assert [u.role for u in notes] == ["body", "footnote", "footnote"]
+
+
+def test_a_word_opening_with_a_ligature_drawn_by_chromium_is_not_a_cell():
+    from lab.replica.producer_browser import chromium_path, print_pdf  # noqa: PLC0415
+
+    if chromium_path() is None:
+        pytest.skip("Chromium not installed")
+    sentence = "Mettre en place un suivi des objectifs fixés dans le contrat, à la fin de chaque exercice."
+    page = ("<!doctype html><html lang='fr'><head><meta charset='utf-8'><style>body { font: 10pt 'DejaVu Sans'; }"
+            f"</style></head><body><p>{sentence}</p></body></html>")
+    doc = read_pdf(print_pdf(page), ocr=False)
+    assert sentence in doc.text and "\t" not in doc.text

@@ -2,7 +2,8 @@
 
 A family is one producer with its variants: ``story`` (PyMuPDF's Story, the project's first
 renderer: classique, moderne, chambre, compact), ``reportlab`` (ReportLab platypus) and
-``bureautique`` (a word-processor document laid out by LibreOffice). The scanned renderings
+``bureautique`` (a word-processor document laid out by LibreOffice) and ``navigateur`` (the
+report as HTML + CSS printed to PDF by headless Chromium). The scanned renderings
 (page images only, read through OCR) form the ``scanne`` family: a story variant and a
 bureautique variant rasterised.
 
@@ -15,7 +16,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from lab.replica import producer_office, producer_reportlab
+from lab.replica import producer_browser, producer_office, producer_reportlab
 from lab.replica.html_model import parse_report_html
 from lab.replica.layout import Furniture
 from lab.replica.render import SCANNED, TEXT_VARIANTS, corpus_report_info, render_corpus_report
@@ -23,7 +24,7 @@ from lab.replica.scan import rasterize
 from lab.replica.variants import RenderVariant
 
 SCANNED_FAMILY = "scanne"
-TEXT_FAMILIES = ("story", "reportlab", "bureautique")
+TEXT_FAMILIES = ("story", "reportlab", "bureautique", "navigateur")
 FAMILIES = (*TEXT_FAMILIES, SCANNED_FAMILY)
 
 
@@ -33,7 +34,8 @@ class FamilyVariant:
 
     name: str
     family: str
-    spec: RenderVariant | producer_reportlab.ReportlabVariant | producer_office.OfficeVariant
+    spec: (RenderVariant | producer_reportlab.ReportlabVariant | producer_office.OfficeVariant
+           | producer_browser.BrowserVariant)
     scanned: bool = False
     scan_rotation: float = 0.3
     scan_noise: float = 0.002
@@ -42,6 +44,8 @@ class FamilyVariant:
     def producer(self) -> str:
         if isinstance(self.spec, RenderVariant):
             return "story"
+        if isinstance(self.spec, producer_browser.BrowserVariant):
+            return "navigateur"
         return "reportlab" if isinstance(self.spec, producer_reportlab.ReportlabVariant) else "bureautique"
 
 
@@ -49,6 +53,7 @@ VARIANTS: list[FamilyVariant] = [
     *(FamilyVariant(v.name, "story", v) for v in TEXT_VARIANTS),
     *(FamilyVariant(v.name, "reportlab", v) for v in producer_reportlab.VARIANTS),
     *(FamilyVariant(v.name, "bureautique", v) for v in producer_office.VARIANTS),
+    *(FamilyVariant(v.name, "navigateur", v) for v in producer_browser.VARIANTS),
     FamilyVariant(SCANNED.name, SCANNED_FAMILY, SCANNED, scanned=True),
     FamilyVariant("scanne-lo", SCANNED_FAMILY, replace(producer_office.VARIANTS[0], name="scanne-lo", scanned=True),
                   scanned=True, scan_rotation=-0.4, scan_noise=0.003),
@@ -105,6 +110,11 @@ def render_reports(keys: list[str], variant: FamilyVariant, corpus_dir: Path | N
                                                     max_pages=max_pages)
                     continue  # the story renderer rasterises its own scanned variant
                 info = corpus_report_info(key, corpus_dir)
+                if variant.producer == "navigateur":
+                    assert isinstance(variant.spec, producer_browser.BrowserVariant)
+                    out[key] = producer_browser.render(parse_report_html(info["html"]), variant.spec,
+                                                       _furniture(info), max_pages)
+                    continue
                 assert isinstance(variant.spec, producer_reportlab.ReportlabVariant)
                 out[key] = producer_reportlab.render(parse_report_html(info["html"]), variant.spec,
                                                      _furniture(info), max_pages)
