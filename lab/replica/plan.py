@@ -360,17 +360,27 @@ def _element(block: Block, role) -> Element:
     return Element("para", block.html, role=role(block) if role else "p")
 
 
-def recap_rows(regions: list[ListRegion]) -> tuple[list[str], list[list[str] | str]]:
+def status_words(item: ListItem) -> str:
+    """The status of an item as a recapitulation's one status column states it, in words (HTML)."""
+    if item.status_text and item.status_text != item.group:
+        return html_lib.escape(unbracket(item.status_text))
+    label = dict(STATUS_COLUMNS).get(item.status or "", "")
+    return html_lib.escape(label) if label else ("Sans objet" if item.status == "sans_objet" else "")
+
+
+def recap_rows(regions: list[ListRegion], *, status_in_words: bool = False
+               ) -> tuple[list[str], list[list[str] | str]]:
     """Header and rows of a recapitulation table: a row is [nature?, n°, text, status ticks…] or a
-    group title (str) spanning the table. Statuses get columns only when the report states them;
-    several lists are grouped by status, in the report's order inside a group."""
+    group title (str) spanning the table. Statuses get columns only when the report states them
+    (one column in words instead of tick columns with ``status_in_words``); several lists are
+    grouped by status, in the report's order inside a group."""
     mixed = len(regions) > 1
     with_status = any(r.has_status for r in regions)
     header = (["Nature"] if mixed else []) + ["N°", "Intitulé" if mixed else
                                             ("Rappel au droit" if regions[0].kind == "rappel_au_droit"
                                              else "Recommandation")]
     if with_status:
-        header += [label for _, label in STATUS_COLUMNS]
+        header += ["Degré de mise en œuvre"] if status_in_words else [label for _, label in STATUS_COLUMNS]
     items = [item for r in regions for item in r.items]
 
     def row(item: ListItem) -> list[str] | str:
@@ -379,7 +389,8 @@ def recap_rows(regions: list[ListRegion]) -> tuple[list[str], list[list[str] | s
         nature = ["Rappel au droit" if item.kind == "rappel_au_droit" else "Recommandation"] if mixed else []
         cells = nature + [item.number or "", item.html]
         if with_status:
-            cells += ["X" if item.status == code else "" for code, _ in STATUS_COLUMNS]
+            cells += [status_words(item)] if status_in_words else \
+                ["X" if item.status == code else "" for code, _ in STATUS_COLUMNS]
         return cells
 
     if not mixed:

@@ -43,7 +43,7 @@ from typing import Literal
 
 from lab.replica.html_model import ParsedHtml, block_role
 from lab.replica.layout import Furniture
-from lab.replica.plan import STATUS_COLUMNS, STATUS_GROUP_TITLES, Element, ListItem, RecapLayout, plan_report, unbracket
+from lab.replica.plan import Element, RecapLayout, plan_report, recap_rows
 
 
 class ChromiumUnavailable(RuntimeError):
@@ -162,53 +162,13 @@ def _cover(variant: BrowserVariant, furniture: Furniture) -> str:
             f"{dept.replace('sub', 'dept')}{date.replace('sub', 'date')}</div>")
 
 
-def _status_text(item: ListItem) -> str:
-    if item.status_text and item.status_text != item.group:
-        return html_lib.escape(unbracket(item.status_text))
-    label = dict(STATUS_COLUMNS).get(item.status or "", "")
-    return html_lib.escape(label) if label else ("Sans objet" if item.status == "sans_objet" else "")
-
-
 def _recap(element: Element) -> str:
     """A bordered table: [Nature] N° Intitulé [Degré de mise en œuvre (in words)]; several lists
     mixed are grouped by status (group rows spanning the table)."""
-    regions = element.regions
-    mixed = len(regions) > 1
-    with_status = any(r.has_status for r in regions)
-    head = (["Nature"] if mixed else []) + ["N°", "Intitulé" if mixed else
-                                           ("Rappel au droit" if regions[0].kind == "rappel_au_droit"
-                                            else "Recommandation")]
-    if with_status:
-        head.append("Degré de mise en œuvre")
+    head, rows = recap_rows(element.regions, status_in_words=True)
     ncols = len(head)
-
-    def row(item: ListItem) -> str:
-        if item.kind == "note":
-            return f"<tr><td class='group' colspan='{ncols}'>{item.html}</td></tr>"
-        cells = (["Rappel au droit" if item.kind == "rappel_au_droit" else "Recommandation"] if mixed else []) + \
-            [html_lib.escape(item.number or ""), item.html]
-        if with_status:
-            cells.append(_status_text(item))
-        return "<tr>" + "".join(f"<td>{c}</td>" for c in cells) + "</tr>"
-
-    items = [it for r in regions for it in r.items]
-    body: list[str] = []
-    if mixed:
-        for code in ["totalement_mise_en_oeuvre", "en_cours", "non_mise_en_oeuvre", "sans_objet", None]:
-            members = [it for it in items if it.kind != "note" and it.status == code]
-            if not members:
-                continue
-            if with_status:
-                body.append(f"<tr><td class='group' colspan='{ncols}'>"
-                            f"{html_lib.escape(STATUS_GROUP_TITLES[code])}</td></tr>")
-            body += [row(it) for it in members]
-    else:
-        seen: set[str] = set()
-        for it in items:
-            if it.group and it.group not in seen:
-                seen.add(it.group)
-                body.append(f"<tr><td class='group' colspan='{ncols}'>{html_lib.escape(it.group)}</td></tr>")
-            body.append(row(it))
+    body = [f"<tr><td class='group' colspan='{ncols}'>{r}</td></tr>" if isinstance(r, str) else
+            "<tr>" + "".join(f"<td>{c}</td>" for c in r) + "</tr>" for r in rows]
     thead = "<thead><tr>" + "".join(f"<th>{html_lib.escape(h)}</th>" for h in head) + "</tr></thead>"
     return f"<table>{thead}<tbody>{''.join(body)}</tbody></table>"
 
