@@ -196,10 +196,12 @@ class _Piece:
     baseline (the median bottom of the words: descenders and marks aside) and the median height of
     the words of its whole line (a lone tick's own height says little)."""
 
-    __slots__ = ("words", "par", "x0", "x1", "y0", "base", "height")
+    __slots__ = ("words", "par", "x0", "x1", "y0", "base", "height", "header")
 
-    def __init__(self, words: list[tuple[float, float, float, float, str]], par: tuple[int, int], height: float):
+    def __init__(self, words: list[tuple[float, float, float, float, str, bool]], par: tuple[int, int], height: float,
+                 header: bool = False):
         self.words = words
+        self.header = header  # a cell of a status header line
         self.par = par  # Tesseract's (block, paragraph)
         self.x0, self.x1 = words[0][0], words[-1][2]
         self.y0 = min(w[1] for w in words)
@@ -216,10 +218,12 @@ def _median(values: list[float]) -> float:
     return ordered[len(ordered) // 2] if ordered else 0.0
 
 
-def _tsv_lines(tsv: str) -> list[tuple[tuple[int, int], list[tuple[float, float, float, float, str]]]]:
+def _tsv_lines(tsv: str) -> list[tuple[tuple[int, int], list[tuple[float, float, float, float, str, bool]]]]:
     """Tesseract's lines in its reading order, each with its paragraph and its words (pixel
-    boxes); the rules of a table read as "|" are dropped, a word they cut becomes two."""
-    lines: dict[tuple[int, int, int], list[tuple[float, float, float, float, str]]] = {}
+    boxes, text, and whether a table rule stood just before the word); the rules of a table
+    read as "|" are dropped, a word they cut becomes two."""
+    lines: dict[tuple[int, int, int], list[tuple[float, float, float, float, str, bool]]] = {}
+    ruled: dict[tuple[int, int, int], bool] = {}  # a rule read as a word of its own stands last
     for row in tsv.splitlines()[1:]:
         cols = row.split("\t")
         if len(cols) < 12 or cols[0] != "5":
@@ -228,35 +232,61 @@ def _tsv_lines(tsv: str) -> list[tuple[tuple[int, int], list[tuple[float, float,
         if not text:
             continue
         left, top, width, height = (int(c) for c in cols[6:10])
-        words = lines.setdefault((int(cols[2]), int(cols[3]), int(cols[4])), [])
+        key = (int(cols[2]), int(cols[3]), int(cols[4]))
+        words = lines.setdefault(key, [])
         if not words and _RULE_PREFIX.match(text):
             left, width, text = left + width // len(text), width - width // len(text), text[1:]
         if not _RULE.search(text):
-            words.append((left, top, left + width, top + height, text))
+            words.append((left, top, left + width, top + height, text, ruled.pop(key, False)))
             continue
         # "Réalisée|En": the parts share the box in proportion to their characters
         per_char = width / len(text)
         x = float(left)
-        for part in _RULE.split(text):
+        parts = _RULE.split(text)
+        for k, part in enumerate(parts):
             if part:
-                words.append((x, top, x + per_char * len(part), top + height, part))
+                words.append((x, top, x + per_char * len(part), top + height, part, k > 0 or ruled.pop(key, False)))
             x += per_char * (len(part) + 1)
+        ruled[key] = not parts[-1]
     return [((b, p), words) for (b, p, _), words in lines.items() if words]
+
+
+#: the words of a status table's header ("Réalisée | En cours de réalisation | Non réalisée | Page"):
+#: the status words, one of which at least must be a line's for it to be a header line …
+_STATUS_STEM = re.compile(r"r[ée]alis|cours|(?:œ|oe)uvre|suivre|objet", re.I)
+#: … and every other word of the line (after a rule glued to it as "T", "l", "[")
+_HEADER_VOCAB = re.compile(r"(?:[|\[\]{}lIT](?=[A-ZÀ-Ý]))?(?:r[ée]alis[ée]e?s?|r[ée]alisation|en|cours|de|non|mise?s?"
+                           r"|(?:œ|oe)uvre|partiellement|totalement|sans|objet|[àa]|suivre|page|n\s*°|n°|statut"
+                           r"|recommandations?|rappels?|intitul[ée]s?)[.:]?", re.I)
+#: in a status header line, cells stand closer than in a row (narrow columns): cut at this many
+#: word heights, and wherever a table rule stood between two words
+HEADER_CELL_GAP = 1.0
+
+
+def _status_header(words: list[tuple[float, float, float, float, str, bool]]) -> bool:
+    """A line of a status table's header: two status words at least, nothing but header words."""
+    texts = [w[4] for w in words]
+    return (sum(1 for t in texts if _STATUS_STEM.search(t)) >= 2
+            and all(_HEADER_VOCAB.fullmatch(t) for t in texts))
 
 
 def _pieces(tsv: str) -> list[_Piece]:
     """The cells of every OCR line: a line is cut where two words stand more than ``CELL_GAP``
-    word heights apart (a table row read as one line: the item, its status tick, its page)."""
+    word heights apart (a table row read as one line: the item, its status tick, its page), a
+    status header line (``_status_header``) at ``HEADER_CELL_GAP``, and any line wherever a table
+    rule read as "|" stands between two words ("Lettre recommandée |Le 14 janvier": two cells)."""
     out = []
     for par, words in _tsv_lines(tsv):
         height = _median([w[3] - w[1] for w in words]) or 1.0
+        header = _status_header(words)
+        gap = (HEADER_CELL_GAP if header else CELL_GAP) * height
         current = [words[0]]
         for prev, word in zip(words, words[1:]):
-            if word[0] - prev[2] > CELL_GAP * height:
-                out.append(_Piece(current, par, height))
+            if word[0] - prev[2] > gap or word[5]:
+                out.append(_Piece(current, par, height, header))
                 current = []
             current.append(word)
-        out.append(_Piece(current, par, height))
+        out.append(_Piece(current, par, height, header))
     return out
 
 
@@ -280,6 +310,12 @@ def _continues(above: list[_Piece], piece: _Piece, right: float, pitch: float) -
     last = above[-1]
     height = (last.height + piece.height) / 2
     if not 0.5 * height < piece.base - last.base <= PITCH_SLACK * pitch:
+        return False
+    if (last.header or piece.header) and not (last.header and piece.header and piece.x0 < last.x1
+                                              and last.x0 < piece.x1):
+        # a wrapped header cell goes on right under its first line ("En cours de" / "réalisation
+        # réalisé"); a row's tick under it ("Non réalisé" / "x") is no part of it, nor is a header
+        # line part of the cell above it (a table's title row)
         return False
     first = piece.words[0]
     if _BULLET.match(first[4]) or (_CAPITALS.match(piece.text) and not _CAPITALS.match(last.text)):
