@@ -187,6 +187,8 @@ _RULE = re.compile(r"[|¦]")
 _CAPITALS = re.compile(r"^[^a-zà-ÿ]*[A-ZÀ-Ý][^a-zà-ÿ]*[A-ZÀ-Ý][^a-zà-ÿ]*$")
 #: a cell's left rule read as a letter or a bracket glued to the first word ("[Prendre", "lAffecter")
 _RULE_PREFIX = re.compile(r"^[\[\]{}lI](?=[A-ZÀ-Ý][a-zà-ÿ])")
+#: a status tick ("x") read with a table rule glued before or after it ("Ix", "lx", "1x", "[x", "x|", "x.")
+_GLUED_TICK = re.compile(r"([|¦Il1\[\]{}(])?x([|¦Il\]}).,:;])?")
 #: a list item's marker, as a word of its own ("+" and "*": a bullet "•" as Tesseract reads it)
 _BULLET = re.compile(r"^(?:[•▪➢►■□✓→\-–—*+]|\d{1,2}[./)]|[a-z][)/])$")
 
@@ -236,6 +238,18 @@ def _tsv_lines(tsv: str) -> list[tuple[tuple[int, int], list[tuple[float, float,
         words = lines.setdefault(key, [])
         if not words and _RULE_PREFIX.match(text):
             left, width, text = left + width // len(text), width - width // len(text), text[1:]
+        tick = _GLUED_TICK.fullmatch(text)
+        if tick:
+            # a tick read with the rule beside it ("Ix", "1x", "x|"): the tick, a cell of its own
+            share = width // len(text)
+            if tick.group(1):
+                left, width = left + share, width - share
+                ruled[key] = True
+            if tick.group(2):
+                width -= share
+            words.append((left, top, left + width, top + height, "x", ruled.pop(key, False)))
+            ruled[key] = bool(tick.group(2))
+            continue
         if not _RULE.search(text):
             words.append((left, top, left + width, top + height, text, ruled.pop(key, False)))
             continue
@@ -255,9 +269,11 @@ def _tsv_lines(tsv: str) -> list[tuple[tuple[int, int], list[tuple[float, float,
 #: the status words, one of which at least must be a line's for it to be a header line …
 _STATUS_STEM = re.compile(r"r[ée]alis|cours|(?:œ|oe)uvre|suivre|objet", re.I)
 #: … and every other word of the line (after a rule glued to it as "T", "l", "[")
-_HEADER_VOCAB = re.compile(r"(?:[|\[\]{}lIT](?=[A-ZÀ-Ý]))?(?:r[ée]alis[ée]e?s?|r[ée]alisation|en|cours|de|non|mise?s?"
-                           r"|(?:œ|oe)uvre|partiellement|totalement|sans|objet|[àa]|suivre|page|n\s*°|n°|statut"
-                           r"|recommandations?|rappels?|intitul[ée]s?)[.:]?", re.I)
+_HEADER_VOCAB = re.compile(r"(?:[\[\]{}]|[|lIT](?=[A-ZÀ-Ý]))?(?:r[ée]alis[ée]e?s?|r[ée]alisation|en|cours|de|non"
+                           r"|mise?s?|(?:œ|oe)uvre|partiellement|totalement|sans|objet|[àa]|suivre|page|n\s*°|n°|statut"
+                           r"|recommandations?|rappels?|intitul[ée]s?)[.:]?[\[\]{}]?", re.I)
+#: a rule read as a bracket glued to a header word ("Réalisée]", "[Non")
+_BRACKET = "[]{}"
 #: in a status header line, cells stand closer than in a row (narrow columns): cut at this many
 #: word heights, and wherever a table rule stood between two words
 HEADER_CELL_GAP = 1.0
@@ -270,6 +286,23 @@ def _status_header(words: list[tuple[float, float, float, float, str, bool]]) ->
             and all(_HEADER_VOCAB.fullmatch(t) for t in texts))
 
 
+def _unbracket(words: list[tuple[float, float, float, float, str, bool]]) -> list[tuple[float, float, float, float,
+                                                                                      str, bool]]:
+    """The words of a header line without the rules read as brackets glued to them: a rule
+    before a word or after the one before it starts a cell."""
+    out, ruled = [], False
+    for x0, y0, x1, y1, text, after_rule in words:
+        share = (x1 - x0) / max(len(text), 1)
+        if len(text) > 1 and text[0] in _BRACKET:
+            x0, text, after_rule = x0 + share, text[1:], True
+        closing = len(text) > 1 and text[-1] in _BRACKET
+        if closing:
+            x1, text = x1 - share, text[:-1]
+        out.append((x0, y0, x1, y1, text, after_rule or ruled))
+        ruled = closing
+    return out
+
+
 def _pieces(tsv: str) -> list[_Piece]:
     """The cells of every OCR line: a line is cut where two words stand more than ``CELL_GAP``
     word heights apart (a table row read as one line: the item, its status tick, its page), a
@@ -279,6 +312,8 @@ def _pieces(tsv: str) -> list[_Piece]:
     for par, words in _tsv_lines(tsv):
         height = _median([w[3] - w[1] for w in words]) or 1.0
         header = _status_header(words)
+        if header:
+            words = _unbracket(words)
         gap = (HEADER_CELL_GAP if header else CELL_GAP) * height
         current = [words[0]]
         for prev, word in zip(words, words[1:]):

@@ -126,3 +126,16 @@ def test_an_ocr_tick_a_little_left_of_its_header_is_read_in_that_column():
     report = understand_document(doc, "t-ocr-tick")
     assert [(f.text, f.status) for f in report.findings if f.kind == "recommandation"] == [
         ("Mettre en place un inventaire", "non_mise_en_oeuvre"), ("Réduire les délais de paiement", "en_cours")]
+
+
+def test_a_tick_read_with_the_rule_beside_it_is_a_tick_in_a_cell_of_its_own():
+    row = [*_words("Tenir un inventaire des biens."), "@300:Ix", "@340:1x", "@380:x|", "7"]
+    assert _blocks(_tsv([(1, 1, 100, row)])) == [["Tenir un inventaire des biens."], ["x"], ["x"], ["x"], ["7"]]
+
+
+def test_rules_read_as_brackets_in_a_status_header_cut_its_cells():
+    line = ["@300:Réalisée]", "En", "cours", "de", "[Non", "réalisée"]
+    assert _blocks(_tsv([(1, 1, 100, line)])) == [["Réalisée"], ["En cours de"], ["Non réalisée"]]
+    # a tag in brackets after an item keeps its brackets
+    tag = ["Réaliser", "l'inventaire.", "[Recommandation", "partiellement", "mise", "en", "œuvre]"]
+    assert _blocks(_tsv([(1, 1, 100, tag)])) == [[" ".join(tag)]]
