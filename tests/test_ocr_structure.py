@@ -139,3 +139,13 @@ def test_rules_read_as_brackets_in_a_status_header_cut_its_cells():
     # a tag in brackets after an item keeps its brackets
     tag = ["Réaliser", "l'inventaire.", "[Recommandation", "partiellement", "mise", "en", "œuvre]"]
     assert _blocks(_tsv([(1, 1, 100, tag)])) == [[" ".join(tag)]]
+
+
+def test_the_ocr_cache_keeps_the_tsv_and_rebuilds_the_blocks_on_read(tmp_path):
+    from nlp.ocr import OcrCache, ocr_page, page_content_hash  # noqa: PLC0415
+
+    page = pymupdf.open().new_page(width=595, height=842)
+    cache = OcrCache(tmp_path)
+    tsv = _tsv([(1, 1, 100, _P2[0])])
+    cache.put(page_content_hash(page, dpi=72, language="fra"), {"tsv": tsv})
+    assert ocr_page(page, dpi=72, cache=cache) == tsv_blocks(page, tsv, dpi=72)
