@@ -571,12 +571,18 @@ class _Scanner:
         if number is None and idx > 0 and re.fullmatch(r"\s*\d{1,2}\s*[.)]?\s*", cells[idx - 1]):
             number = cells[idx - 1].strip().rstrip(".)")  # "N°" just before the text (after a "Nature")
         block = self._block(line)
+        ocr = any(page.ocr for page in self.doc.pages if page.number == line.page)
         for j, c in enumerate(cells):
             if idx <= j <= last:
                 continue
             if _MARK.match(c) and block is not None and len(block.cells) == len(cells):
                 x0, x1 = block.cells[j]
                 mid = (x0 + x1) / 2
+                if ocr:
+                    # OCR boxes are a few points off (a header cell cut from "réalisation|Non" by the
+                    # share of its characters): a tick flush left under its header may start left of
+                    # it; its right edge still stands inside its column
+                    mid = x1 - 1
                 if columns:
                     status = _column_at(columns, mid)
             elif len(c) < 80 and status_match(c) and not re.search(r"\d{2}", c):

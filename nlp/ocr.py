@@ -36,8 +36,10 @@ import pymupdf
 
 from nlp.pagetext import page_blocks
 
-#: Bump when the cached OCR output changes shape.
-OCR_CACHE_VERSION = "4"
+#: Bump when the cached OCR output changes shape. Version 5: the ``tesseract`` program's TSV is
+#: cached (``{"tsv": …}``) and its blocks are rebuilt on each read (a few ms per page), so that a
+#: change to ``tsv_blocks`` takes effect on a warm cache; MuPDF's path still caches its blocks.
+OCR_CACHE_VERSION = "5"
 #: Text flags of the OCR text page: those of ``Page.get_textpage_ocr`` (ligatures expanded).
 OCR_TEXT_FLAGS = 0
 
@@ -55,13 +57,13 @@ class OcrCache:
     def _path(self, key: str) -> Path:
         return self.root / key[:2] / f"{key}.json"
 
-    def get(self, key: str) -> list[dict] | None:
+    def get(self, key: str) -> list[dict] | dict | None:
         try:
             return json.loads(self._path(key).read_text(encoding="utf-8"))
         except (OSError, ValueError):
             return None
 
-    def put(self, key: str, blocks: list[dict]) -> None:
+    def put(self, key: str, blocks: list[dict] | dict) -> None:
         path = self._path(key)
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
@@ -185,6 +187,8 @@ _RULE = re.compile(r"[|¦]")
 _CAPITALS = re.compile(r"^[^a-zà-ÿ]*[A-ZÀ-Ý][^a-zà-ÿ]*[A-ZÀ-Ý][^a-zà-ÿ]*$")
 #: a cell's left rule read as a letter or a bracket glued to the first word ("[Prendre", "lAffecter")
 _RULE_PREFIX = re.compile(r"^[\[\]{}lI](?=[A-ZÀ-Ý][a-zà-ÿ])")
+#: a status tick ("x") read with a table rule glued before or after it ("Ix", "lx", "1x", "[x", "x|", "x.")
+_GLUED_TICK = re.compile(r"([|¦Il1\[\]{}(])?x([|¦Il\]}).,:;])?")
 #: a list item's marker, as a word of its own ("+" and "*": a bullet "•" as Tesseract reads it)
 _BULLET = re.compile(r"^(?:[•▪➢►■□✓→\-–—*+]|\d{1,2}[./)]|[a-z][)/])$")
 
@@ -194,10 +198,12 @@ class _Piece:
     baseline (the median bottom of the words: descenders and marks aside) and the median height of
     the words of its whole line (a lone tick's own height says little)."""
 
-    __slots__ = ("words", "par", "x0", "x1", "y0", "base", "height")
+    __slots__ = ("words", "par", "x0", "x1", "y0", "base", "height", "header")
 
-    def __init__(self, words: list[tuple[float, float, float, float, str]], par: tuple[int, int], height: float):
+    def __init__(self, words: list[tuple[float, float, float, float, str, bool]], par: tuple[int, int], height: float,
+                 header: bool = False):
         self.words = words
+        self.header = header  # a cell of a status header line
         self.par = par  # Tesseract's (block, paragraph)
         self.x0, self.x1 = words[0][0], words[-1][2]
         self.y0 = min(w[1] for w in words)
@@ -214,10 +220,12 @@ def _median(values: list[float]) -> float:
     return ordered[len(ordered) // 2] if ordered else 0.0
 
 
-def _tsv_lines(tsv: str) -> list[tuple[tuple[int, int], list[tuple[float, float, float, float, str]]]]:
+def _tsv_lines(tsv: str) -> list[tuple[tuple[int, int], list[tuple[float, float, float, float, str, bool]]]]:
     """Tesseract's lines in its reading order, each with its paragraph and its words (pixel
-    boxes); the rules of a table read as "|" are dropped, a word they cut becomes two."""
-    lines: dict[tuple[int, int, int], list[tuple[float, float, float, float, str]]] = {}
+    boxes, text, and whether a table rule stood just before the word); the rules of a table
+    read as "|" are dropped, a word they cut becomes two."""
+    lines: dict[tuple[int, int, int], list[tuple[float, float, float, float, str, bool]]] = {}
+    ruled: dict[tuple[int, int, int], bool] = {}  # a rule read as a word of its own stands last
     for row in tsv.splitlines()[1:]:
         cols = row.split("\t")
         if len(cols) < 12 or cols[0] != "5":
@@ -226,35 +234,94 @@ def _tsv_lines(tsv: str) -> list[tuple[tuple[int, int], list[tuple[float, float,
         if not text:
             continue
         left, top, width, height = (int(c) for c in cols[6:10])
-        words = lines.setdefault((int(cols[2]), int(cols[3]), int(cols[4])), [])
+        key = (int(cols[2]), int(cols[3]), int(cols[4]))
+        words = lines.setdefault(key, [])
         if not words and _RULE_PREFIX.match(text):
             left, width, text = left + width // len(text), width - width // len(text), text[1:]
+        tick = _GLUED_TICK.fullmatch(text)
+        if tick:
+            # a tick read with the rule beside it ("Ix", "1x", "x|"): the tick, a cell of its own
+            share = width // len(text)
+            if tick.group(1):
+                left, width = left + share, width - share
+                ruled[key] = True
+            if tick.group(2):
+                width -= share
+            words.append((left, top, left + width, top + height, "x", ruled.pop(key, False)))
+            ruled[key] = bool(tick.group(2))
+            continue
         if not _RULE.search(text):
-            words.append((left, top, left + width, top + height, text))
+            words.append((left, top, left + width, top + height, text, ruled.pop(key, False)))
             continue
         # "Réalisée|En": the parts share the box in proportion to their characters
         per_char = width / len(text)
         x = float(left)
-        for part in _RULE.split(text):
+        parts = _RULE.split(text)
+        for k, part in enumerate(parts):
             if part:
-                words.append((x, top, x + per_char * len(part), top + height, part))
+                words.append((x, top, x + per_char * len(part), top + height, part, k > 0 or ruled.pop(key, False)))
             x += per_char * (len(part) + 1)
+        ruled[key] = not parts[-1]
     return [((b, p), words) for (b, p, _), words in lines.items() if words]
+
+
+#: the words of a status table's header ("Réalisée | En cours de réalisation | Non réalisée | Page"):
+#: the status words, one of which at least must be a line's for it to be a header line …
+_STATUS_STEM = re.compile(r"r[ée]alis|cours|(?:œ|oe)uvre|suivre|objet", re.I)
+#: … and every other word of the line (after a rule glued to it as "T", "l", "[")
+_HEADER_VOCAB = re.compile(r"(?:[\[\]{}]|[|lIT](?=[A-ZÀ-Ý]))?(?:r[ée]alis[ée]e?s?|r[ée]alisation|en|cours|de|non"
+                           r"|mise?s?|(?:œ|oe)uvre|partiellement|totalement|sans|objet|[àa]|suivre|page|n\s*°|n°|statut"
+                           r"|recommandations?|rappels?|intitul[ée]s?)[.:]?[\[\]{}]?", re.I)
+#: a rule read as a bracket glued to a header word ("Réalisée]", "[Non")
+_BRACKET = "[]{}"
+#: in a status header line, cells stand closer than in a row (narrow columns): cut at this many
+#: word heights, and wherever a table rule stood between two words
+HEADER_CELL_GAP = 1.0
+
+
+def _status_header(words: list[tuple[float, float, float, float, str, bool]]) -> bool:
+    """A line of a status table's header: two status words at least, nothing but header words."""
+    texts = [w[4] for w in words]
+    return (sum(1 for t in texts if _STATUS_STEM.search(t)) >= 2
+            and all(_HEADER_VOCAB.fullmatch(t) for t in texts))
+
+
+def _unbracket(words: list[tuple[float, float, float, float, str, bool]]) -> list[tuple[float, float, float, float,
+                                                                                      str, bool]]:
+    """The words of a header line without the rules read as brackets glued to them: a rule
+    before a word or after the one before it starts a cell."""
+    out, ruled = [], False
+    for x0, y0, x1, y1, text, after_rule in words:
+        share = (x1 - x0) / max(len(text), 1)
+        if len(text) > 1 and text[0] in _BRACKET:
+            x0, text, after_rule = x0 + share, text[1:], True
+        closing = len(text) > 1 and text[-1] in _BRACKET
+        if closing:
+            x1, text = x1 - share, text[:-1]
+        out.append((x0, y0, x1, y1, text, after_rule or ruled))
+        ruled = closing
+    return out
 
 
 def _pieces(tsv: str) -> list[_Piece]:
     """The cells of every OCR line: a line is cut where two words stand more than ``CELL_GAP``
-    word heights apart (a table row read as one line: the item, its status tick, its page)."""
+    word heights apart (a table row read as one line: the item, its status tick, its page), a
+    status header line (``_status_header``) at ``HEADER_CELL_GAP``, and any line wherever a table
+    rule read as "|" stands between two words ("Lettre recommandée |Le 14 janvier": two cells)."""
     out = []
     for par, words in _tsv_lines(tsv):
         height = _median([w[3] - w[1] for w in words]) or 1.0
+        header = _status_header(words)
+        if header:
+            words = _unbracket(words)
+        gap = (HEADER_CELL_GAP if header else CELL_GAP) * height
         current = [words[0]]
         for prev, word in zip(words, words[1:]):
-            if word[0] - prev[2] > CELL_GAP * height:
-                out.append(_Piece(current, par, height))
+            if word[0] - prev[2] > gap or word[5]:
+                out.append(_Piece(current, par, height, header))
                 current = []
             current.append(word)
-        out.append(_Piece(current, par, height))
+        out.append(_Piece(current, par, height, header))
     return out
 
 
@@ -278,6 +345,12 @@ def _continues(above: list[_Piece], piece: _Piece, right: float, pitch: float) -
     last = above[-1]
     height = (last.height + piece.height) / 2
     if not 0.5 * height < piece.base - last.base <= PITCH_SLACK * pitch:
+        return False
+    if (last.header or piece.header) and not (last.header and piece.header and piece.x0 < last.x1
+                                              and last.x0 < piece.x1):
+        # a wrapped header cell goes on right under its first line ("En cours de" / "réalisation
+        # réalisé"); a row's tick under it ("Non réalisé" / "x") is no part of it, nor is a header
+        # line part of the cell above it (a table's title row)
         return False
     first = piece.words[0]
     if _BULLET.match(first[4]) or (_CAPITALS.match(piece.text) and not _CAPITALS.match(last.text)):
@@ -338,18 +411,23 @@ def tesseract_words(page: pymupdf.Page, *, dpi: int, language: str) -> list[dict
 
 def ocr_page(page: pymupdf.Page, *, dpi: int = 110, language: str = "fra",
              cache: OcrCache | None = None) -> list[dict] | None:
-    """OCR one page into compact blocks; ``None`` when Tesseract is unavailable."""
+    """OCR one page into compact blocks; ``None`` when Tesseract is unavailable. The cache keeps
+    the ``tesseract`` program's TSV (blocks rebuilt from it) or MuPDF's path's blocks."""
     key = page_content_hash(page, dpi=dpi, language=language) if cache is not None else None
     if cache is not None and key is not None:
         cached = cache.get(key)
-        if cached is not None:
+        if isinstance(cached, dict) and isinstance(cached.get("tsv"), str):
+            return tsv_blocks(page, cached["tsv"], dpi=dpi)
+        if isinstance(cached, list):
             return cached
     if not tesseract_available(language):
         return None
     if tesseract_program() is not None:
-        blocks = tesseract_words(page, dpi=dpi, language=language)
-    else:
-        blocks = ocr_blocks(page, tesseract_pdf(page, dpi=dpi, language=language))
+        tsv = tesseract_tsv(page, dpi=dpi, language=language)
+        if cache is not None and key is not None:
+            cache.put(key, {"tsv": tsv})
+        return tsv_blocks(page, tsv, dpi=dpi)
+    blocks = ocr_blocks(page, tesseract_pdf(page, dpi=dpi, language=language))
     if cache is not None and key is not None:
         cache.put(key, blocks)
     return blocks

@@ -78,3 +78,74 @@ def test_a_list_item_and_an_indented_line_open_a_block_of_their_own():
     item = ["-", *_words("se doter d'un inventaire fiable des biens de la commune")]
     lines = [(1, 1, 100, _P1[0]), (1, 1, 116, item), (1, 1, 132, ["@100:Indentation", *_words("d'un nouveau alinéa.")])]
     assert [b[0].split()[0] for b in _blocks(_tsv(lines))] == ["La", "-", "Indentation"]
+
+
+def test_a_status_header_with_close_columns_is_cut_into_its_cells_and_each_wrapped_cell_joined():
+    # "Réalisé | En cours de réalisation | Non réalisé | Page": columns 1.8 word heights apart (under
+    # the 2 of a row), two header cells wrapped on a second line; a row's tick just below "réalisé"
+    line1 = ["@300:Réalisé", "@360:En", "cours", "de", "@444:Non", "@490:Page"]
+    line2 = ["@360:réalisation", "@444:réalisé"]
+    row = [*_words("Tenir un inventaire."), "@444:x", "@490:6"]
+    lines = [(1, 1, 100, line1), (1, 1, 114, line2), (2, 1, 128, row)]
+    assert _blocks(_tsv(lines)) == [["Réalisé"], ["En cours de", "réalisation"], ["Non", "réalisé"], ["Page"],
+                                    ["Tenir un inventaire."], ["x"], ["6"]]
+    doc = layout([RawPage(1, 595, 842, tsv_blocks(pymupdf.open().new_page(width=595, height=842),
+                                                  _tsv(lines), dpi=72), ocr=True)])
+    assert doc.text.split("\n") == ["Réalisé\tEn cours de réalisation\tNon réalisé\tPage",
+                                    "Tenir un inventaire.\tx\t6"]
+
+
+def test_a_header_line_is_no_part_of_the_title_cell_above_it():
+    title = ["@300:Rappel", "à", "la", "règlementation"]
+    header = ["@300:En", "cours", "de", "réalisation", "@452:Non", "réalisé"]
+    lines = [(1, 1, 100, title), (1, 1, 114, header)]
+    assert _blocks(_tsv(lines)) == [["Rappel à la règlementation"], ["En cours de réalisation"], ["Non réalisé"]]
+
+
+def test_a_table_rule_glued_to_a_word_cuts_the_line_into_two_cells():
+    # a two-column letter head read as one line: "Lettre recommandée |Le 14 janvier 2016" (the rule
+    # glued to the next cell's first word, 1.5 word heights after the last word of the first cell)
+    line = ["Lettre", "recommandée", "@216:|Le", "14", "janvier", "2016"]
+    assert _blocks(_tsv([(1, 1, 100, line)])) == [["Lettre recommandée"], ["Le 14 janvier 2016"]]
+    # prose keeps its words together
+    assert _blocks(_tsv([(1, 1, 100, _P2[0])])) == [[" ".join(_P2[0])]]
+
+
+def test_an_ocr_tick_a_little_left_of_its_header_is_read_in_that_column():
+    # OCR boxes are a few points off: the tick under "Non réalisée" starts 5 points left of the
+    # header's box (its right edge stands inside the column)
+    from nlp.report import understand_document  # noqa: PLC0415
+
+    prose = _words("La chambre a examiné la gestion de la commune sur la période sous revue et formule")
+    header = ["@72:Recommandations", "@250:Réalisée", "@330:En", "cours", "@420:Non", "réalisée"]
+    rows = [([*_words("Mettre en place un inventaire"), "@415:x"], 160),
+            ([*_words("Réduire les délais de paiement"), "@325:x"], 190)]
+    lines = [(1, 1, 100, prose), (2, 1, 130, header)] + [(3 + n, 1, top, row) for n, (row, top) in enumerate(rows)]
+    page = pymupdf.open().new_page(width=595, height=842)
+    doc = layout([RawPage(1, 595, 842, tsv_blocks(page, _tsv(lines), dpi=72), ocr=True)])
+    report = understand_document(doc, "t-ocr-tick")
+    assert [(f.text, f.status) for f in report.findings if f.kind == "recommandation"] == [
+        ("Mettre en place un inventaire", "non_mise_en_oeuvre"), ("Réduire les délais de paiement", "en_cours")]
+
+
+def test_a_tick_read_with_the_rule_beside_it_is_a_tick_in_a_cell_of_its_own():
+    row = [*_words("Tenir un inventaire des biens."), "@300:Ix", "@340:1x", "@380:x|", "7"]
+    assert _blocks(_tsv([(1, 1, 100, row)])) == [["Tenir un inventaire des biens."], ["x"], ["x"], ["x"], ["7"]]
+
+
+def test_rules_read_as_brackets_in_a_status_header_cut_its_cells():
+    line = ["@300:Réalisée]", "En", "cours", "de", "[Non", "réalisée"]
+    assert _blocks(_tsv([(1, 1, 100, line)])) == [["Réalisée"], ["En cours de"], ["Non réalisée"]]
+    # a tag in brackets after an item keeps its brackets
+    tag = ["Réaliser", "l'inventaire.", "[Recommandation", "partiellement", "mise", "en", "œuvre]"]
+    assert _blocks(_tsv([(1, 1, 100, tag)])) == [[" ".join(tag)]]
+
+
+def test_the_ocr_cache_keeps_the_tsv_and_rebuilds_the_blocks_on_read(tmp_path):
+    from nlp.ocr import OcrCache, ocr_page, page_content_hash  # noqa: PLC0415
+
+    page = pymupdf.open().new_page(width=595, height=842)
+    cache = OcrCache(tmp_path)
+    tsv = _tsv([(1, 1, 100, _P2[0])])
+    cache.put(page_content_hash(page, dpi=72, language="fra"), {"tsv": tsv})
+    assert ocr_page(page, dpi=72, cache=cache) == tsv_blocks(page, tsv, dpi=72)
