@@ -165,6 +165,42 @@ def _group_context(text: str) -> tuple[bool, Status, str | None]:
     return True, status_match(t), kind
 
 
+def _status_legend(lines: list[Line]) -> set[int]:
+    """The lines of a legend of statuses ("Les cotations utilisées sont les suivantes :" over
+    "Recommandation totalement mise en œuvre", "… partiellement mise en œuvre", "… à suivre",
+    "… devenue sans objet"): status titles one after the other, a line or two of explanation at
+    most between them and no item, naming three statuses or more. Read as group titles, the last
+    one gave its status ("sans objet") to the first items below."""
+    out: set[int] = set()
+    run: list[int] = []
+    codes: set[str] = set()
+    gap = 0
+    for i, line in enumerate(lines):
+        text = line.text
+        is_title = False
+        if len(text) <= 160 and "\t" not in text and re.search(r"recommandation|rappel", text, re.I):
+            is_group, st, _ = _group_context(text)
+            is_title = is_group and st is not None
+        if is_title and st[0] in codes:
+            # a status named twice: a group title after the legend (which names each status once)
+            if len(codes) >= 3:
+                out.update(run)
+            run, codes = [], set()
+        if is_title:
+            run.append(i)
+            codes.add(st[0])
+            gap = 0
+            continue
+        gap += 1
+        if run and (gap > 2 or parse_label(text) or parse_list_item(text) or line.table):
+            if len(codes) >= 3:
+                out.update(run)
+            run, codes = [], set()
+    if len(codes) >= 3:
+        out.update(run)
+    return out
+
+
 class _Scanner:
     """One pass over the chamber's lines, collecting candidates of detectors 1 and 2."""
 
@@ -175,6 +211,7 @@ class _Scanner:
         self.index = SectionIndex(sections)
         self.heading_level = {s.start: s.level for s in sections if s.kind not in ("cover", "letter")}
         self.tag_mode = False  # the list alternates item / bare status tag (``_trailing_bare_tag``)
+        self.legend = _status_legend(lines)
 
     def run(self) -> list[Candidate]:
         lenient = False  # list context outside a list section (after an opener or a list section)
@@ -200,6 +237,8 @@ class _Scanner:
             if prev_kind in LIST_SECTIONS and kind_here not in LIST_SECTIONS:
                 lenient, misses = True, 0  # a récapitulatif may go on under headings of its own
             prev_kind = kind_here
+            if i in self.legend:
+                continue  # a line of the legend of statuses: the title of no group of items
             in_list = kind_here in LIST_SECTIONS or lenient
             text = line.text
             heading = self.heading_level.get(line.start)

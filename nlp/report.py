@@ -20,7 +20,7 @@ from nlp.ocr import OcrCache
 from nlp.pdf import read_pdf
 from nlp.structure import build_sections, lines_of
 
-EXTRACTOR_VERSION = "nlp-1.15-h12v"
+EXTRACTOR_VERSION = "nlp-1.15"
 
 
 def _responses(doc: Document, sections: list[Section]) -> list[Response]:

@@ -652,3 +652,23 @@ def test_theme_title_in_capitals_run_into_the_item_below_it():
     assert [(_norm(f.text), f.status) for f in _recs(understand(render_paragraphs(paras), "r12u"))] == [
         ("constituer les provisions pour risques dès l'apparition du risque", "en_cours"),
         ("rattacher les charges et les produits à l'exercice qui les concerne", "non_mise_en_oeuvre")]
+
+
+def test_a_legend_of_statuses_gives_its_last_status_to_no_item():
+    # "Les cotations utilisées sont les suivantes :" over one line per status (the last one "devenue
+    # sans objet"): a legend, not a group title over the items below it
+    paras = ["RAPPEL DES RECOMMANDATIONS", "Les cotations utilisées sont les suivantes :",
+             "Recommandation totalement mise en œuvre", "Recommandation partiellement mise en œuvre",
+             "(qui a fait l'objet d'un commencement d'exécution)", "Recommandation à suivre",
+             "Recommandation devenue sans objet",
+             "Ce suivi intervient lors du contrôle suivant.",
+             "FIABILITÉ DES COMPTES",
+             "– tenir à jour l'état de l'actif en lien avec le comptable public",
+             "– veiller à la qualité des prévisions budgétaires", "LA PROCÉDURE", FILLER * 2]
+    report = understand(render_paragraphs(paras), "r40")
+    assert [(f.status, f.text[:20]) for f in _recs(report)] == [
+        (None, "tenir à jour l'état "), (None, "veiller à la qualité")]
+    # a real group title under the legend still heads its items
+    paras[8] = "Recommandations partiellement mises en œuvre"
+    report = understand(render_paragraphs(paras), "r41")
+    assert [f.status for f in _recs(report)] == ["en_cours", "en_cours"]
