@@ -177,18 +177,19 @@ def _status_legend(lines: list[Line]) -> set[int]:
     gap = 0
     for i, line in enumerate(lines):
         text = line.text
-        is_title = False
+        code: str | None = None  # the status this line names, when it is a status title
         if len(text) <= 160 and "\t" not in text and re.search(r"recommandation|rappel", text, re.I):
             is_group, st, _ = _group_context(text)
-            is_title = is_group and st is not None
-        if is_title and st[0] in codes:
+            if is_group and st is not None:
+                code = st[0]
+        if code is not None and code in codes:
             # a status named twice: a group title after the legend (which names each status once)
             if len(codes) >= 3:
                 out.update(run)
             run, codes = [], set()
-        if is_title:
+        if code is not None:
             run.append(i)
-            codes.add(st[0])
+            codes.add(code)
             gap = 0
             continue
         gap += 1
