@@ -15,6 +15,8 @@ from __future__ import annotations
 import hashlib
 import logging
 import tempfile
+import threading
+import time
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -88,23 +90,43 @@ def ingest_bytes(services: Services, data: bytes, *, source_url: str | None = No
         return row.id
 
 
+#: A claim is held in leases of this many seconds, renewed by its holder while it works: a worker
+#: killed with a claim (kill -9, the machine lost) frees it within a lease, not after the whole
+#: ``ttl_s``, so that the reconciler's hand-overs find the report free instead of spending their
+#: attempts against a dead worker's claim.
+CLAIM_LEASE_S = 30.0
+#: Extend the key's expiry only while it still holds this holder's token.
+_RENEW = "if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('expire', KEYS[1], ARGV[2]) else return 0 end"
+
+
 @contextmanager
 def claim(services: Services, what: str, report_id: str, ttl_s: float) -> Iterator[bool]:
     """Whether this process may do ``what`` on the report now: ``False`` while another worker
     (on any machine sharing the Redis) holds the same claim. The claim is a Redis key set only
-    if absent, removed when done, expiring after ``ttl_s`` should its holder die. Without
-    Redis (inline runs), every caller may go on: the stages are idempotent anyway."""
+    if absent and removed when done. It expires one lease (``CLAIM_LEASE_S``) after its holder
+    stops renewing it (a dead worker), and after ``ttl_s`` at most (a hung one). Without Redis
+    (inline runs), every caller may go on: the stages are idempotent anyway."""
     key = f"constats:claim:{what}:{report_id}"
     token = uuid.uuid4().hex
+    lease = max(1, int(min(ttl_s, CLAIM_LEASE_S)))
     client = None
     try:
         client = redis.Redis.from_url(services.settings.redis, socket_connect_timeout=2, socket_timeout=5)
-        held = bool(client.set(key, token, nx=True, ex=max(1, int(ttl_s))))
+        held = bool(client.set(key, token, nx=True, ex=lease))
     except redis.RedisError:
         client, held = None, True
+    done = threading.Event()
+    renewer = None
+    if client is not None and held and ttl_s > lease:
+        renewer = threading.Thread(target=_renew, args=(services.settings.redis, key, token, lease, ttl_s, done),
+                                   name=f"claim-{what}", daemon=True)
+        renewer.start()
     try:
         yield held
     finally:
+        done.set()
+        if renewer is not None:
+            renewer.join(timeout=5)
         if client is not None and held:
             try:
                 if client.get(key) == token.encode():
@@ -112,6 +134,23 @@ def claim(services: Services, what: str, report_id: str, ttl_s: float) -> Iterat
             except redis.RedisError:
                 pass  # expires by itself
             client.close()
+
+
+def _renew(url: str, key: str, token: str, lease: int, ttl_s: float, done: threading.Event) -> None:
+    """Extend the claim every third of a lease until released, up to ``ttl_s`` in all."""
+    deadline = time.monotonic() + ttl_s
+    client = redis.Redis.from_url(url, socket_connect_timeout=2, socket_timeout=5)
+    try:
+        while not done.wait(lease / 3):
+            left = deadline - time.monotonic()
+            if left <= 0:
+                return
+            try:
+                client.eval(_RENEW, 1, key, token, max(1, int(min(lease, left))))
+            except redis.RedisError:
+                pass  # Redis away: the claim expires by itself, as without renewal
+    finally:
+        client.close()
 
 
 def _read_raw(services: Services, sha: str, file_id: int | None) -> bytes:
